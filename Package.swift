@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "school-pipeline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pipeline", targets: ["PipelineCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C doors: a module map and a shim header each; only Kafka and Postgres import them.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        .target(name: "Kafka", dependencies: [
+            "CRdKafka",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Postgres", dependencies: [
+            "CLibPQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Events"),
+        .target(name: "Worker", dependencies: [
+            "Kafka", "Postgres", "Events",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "PipelineCLI", dependencies: [
+            "Kafka", "Postgres", "Events", "Worker",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "PipelineTestSupport", dependencies: [
+            "Kafka", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "EventsTests", dependencies: ["Events"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "PipelineTestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Events", "Kafka", "Postgres", "PipelineTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

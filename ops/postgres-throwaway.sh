@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL for tests and the demo: its own data dir, a free port on 127.0.0.1,
+# trust auth for the local superuser "postgres". Nothing outside DIR is touched.
+#   ops/postgres-throwaway.sh start DIR     prints the connection URL on stdout
+#   ops/postgres-throwaway.sh stop DIR      stops the server and removes DIR
+#   ops/postgres-throwaway.sh restart DIR   immediate-mode restart on the same port
+#   ops/postgres-throwaway.sh url DIR       prints the connection URL again
+set -euo pipefail
+
+cmd=${1:?usage: $0 start|stop|restart|url DIR}
+dir=${2:?usage: $0 start|stop|restart|url DIR}
+bindir=$(pg_config --bindir 2>/dev/null || true)
+if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+fi
+[ -x "$bindir/initdb" ] || { echo "postgres-throwaway: initdb not found (apt-get install postgresql)" >&2; exit 1; }
+
+# initdb refuses to run as root, so the server belongs to the postgres user when we are root.
+as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+url() { echo "postgresql://postgres@127.0.0.1:$(cat "$dir/port")/postgres?sslmode=disable"; }
+
+case "$cmd" in
+start)
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres "$dir" && chmod 700 "$dir"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port)
+        echo "$port" >"$dir/port"
+        if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=on -c max_connections=200" start >/dev/null; then
+            url
+            exit 0
+        fi
+    done
+    cat "$dir/server.log" >&2
+    exit 1
+    ;;
+stop)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+restart)
+    port=$(cat "$dir/port")
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -m immediate \
+        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" restart >/dev/null
+    ;;
+url)
+    url
+    ;;
+*)
+    echo "usage: $0 start|stop|restart|url DIR" >&2; exit 2 ;;
+esac
