@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import Postgres
+
+/// A real, disposable PostgreSQL server for tests, started with `ops/postgres-throwaway.sh` on a free port.
+///
+/// Use `shared` plus `createDatabase(prefix:)` for isolation by construction; create a private
+/// instance only when a test disturbs the server itself (e.g. `restart()`).
+// @unchecked Sendable: the only mutable state, `stopped`, is guarded by `lock`; everything else is a let.
+public final class ThrowawayPostgres: @unchecked Sendable {
+    /// The superuser URL of the server's default `postgres` database.
+    public let url: String
+    private let directory: String
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// One server for the whole test process, started on first use and stopped at process exit.
+    public static let shared: ThrowawayPostgres = {
+        do {
+            let server = try ThrowawayPostgres()
+            atexit { ThrowawayPostgres.shared.stop() }
+            return server
+        } catch {
+            // Tests that need the database must fail loudly, never skip.
+            fatalError("ThrowawayPostgres.shared could not start PostgreSQL: \(error)")
+        }
+    }()
+
+    /// Runs initdb and starts a server in a fresh temporary directory (takes a second or two).
+    public init() throws {
+        directory = NSTemporaryDirectory() + "throwaway-pg-" + UUID().uuidString.lowercased()
+        url = try Self.run("start", directory).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard url.hasPrefix("postgresql://") else {
+            throw ThrowawayPostgresError(message: "unexpected output from start: \(url)")
+        }
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Immediate-mode restart on the same port: every open session is cut as in a crash.
+    public func restart() throws {
+        _ = try Self.run("restart", directory)
+    }
+
+    /// Stops the server and deletes its directory; safe to call more than once.
+    public func stop() {
+        lock.lock()
+        let alreadyStopped = stopped
+        stopped = true
+        lock.unlock()
+        if !alreadyStopped { _ = try? Self.run("stop", directory) }
+    }
+
+    /// Creates a database with a unique name starting with `prefix` and returns its URL.
+    public func createDatabase(prefix: String = "test") throws -> String {
+        let safePrefix = prefix.lowercased().unicodeScalars.filter {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+        }
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let name = String(String.UnicodeScalarView(safePrefix).prefix(40)) + "_" + suffix
+        let admin = try PostgresConnection(connectionString: url, logger: Logger(label: "throwaway-postgres"))
+        defer { admin.close() }
+        // CREATE DATABASE takes no parameters; the name is built above from [a-z0-9_] only.
+        try admin.execute("CREATE DATABASE \"\(name)\"")
+        guard var components = URLComponents(string: url) else {
+            throw ThrowawayPostgresError(message: "cannot parse \(url)")
+        }
+        components.path = "/" + name
+        guard let databaseURL = components.string else {
+            throw ThrowawayPostgresError(message: "cannot build a URL for \(name)")
+        }
+        return databaseURL
+    }
+
+    /// The repository root, found from this file's location: <root>/Sources/PipelineTestSupport/ThrowawayPostgres.swift.
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs the ops script, with output in files rather than pipes so a lingering server process
+    /// holding an inherited descriptor can never make us wait forever.
+    private static func run(_ command: String, _ directory: String) throws -> String {
+        let script = packageRoot.appendingPathComponent("ops/postgres-throwaway.sh").path
+        let outputPath = NSTemporaryDirectory() + "throwaway-pg-out-" + UUID().uuidString
+        let errorPath = outputPath + ".err"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
+        }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        // Foundation.Process on Linux notices the child's exit when an inherited socket closes; the
+        // daemonized postmaster would inherit it too and waitUntilExit would hang forever
+        // (swift-corelibs-foundation#4795). Close every descriptor above stderr before running the script.
+        process.arguments = [
+            "-c",
+            #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec /bin/bash "$0" "$@""#,
+            script, command, directory,
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        try? output.close()
+        try? errors.close()
+        let stdout = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            throw ThrowawayPostgresError(
+                message: "postgres-throwaway.sh \(command) exited with \(process.terminationStatus): \(stderr)")
+        }
+        return stdout
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Postgres
+import Testing
+
+/// Bound parameters and decoding: every supported type must survive a round trip byte for byte.
+@Suite struct PostgresParameterTests {
+    static let awkwardStrings: [String] = [
+        "",
+        "plain",
+        "it's \"quoted\" ''twice''",
+        "back\\slash \\\\ double \\N \\. end\\",
+        "line1\nline2\r\nline3",
+        "tab\there\t",
+        "unicode: żółć 日本語 🎉 e\u{301} \u{200B}",
+        "'); DROP TABLE x; --",
+        "$1 $2 ? %s",
+        "NULL",
+        "{a,b}",
+        "  padded  ",
+    ]
+
+    @Test func stringsRoundTripExactlyAndAreStoredAsData() throws {
+        let connection = try connectToFreshDatabase("strings")
+        try connection.executeScript("CREATE TABLE x (id int); CREATE TABLE texts (id int PRIMARY KEY, value text);")
+        for (index, text) in Self.awkwardStrings.enumerated() {
+            let echoed = try connection.execute("SELECT $1::text AS value", [text])
+            #expect(echoed.rows.count == 1)
+            #expect(echoed.rows[0]["value"].map { Array($0.utf8) } == Array(text.utf8))
+            let inserted = try connection.execute("INSERT INTO texts (id, value) VALUES ($1, $2)", [index, text])
+            #expect(inserted.affectedRows == 1)
+        }
+        let stored = try connection.execute("SELECT id, value FROM texts ORDER BY id")
+        #expect(stored.columns == ["id", "value"])
+        #expect(stored.rows.map { $0[1].map { Array($0.utf8) } } == Self.awkwardStrings.map { Array($0.utf8) })
+        // The SQL-looking value was data: table x still exists.
+        #expect(try connection.execute("SELECT count(*) FROM x").rows[0][0] == "0")
+        #expect(try connection.execute("SELECT $1::text = 'NULL', $1::text IS NULL", ["NULL"]).rows[0][0] == "t")
+    }
+
+    @Test func integersBooleansAndDoublesRoundTrip() throws {
+        let connection = try connectToFreshDatabase("scalars")
+        for value in [0, 1, -1, Int.max, Int.min] {
+            let row = try connection.execute("SELECT $1::int8", [value]).rows[0]
+            #expect(try row.decode(0, as: Int.self) == value)
+        }
+        for value in [Int64.max, Int64.min, 42] {
+            #expect(try connection.execute("SELECT $1::int8", [value]).rows[0].decode(0, as: Int64.self) == value)
+        }
+        for value in [Int32.max, Int32.min, 7] {
+            #expect(try connection.execute("SELECT $1::int4", [value]).rows[0].decode(0, as: Int32.self) == value)
+        }
+        for value in [Int16.max, Int16.min] {
+            #expect(try connection.execute("SELECT $1::int2", [value]).rows[0].decode(0, as: Int16.self) == value)
+        }
+        for value in [true, false] {
+            let row = try connection.execute("SELECT $1::bool, NOT $1::bool", [value]).rows[0]
+            #expect(try row.decode(0, as: Bool.self) == value)
+            #expect(try row.decode(1, as: Bool.self) == !value)
+            #expect(row[0] == (value ? "t" : "f"))
+        }
+        let doubles: [Double] = [0, -0.0, 0.1, -1.5, .pi, 1e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .infinity, -.infinity]
+        for value in doubles {
+            let decoded = try connection.execute("SELECT $1::float8", [value]).rows[0].decode(0, as: Double.self)
+            #expect(decoded.bitPattern == value.bitPattern, "\(value)")
+        }
+        #expect(try connection.execute("SELECT $1::float8", [Double.nan]).rows[0].decode(0, as: Double.self).isNaN)
+        #expect(try connection.execute("SELECT $1::int8 + $2::int4", [40, Int32(2)]).rows[0][0] == "42")
+    }
+
+    @Test func nullsAndOptionals() throws {
+        let connection = try connectToFreshDatabase("nulls")
+        let missing: Int? = nil
+        let present: String? = "here"
+        let row = try connection.execute(
+            "SELECT $1::int8 AS a, $2::text AS b, $1::int8 IS NULL AS a_null", [missing, present]
+        ).rows[0]
+        #expect(row["a"] == nil)
+        #expect(row["b"] == "here")
+        #expect(row["a_null"] == "t")
+        #expect(try row.decodeIfPresent(0, as: Int.self) == nil)
+        #expect(try row.decodeIfPresent(1, as: String.self) == "here")
+        let doubleOptional: Int?? = .some(nil)
+        #expect(try connection.execute("SELECT $1::int8 IS NULL", [doubleOptional]).rows[0][0] == "t")
+    }
+
+    @Test func datesAreSentAsUTCWithMicroseconds() throws {
+        let connection = try connectToFreshDatabase("dates")
+        try connection.execute("SET TIME ZONE 'Asia/Tokyo'")
+        let date = Date(timeIntervalSince1970: 1_700_000_000.123456)
+        #expect(date.postgresText == "2023-11-14T22:13:20.123456Z")
+        let row = try connection.execute(
+            "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", [date]
+        ).rows[0]
+        #expect(row[0] == "2023-11-14 22:13:20.123456")
+        let early = Date(timeIntervalSince1970: -0.5)
+        #expect(early.postgresText == "1969-12-31T23:59:59.500000Z")
+    }
+
+    @Test func arraysWithNullsAndQuotesUnnestExactly() throws {
+        let connection = try connectToFreshDatabase("arrays")
+        let values: [String?] = [
+            "a", nil, "say \"hi\"", "back\\slash", "comma,here", "{brace}", "NULL", "", " spaced ", "tab\tnew\nline",
+            "'); DROP TABLE x; --", "ünï🎉",
+        ]
+        let result = try connection.execute(
+            "SELECT value, ordinal FROM unnest($1::text[]) WITH ORDINALITY AS u(value, ordinal) ORDER BY ordinal",
+            [values])
+        #expect(result.rows.count == values.count)
+        #expect(result.rows.map { $0["value"] } == values)
+        let noArray: [String]? = nil
+        #expect(try connection.execute("SELECT $1::text[] IS NULL", [noArray]).rows[0][0] == "t")
+
+        let numbers = [1, -2, Int.max]
+        let summary = try connection.execute(
+            "SELECT cardinality($1::int8[]), ($1::int8[])[3], array_position($1::int8[], -2)", [numbers]
+        ).rows[0]
+        #expect(summary[0] == "3")
+        #expect(summary[1] == String(Int.max))
+        #expect(summary[2] == "2")
+        #expect(try connection.execute("SELECT cardinality($1::int4[])", [[Int]()]).rows[0][0] == "0")
+        #expect(try connection.execute("SELECT ($1::int4[])[2][1]", [[[1, 2], [3, 4]]]).rows[0][0] == "3")
+        #expect(try connection.execute("SELECT $1::bool[]", [[true, false]]).rows[0][0] == "{t,f}")
+    }
+
+    @Test func decodeErrorsNameTheColumn() throws {
+        let connection = try connectToFreshDatabase("decode")
+        let row = try connection.execute("SELECT NULL::int AS missing, 'abc' AS word, 5 AS five").rows[0]
+        #expect(try row.decode("five", as: Int.self) == 5)
+        #expect(try row.decode(2, as: Int32.self) == 5)
+        #expect(try row.decode("word", as: String.self) == "abc")
+
+        let nullError = #expect(throws: PostgresError.self) { try row.decode("missing", as: Int.self) }
+        #expect(nullError?.code == .decoding)
+        #expect(nullError?.column == "missing")
+        #expect(nullError?.description.contains("\"missing\"") == true)
+
+        let parseError = #expect(throws: PostgresError.self) { try row.decode(1, as: Int.self) }
+        #expect(parseError?.code == .decoding)
+        #expect(parseError?.column == "word")
+        #expect(parseError?.description.contains("\"word\"") == true)
+        #expect(parseError?.description.contains("abc") == false)
+        #expect(parseError?.debugDescription.contains("abc") == true)
+
+        let boolError = #expect(throws: PostgresError.self) { try row.decode("word", as: Bool.self) }
+        #expect(boolError?.column == "word")
+        let absent = #expect(throws: PostgresError.self) { try row.decode("nope", as: Int.self) }
+        #expect(absent?.column == "nope")
+        #expect(row["nope"] == nil)
+        #expect(try row.decodeIfPresent(0, as: Int.self) == nil)
+    }
+
+    @Test func nulBytesAreRejectedBeforeReachingTheServer() throws {
+        let connection = try connectToFreshDatabase("nul")
+        let error = #expect(throws: PostgresError.self) { try connection.execute("SELECT $1::text", ["a\u{0}b"]) }
+        #expect(error?.code == .usage)
+        #expect(try connection.execute("SELECT 1").rows[0][0] == "1")
+    }
+}
