@@ -1,0 +1,144 @@
+extension Event {
+    static let envelopeFields = ["id", "type", "project", "source", "occurred_at", "data"]
+    static let utmFields = ["source", "medium", "campaign", "content", "term"]
+
+    /// The longest `id` accepted, in Unicode code points (as JSON Schema's `maxLength` counts).
+    public static let maximumIDLength = 200
+
+    /// Parses and validates one event, accepting exactly what `schemas/events/envelope.v1.json` accepts.
+    ///
+    /// Checks run in a fixed order, so each document has one well-defined error: the JSON syntax, then
+    /// repeated and unknown members, then the envelope fields in order (`id`, `type`, `project`,
+    /// `source`, `occurred_at`, `data`), then the data fields in the order SPEC §2 lists them.
+    /// - Throws: `EventDecodingError` naming the field by its JSON path (`$` for the document itself).
+    public static func decode(json: [UInt8]) throws(EventDecodingError) -> Event {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(json)
+        } catch {
+            throw EventDecodingError(field: "$", problem: "invalid JSON: \(error.message) at byte \(error.offset)")
+        }
+        let envelope = try ObjectReader(root, path: "$")
+        try envelope.checkMembers(allowed: envelopeFields)
+
+        let id = try envelope.string("id")
+        let idLength = id.unicodeScalars.count
+        if idLength == 0 {
+            throw EventDecodingError(field: "id", problem: "must not be empty")
+        }
+        if idLength > maximumIDLength {
+            throw EventDecodingError(field: "id", problem: "must be at most \(maximumIDLength) characters, got \(idLength)")
+        }
+        let typeName = try envelope.string("type")
+        guard let type = EventType.allCases.first(where: { $0.rawValue.utf8.elementsEqual(typeName.utf8) }) else {
+            throw EventDecodingError(field: "type", problem: "unknown event type \(ObjectReader.quoted(typeName))")
+        }
+        let project = try envelope.string("project")
+        let source = try envelope.string("source")
+        let (occurredAt, occurredAtText) = try envelope.timestamp("occurred_at")
+        let data = try decodeData(of: type, from: ObjectReader(envelope.required("data"), path: "data"))
+        return Event(id: id, project: project, source: source, occurredAt: occurredAt, occurredAtText: occurredAtText, data: data)
+    }
+
+    /// Convenience for text already in memory; same rules as `decode(json: [UInt8])`.
+    public static func decode(json: String) throws(EventDecodingError) -> Event {
+        try decode(json: Array(json.utf8))
+    }
+
+    private static func decodeData(of type: EventType, from data: ObjectReader) throws(EventDecodingError) -> EventData {
+        switch type {
+        case .click:
+            try data.checkMembers(allowed: ["visitor_id", "url", "utm", "click_ids"])
+            return .click(Click(
+                visitorID: try data.string("visitor_id"),
+                url: try data.string("url"),
+                utm: try decodeUTM(data.required("utm"), path: data.fieldPath("utm")),
+                clickIDs: try decodeClickIDs(data.optional("click_ids"), path: data.fieldPath("click_ids"))
+            ))
+        case .registration:
+            try data.checkMembers(allowed: ["user_id", "visitor_id", "funnel", "utm", "email_sha256"])
+            return .registration(Registration(
+                userID: try data.string("user_id"),
+                visitorID: try data.optionalString("visitor_id"),
+                funnel: try data.optionalString("funnel"),
+                utm: try decodeUTM(data.required("utm"), path: data.fieldPath("utm")),
+                emailSHA256: try data.optionalString("email_sha256")
+            ))
+        case .order:
+            try data.checkMembers(allowed: ["order_id", "user_id", "status", "amount", "currency", "product", "manager_id", "created_at"])
+            return .order(Order(
+                orderID: try data.string("order_id"),
+                userID: try data.string("user_id"),
+                status: try data.enumeration("status", as: OrderStatus.self),
+                amount: try data.amount("amount", mustBePositive: false),
+                currency: try data.currency("currency"),
+                product: try data.optionalString("product"),
+                managerID: try data.optionalString("manager_id"),
+                createdAt: try data.timestamp("created_at").0
+            ))
+        case .payment:
+            try data.checkMembers(allowed: ["payment_id", "order_id", "user_id", "amount", "currency", "status"])
+            return .payment(Payment(
+                paymentID: try data.string("payment_id"),
+                orderID: try data.string("order_id"),
+                userID: try data.string("user_id"),
+                amount: try data.amount("amount", mustBePositive: true),
+                currency: try data.currency("currency"),
+                status: try data.enumeration("status", as: PaymentStatus.self)
+            ))
+        case .mail:
+            try data.checkMembers(allowed: ["letter_id", "channel", "user_id", "event"])
+            return .mail(Mail(
+                letterID: try data.string("letter_id"),
+                channel: try data.nonEmptyString("channel"),
+                userID: try data.string("user_id"),
+                event: try data.enumeration("event", as: MailEvent.self)
+            ))
+        case .chat:
+            try data.checkMembers(allowed: ["chat_id", "message_id", "user_id", "kind"])
+            return .chat(Chat(
+                chatID: try data.string("chat_id"),
+                messageID: try data.string("message_id"),
+                userID: try data.string("user_id"),
+                kind: try data.enumeration("kind", as: ChatKind.self)
+            ))
+        case .adStats:
+            try data.checkMembers(allowed: ["network", "account_id", "campaign_id", "ad_id", "day", "impressions", "clicks", "cost", "currency"])
+            return .adStats(AdStats(
+                network: try data.string("network"),
+                accountID: try data.string("account_id"),
+                campaignID: try data.string("campaign_id"),
+                adID: try data.string("ad_id"),
+                day: try data.date("day"),
+                impressions: try data.count("impressions"),
+                clicks: try data.count("clicks"),
+                cost: try data.amount("cost", mustBePositive: false),
+                currency: try data.currency("currency")
+            ))
+        }
+    }
+
+    private static func decodeUTM(_ value: JSONValue, path: String) throws(EventDecodingError) -> UTM {
+        let utm = try ObjectReader(value, path: path)
+        try utm.checkMembers(allowed: utmFields)
+        return UTM(
+            source: try utm.optionalString("source"),
+            medium: try utm.optionalString("medium"),
+            campaign: try utm.optionalString("campaign"),
+            content: try utm.optionalString("content"),
+            term: try utm.optionalString("term")
+        )
+    }
+
+    private static func decodeClickIDs(_ value: JSONValue?, path: String) throws(EventDecodingError) -> [String: String]? {
+        guard let value else { return nil }
+        let reader = try ObjectReader(value, path: path)
+        try reader.checkMembers(allowed: reader.object.keys)
+        var result: [String: String] = [:]
+        for key in reader.object.keys {
+            // A null member is a value of the wrong type here: the map holds strings only.
+            result[key] = try ObjectReader.string(reader.object.members[key]!, path: reader.fieldPath(key))
+        }
+        return result
+    }
+}

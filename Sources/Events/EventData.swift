@@ -1,0 +1,22 @@
+/// The type-specific part of an event; the case decides the envelope's `type`, so the two cannot disagree.
+public enum EventData: Sendable, Hashable {
+    case click(Click)
+    case registration(Registration)
+    case order(Order)
+    case payment(Payment)
+    case mail(Mail)
+    case chat(Chat)
+    case adStats(AdStats)
+
+    public var type: EventType {
+        switch self {
+        case .click: .click
+        case .registration: .registration
+        case .order: .order
+        case .payment: .payment
+        case .mail: .mail
+        case .chat: .chat
+        case .adStats: .adStats
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A calendar day without a time zone (`2026-03-02`), the unit of every daily aggregate.
+public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible, LosslessStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// A valid proleptic Gregorian date in years 0001–9999, or nil.
+    public init?(year: Int, month: Int, day: Int) {
+        guard CivilCalendar.isValidDate(year: year, month: month, day: day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD`; nil for any other shape or an impossible date such as `2026-02-30`.
+    public init?(_ description: String) {
+        let bytes = Array(description.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              let year = CivilCalendar.digits(bytes, 0, 4),
+              let month = CivilCalendar.digits(bytes, 5, 2),
+              let day = CivilCalendar.digits(bytes, 8, 2)
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// The date `days` after 1970-01-01 (negative for earlier).
+    public init(daysSinceEpoch days: Int) {
+        let date = CivilCalendar.date(daysSinceEpoch: days)
+        self.year = date.year
+        self.month = date.month
+        self.day = date.day
+    }
+
+    /// The local calendar day of `instant` in `timeZone`, as Foundation's Gregorian calendar reckons it.
+    public init(_ instant: Instant, in timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        // Whole seconds suffice (zone offsets are whole seconds) and keep Double rounding from
+        // pushing 23:59:59.999999 into the next day.
+        let seconds = instant.microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
+        let wholeSeconds = seconds.remainder < 0 ? seconds.quotient - 1 : seconds.quotient
+        let components = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(wholeSeconds)))
+        self.year = components.year!
+        self.month = components.month!
+        self.day = components.day!
+    }
+
+    public var daysSinceEpoch: Int {
+        CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
+    }
+
+    public func adding(days: Int) -> LocalDate {
+        LocalDate(daysSinceEpoch: daysSinceEpoch + days)
+    }
+
+    /// Signed whole days from `self` to `other`.
+    public func days(to other: LocalDate) -> Int {
+        other.daysSinceEpoch - daysSinceEpoch
+    }
+
+    /// The first day of this date's month, which keys every monthly aggregate.
+    public var monthStart: LocalDate {
+        LocalDate(year: year, month: month, day: 1)!
+    }
+
+    public var description: String {
+        "\(CivilCalendar.zeroPadded(year, width: 4))-\(CivilCalendar.zeroPadded(month, width: 2))-\(CivilCalendar.zeroPadded(day, width: 2))"
+    }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
+
+/// The calendar day of `instant` in `timeZone` (the project's zone, by default Europe/Moscow).
+public func localDate(of instant: Instant, in timeZone: TimeZone = .projectDefault) -> LocalDate {
+    LocalDate(instant, in: timeZone)
+}

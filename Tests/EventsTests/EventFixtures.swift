@@ -1,0 +1,20 @@
+import Events
+
+/// One hand-built event per type, for tests of keys, topics and encoding.
+enum EventFixtures {
+    static let occurredAt = Instant(rfc3339: "2026-01-15T09:03:42+03:00")!
+
+    static func event(_ data: EventData, id: String = "e-1") -> Event {
+        Event(id: id, project: "school1", source: "test", occurredAt: occurredAt, data: data)
+    }
+
+    static let click = event(.click(Click(visitorID: "v-1", url: "https://s.example/", utm: UTM(source: "yandex", campaign: "c1", content: "a1"), clickIDs: ["yclid": "9", "gclid": "8"])))
+    static let registration = event(.registration(Registration(userID: "u-1", visitorID: "v-1", funnel: "webinar", utm: UTM(source: "vk"), emailSHA256: "ab")))
+    static let order = event(.order(Order(orderID: "o-1", userID: "u-1", status: .partPaid, amount: DecimalNumber("14900.00")!, currency: "RUB", product: "Course", managerID: "m-1", createdAt: Instant(rfc3339: "2026-01-15T09:00:00.25+03:00")!)))
+    static let payment = event(.payment(Payment(paymentID: "p-1", orderID: "o-1", userID: "u-1", amount: DecimalNumber("0.5")!, currency: "USD", status: .refunded)))
+    static let mail = event(.mail(Mail(letterID: "l-1", channel: "telegram", userID: "u-1", event: .clicked)))
+    static let chat = event(.chat(Chat(chatID: "c-1", messageID: "m-1", userID: "u-1", kind: .join)))
+    static let adStats = event(.adStats(AdStats(network: "vk_ads", accountID: "acc", campaignID: "c1", adID: "a1", day: LocalDate("2026-01-14")!, impressions: 100, clicks: 3, cost: DecimalNumber("12.5")!, currency: "RUB")))
+
+    static let all = [click, registration, order, payment, mail, chat, adStats]
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import Events
+
+@Suite struct InstantTests {
+    @Test func offsetsDenoteTheSameInstant() throws {
+        let moscow = try #require(Instant(rfc3339: "2026-01-15T10:00:00+03:00"))
+        let utc = try #require(Instant(rfc3339: "2026-01-15T07:00:00Z"))
+        #expect(moscow == utc)
+        #expect(Instant(rfc3339: "2026-01-15T02:00:00-05:00") == utc)
+        #expect(Instant(rfc3339: "2026-01-15t07:00:00z") == utc)
+        #expect(Instant(rfc3339: "2026-01-15T07:00:00-00:00") == utc)
+        #expect(utc.microsecondsSinceEpoch == 1_768_460_400_000_000)
+    }
+
+    @Test func fractionsAreExactMicroseconds() throws {
+        #expect(Instant(rfc3339: "1970-01-01T00:00:00.000001Z")?.microsecondsSinceEpoch == 1)
+        #expect(Instant(rfc3339: "1970-01-01T00:00:00.5Z")?.microsecondsSinceEpoch == 500_000)
+        #expect(Instant(rfc3339: "1969-12-31T23:59:59.999999Z")?.microsecondsSinceEpoch == -1)
+        #expect(Instant(rfc3339: "1970-01-01T00:00:00.1234567Z") == nil)
+        let a = try #require(Instant(rfc3339: "2026-01-15T07:00:00.000001Z"))
+        let b = try #require(Instant(rfc3339: "2026-01-15T07:00:00Z"))
+        #expect(b < a)
+        #expect(b.microseconds(to: a) == 1)
+        #expect(b.advanced(byMicroseconds: 1) == a)
+    }
+
+    @Test(arguments: [
+        "2026-01-15T09:03:42", "2026-01-15 09:03:42Z", "2026-02-29T00:00:00Z", "2026-01-15T24:00:00Z",
+        "2026-01-15T23:60:00Z", "2026-12-31T23:59:60Z", "2026-01-15T09:03:42+0300", "2026-01-15T09:03:42+03",
+        "2026-01-15T09:03:42+24:00", "2026-01-15T09:03:42.Z", "0000-01-01T00:00:00Z", "2026-1-15T09:03:42Z",
+        "2026-01-15T09:03:42Z ", "", "2026-01-15",
+    ])
+    func rejects(_ text: String) {
+        #expect(Instant(rfc3339: text) == nil)
+    }
+
+    @Test(arguments: [
+        ("2026-01-15T09:03:42+03:00", "2026-01-15T06:03:42Z"),
+        ("2026-01-15T09:03:42.5+03:00", "2026-01-15T06:03:42.500000Z"),
+        ("1969-12-31T23:59:59.999999Z", "1969-12-31T23:59:59.999999Z"),
+        ("0001-01-01T00:00:00+01:00", "0000-12-31T23:00:00Z"),
+        ("2028-02-29T12:00:00Z", "2028-02-29T12:00:00Z"),
+    ])
+    func printsUTC(_ text: String, _ utc: String) {
+        #expect(Instant(rfc3339: text)?.rfc3339String == utc)
+    }
+
+    @Test func everyDayOfFourCenturiesRoundTrips() throws {
+        // Day-by-day agreement between parsing and printing, across leap rules (1900, 2000, 2100).
+        var instant = try #require(Instant(rfc3339: "1899-12-31T12:00:00Z"))
+        for _ in 0..<(146_097 + 10) {
+            #expect(Instant(rfc3339: instant.rfc3339String) == instant)
+            instant = instant.advanced(byMicroseconds: 86_400_000_000)
+        }
+    }
+}
+
+@Suite struct LocalDateTests {
+    @Test func utcEveningIsNextDayInMoscow() throws {
+        let instant = try #require(Instant(rfc3339: "2026-03-01T21:30:00Z"))
+        #expect(localDate(of: instant, in: .projectDefault).description == "2026-03-02")
+        #expect(localDate(of: instant).description == "2026-03-02")
+        #expect(localDate(of: instant, in: TimeZone(identifier: "UTC")!).description == "2026-03-01")
+    }
+
+    @Test func newYorkAcrossDaylightSaving() throws {
+        let newYork = try #require(TimeZone(identifier: "America/New_York"))
+        // 2026-03-08 02:00 EST → EDT. Before: UTC−5, after: UTC−4.
+        #expect(localDate(of: Instant(rfc3339: "2026-03-08T04:59:59Z")!, in: newYork).description == "2026-03-07")
+        #expect(localDate(of: Instant(rfc3339: "2026-03-08T05:00:00Z")!, in: newYork).description == "2026-03-08")
+        #expect(localDate(of: Instant(rfc3339: "2026-03-09T03:59:59Z")!, in: newYork).description == "2026-03-08")
+        #expect(localDate(of: Instant(rfc3339: "2026-03-09T04:00:00Z")!, in: newYork).description == "2026-03-09")
+        // 2026-11-01 02:00 EDT → EST.
+        #expect(localDate(of: Instant(rfc3339: "2026-11-01T03:59:59Z")!, in: newYork).description == "2026-10-31")
+        #expect(localDate(of: Instant(rfc3339: "2026-11-01T04:00:00Z")!, in: newYork).description == "2026-11-01")
+        #expect(localDate(of: Instant(rfc3339: "2026-11-02T04:59:59Z")!, in: newYork).description == "2026-11-01")
+        #expect(localDate(of: Instant(rfc3339: "2026-11-02T05:00:00Z")!, in: newYork).description == "2026-11-02")
+    }
+
+    @Test func lastMicrosecondOfTheDayStaysInTheDay() throws {
+        let instant = try #require(Instant(rfc3339: "2026-03-01T23:59:59.999999+03:00"))
+        #expect(localDate(of: instant).description == "2026-03-01")
+        #expect(localDate(of: Instant(rfc3339: "1969-12-31T23:59:59.999999Z")!, in: TimeZone(identifier: "UTC")!).description == "1969-12-31")
+    }
+
+    @Test func parsesStrictly() {
+        #expect(LocalDate("2026-01-15")?.description == "2026-01-15")
+        #expect(LocalDate("2028-02-29") != nil)
+        for text in ["2026-02-29", "2100-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "0000-01-01", "2026-1-5", "20260115", "2026-01-15T00:00:00Z", " 2026-01-15", "2026/01/15"] {
+            #expect(LocalDate(text) == nil, "\(text)")
+        }
+        #expect(LocalDate(year: 2026, month: 2, day: 28) != nil)
+        #expect(LocalDate(year: 2026, month: 2, day: 29) == nil)
+    }
+
+    @Test func addsDaysAndFindsMonthStart() {
+        let date = LocalDate("2026-02-27")!
+        #expect(date.adding(days: 2).description == "2026-03-01")
+        #expect(date.adding(days: -58).description == "2025-12-31")
+        #expect(date.adding(days: 365).description == "2027-02-27")
+        #expect(LocalDate("2028-02-28")!.adding(days: 1).description == "2028-02-29")
+        #expect(date.monthStart.description == "2026-02-01")
+        #expect(LocalDate("2026-12-31")!.monthStart.description == "2026-12-01")
+        #expect(date.days(to: LocalDate("2026-03-13")!) == 14)
+        #expect(LocalDate("1970-01-01")!.daysSinceEpoch == 0)
+        #expect(LocalDate(daysSinceEpoch: -1).description == "1969-12-31")
+    }
+
+    @Test func ordersChronologically() {
+        let dates = ["2026-03-01", "2025-12-31", "2026-02-28", "2026-01-01"].map { LocalDate($0)! }
+        #expect(dates.sorted().map(\.description) == ["2025-12-31", "2026-01-01", "2026-02-28", "2026-03-01"])
+    }
+}

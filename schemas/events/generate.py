@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Writes the event JSON Schemas (draft 2020-12) in this folder from one description.
+
+The per-type schemas and the envelope schema share every definition, so they are generated rather
+than kept in sync by hand. Run `python3 schemas/events/generate.py` after editing; `--check` exits 1
+when a file differs from what would be generated (the Swift test suite runs it).
+
+The rules mirror the Swift decoder (Sources/Events): both must accept and reject the same documents.
+Patterns end in `(?![\\s\\S])` rather than `$` because Python's `$` also matches before a final
+newline; the lookahead means "end of string" in both ECMA-262 and Python.
+"""
+import json
+import pathlib
+import sys
+
+END = r"(?![\s\S])"
+BASE = "urn:school-pipeline:schemas:events:"
+
+DEFS = {
+    "decimal": {
+        "description": "Decimal string: no sign, no exponent, no leading zeros, at most 20 integer and 18 fraction digits.",
+        "type": "string",
+        "pattern": r"^(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?" + END,
+    },
+    "positive_decimal": {
+        "description": "A decimal string greater than zero.",
+        "type": "string",
+        "pattern": r"^(?!0(?:\.0+)?" + END + r")(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?" + END,
+    },
+    "currency": {
+        "description": "ISO 4217 currency code.",
+        "type": "string",
+        "pattern": r"^[A-Z]{3}" + END,
+    },
+    "timestamp": {
+        "description": "RFC 3339 date-time with a UTC offset and at most 6 fraction digits; no leap second.",
+        "type": "string",
+        "format": "date-time",
+        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})" + END,
+    },
+    "date": {
+        "description": "A calendar date YYYY-MM-DD.",
+        "type": "string",
+        "format": "date",
+        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + END,
+    },
+    "count": {
+        "description": "A whole number from 0 to 2^53 - 1.",
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991,
+    },
+    "optional_string": {"type": ["string", "null"]},
+    "utm": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: {"$ref": "#/$defs/optional_string"} for name in ["source", "medium", "campaign", "content", "term"]},
+    },
+}
+
+S = {"type": "string"}
+OPT = {"$ref": "#/$defs/optional_string"}
+
+
+def ref(name):
+    return {"$ref": "#/$defs/" + name}
+
+
+def enum(*values):
+    return {"type": "string", "enum": list(values)}
+
+
+# Type → (fields in order, required fields). Order matches the Swift decoder and SPEC §2.
+DATA = {
+    "click": {
+        "visitor_id": S, "url": S, "utm": ref("utm"),
+        "click_ids": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+    },
+    "registration": {
+        "user_id": S, "visitor_id": OPT, "funnel": OPT, "utm": ref("utm"), "email_sha256": OPT,
+    },
+    "order": {
+        "order_id": S, "user_id": S,
+        "status": enum("new", "in_work", "paid", "part_paid", "cancelled"),
+        "amount": ref("decimal"), "currency": ref("currency"),
+        "product": OPT, "manager_id": OPT, "created_at": ref("timestamp"),
+    },
+    "payment": {
+        "payment_id": S, "order_id": S, "user_id": S,
+        "amount": ref("positive_decimal"), "currency": ref("currency"),
+        "status": enum("accepted", "refunded"),
+    },
+    "mail": {
+        "letter_id": S,
+        "channel": {"type": "string", "minLength": 1, "description": "Known: email, telegram, vk, sms, whatsapp, viber; others allowed."},
+        "user_id": S,
+        "event": enum("sent", "delivered", "opened", "clicked", "unsubscribed", "bounced", "spam"),
+    },
+    "chat": {
+        "chat_id": S, "message_id": S, "user_id": S, "kind": enum("message", "join", "leave"),
+    },
+    "ad_stats": {
+        "network": S, "account_id": S, "campaign_id": S, "ad_id": S,
+        "day": ref("date"), "impressions": ref("count"), "clicks": ref("count"),
+        "cost": ref("decimal"), "currency": ref("currency"),
+    },
+}
+
+
+def data_schema(type_name):
+    fields = DATA[type_name]
+    required = [name for name, schema in fields.items() if schema is not OPT and name != "click_ids"]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": fields,
+    }
+
+
+def envelope(type_property, data_property):
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "type", "project", "source", "occurred_at", "data"],
+        "properties": {
+            "id": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Idempotency key: identifies the fact, not the delivery."},
+            "type": type_property,
+            "project": {"type": "string"},
+            "source": {"type": "string"},
+            "occurred_at": ref("timestamp"),
+            "data": data_property,
+        },
+    }
+
+
+def type_schema(type_name):
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": BASE + type_name + ".v1",
+        "title": f"Event envelope of type {type_name}, version 1",
+    }
+    schema.update(envelope({"const": type_name}, ref(type_name)))
+    schema["$defs"] = used_defs(schema, {type_name: data_schema(type_name)})
+    return schema
+
+
+def used_defs(schema, extra):
+    """The shared definitions `schema` and `extra` reach, so each file carries only what it uses."""
+    available = dict(DEFS, **extra)
+    used, pending = {}, [schema, extra]
+    while pending:
+        text = json.dumps(pending.pop())
+        for name, definition in available.items():
+            if name not in used and '"#/$defs/' + name + '"' in text:
+                used[name] = definition
+                pending.append(definition)
+    return {name: available[name] for name in available if name in used}
+
+
+def envelope_schema():
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": BASE + "envelope.v1",
+        "title": "Event envelope of any type, version 1",
+    }
+    schema.update(envelope({"enum": list(DATA)}, {"type": "object"}))
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+            "then": {"properties": {"data": ref(name)}},
+        }
+        for name in DATA
+    ]
+    schema["$defs"] = dict(DEFS, **{name: data_schema(name) for name in DATA})
+    return schema
+
+
+def main():
+    folder = pathlib.Path(__file__).resolve().parent
+    files = {"envelope.v1.json": envelope_schema()}
+    files.update({name + ".v1.json": type_schema(name) for name in DATA})
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for file_name, schema in files.items():
+        text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        path = folder / file_name
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(file_name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print("stale schemas (run python3 schemas/events/generate.py): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
