@@ -1,0 +1,16 @@
+/// Every environment variable the pipeline reads, in one list.
+enum EnvironmentVariable {
+    /// Kafka bootstrap servers, e.g. `127.0.0.1:9092`. Overrides the config file.
+    static let kafkaBrokers = "KAFKA_BROKERS"
+    /// libpq connection string or URI. Secret: only from the environment.
+    static let databaseURL = "DATABASE_URL"
+    /// Path of the JSON configuration file.
+    static let configFile = "PIPELINE_CONFIG"
+    /// Directory of the SQL migrations.
+    static let migrationsDirectory = "PIPELINE_MIGRATIONS_DIR"
+    /// `PIPELINE_KAFKA_SASL_PASSWORD=x` sets the librdkafka property `sasl.password=x`:
+    /// the way to pass Kafka secrets, which never belong in the file.
+    static let kafkaPropertyPrefix = "PIPELINE_KAFKA_"
+    /// Log level: trace, debug, info (default), notice, warning, error, critical.
+    static let logLevel = "LOG_LEVEL"
+}

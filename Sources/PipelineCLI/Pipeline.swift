@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The one executable: every role of the pipeline is a subcommand.
+@main
+struct Pipeline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Streaming marketing analytics for online schools: events in, exact figures out.",
+        subcommands: [
+            MigrateCommand.self,
+            ProduceCommand.self,
+            WorkerCommand.self,
+            TopicsCommand.self,
+            KafkaMockCommand.self,
+            DemoDataCommand.self,
+        ])
+}

@@ -1,0 +1,89 @@
+import Kafka
+import Postgres
+
+/// The consumer offsets of one group, kept in PostgreSQL beside the aggregates they produced.
+struct OffsetStore {
+    let groupID: String
+
+    /// The next offset to read for each partition that has one stored.
+    func nextOffsets(for partitions: [KafkaTopicPartition], in connection: PostgresConnection) throws
+        -> [KafkaTopicPartition: Int64]
+    {
+        guard !partitions.isEmpty else { return [:] }
+        let rows = try connection.execute(
+            """
+            SELECT o.topic, o.partition, o.next_offset
+            FROM pipeline.consumer_offsets o
+            JOIN unnest($2::text[], $3::int[]) AS p(topic, partition)
+              ON p.topic = o.topic AND p.partition = o.partition
+            WHERE o.group_id = $1
+            """,
+            [groupID, partitions.map(\.topic), partitions.map { Int($0.partition) }]
+        ).rows
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for row in rows {
+            let partition = KafkaTopicPartition(
+                topic: try row.decode(0, as: String.self), partition: try row.decode(1, as: Int32.self))
+            result[partition] = try row.decode(2, as: Int64.self)
+        }
+        return result
+    }
+
+    /// Like `nextOffsets`, but row-locked until the transaction ends, so two members of the
+    /// group that both believe they own a partition cannot both apply the same messages.
+    func lockNextOffsets(for partitions: [KafkaTopicPartition], in connection: PostgresConnection) throws
+        -> [KafkaTopicPartition: Int64]
+    {
+        guard !partitions.isEmpty else { return [:] }
+        // Make sure a row exists to lock, even for a partition never applied before.
+        try connection.execute(
+            """
+            INSERT INTO pipeline.consumer_offsets (group_id, topic, partition, next_offset)
+            SELECT $1, p.topic, p.partition, 0 FROM unnest($2::text[], $3::int[]) AS p(topic, partition)
+            ORDER BY 2, 3
+            ON CONFLICT DO NOTHING
+            """,
+            [groupID, partitions.map(\.topic), partitions.map { Int($0.partition) }])
+        let rows = try connection.execute(
+            """
+            SELECT o.topic, o.partition, o.next_offset
+            FROM pipeline.consumer_offsets o
+            JOIN unnest($2::text[], $3::int[]) AS p(topic, partition)
+              ON p.topic = o.topic AND p.partition = o.partition
+            WHERE o.group_id = $1
+            ORDER BY o.topic, o.partition
+            FOR UPDATE OF o
+            """,
+            [groupID, partitions.map(\.topic), partitions.map { Int($0.partition) }]
+        ).rows
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for row in rows {
+            let partition = KafkaTopicPartition(
+                topic: try row.decode(0, as: String.self), partition: try row.decode(1, as: Int32.self))
+            result[partition] = try row.decode(2, as: Int64.self)
+        }
+        return result
+    }
+
+    /// Records that everything before `nextOffsets[p]` of each partition is applied.
+    func store(_ nextOffsets: [KafkaTopicPartition: Int64], in connection: PostgresConnection) throws {
+        guard !nextOffsets.isEmpty else { return }
+        let sorted = nextOffsets.sorted { $0.key < $1.key }
+        try connection.execute(
+            """
+            UPDATE pipeline.consumer_offsets o
+            SET next_offset = p.next_offset, updated_at = now()
+            FROM unnest($2::text[], $3::int[], $4::bigint[]) AS p(topic, partition, next_offset)
+            WHERE o.group_id = $1 AND o.topic = p.topic AND o.partition = p.partition
+            """,
+            [groupID, sorted.map(\.key.topic), sorted.map { Int($0.key.partition) }, sorted.map(\.value)])
+    }
+
+    /// Whether every partition has been applied up to the given high watermarks.
+    func hasReached(_ highWatermarks: [KafkaTopicPartition: Int64], in connection: PostgresConnection) throws -> Bool {
+        let pending = highWatermarks.filter { $0.value > 0 }
+        guard !pending.isEmpty else { return true }
+        let stored = try nextOffsets(for: Array(pending.keys), in: connection)
+        return pending.allSatisfy { partition, high in (stored[partition] ?? 0) >= high }
+    }
+}

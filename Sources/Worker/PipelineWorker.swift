@@ -1,0 +1,132 @@
+import Foundation
+import Kafka
+import Logging
+import Postgres
+
+/// A member of the worker consumer group: polls batches and applies each in one transaction.
+///
+/// `run` is a blocking loop meant for a thread of its own (libpq and librdkafka calls block).
+/// Offsets live in PostgreSQL with the aggregates; on assignment the consumer seeks to them,
+/// so a crash anywhere neither loses nor repeats a batch.
+public final class PipelineWorker {
+    public let configuration: WorkerConfiguration
+    let logger: Logger
+
+    public init(configuration: WorkerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Totals of one run, for the operator and for tests.
+    public struct Summary: Sendable, Equatable {
+        public var batches = 0
+        public var messages = 0
+        public var applied = 0
+        public var duplicates = 0
+        public var alreadyApplied = 0
+        public var deadLetters = 0
+    }
+
+    /// Consumes until `shouldStop` returns true or, with `untilCaughtUp`, until every partition
+    /// is applied up to the high watermark seen at start.
+    public func run(shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Summary {
+        let connection = ThreadConfined(try PostgresConnection(
+            connectionString: configuration.databaseURL, logger: logger))
+        let offsets = OffsetStore(groupID: configuration.groupID)
+        let applier = BatchApplier(
+            offsets: offsets, topics: configuration.topics, projects: configuration.projects)
+        let topics = configuration.consumedTopics
+        let highWatermarks = configuration.untilCaughtUp ? try readHighWatermarks(of: topics) : [:]
+        let deadLetterProducer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        let logger = self.logger
+
+        let consumer = try KafkaConsumer(
+            configuration: configuration.kafka,
+            groupID: configuration.groupID,
+            sessionTimeoutMilliseconds: configuration.sessionTimeoutMilliseconds,
+            rebalance: KafkaRebalanceHandler(
+                onAssign: { partitions in
+                    let stored = try offsets.nextOffsets(for: partitions, in: connection.value)
+                    logger.info("partitions assigned", metadata: [
+                        "partitions": "\(partitions.map { "\($0.topic)/\($0.partition)@\(stored[$0] ?? 0)" })"])
+                    return stored
+                },
+                onRevoke: { partitions in
+                    logger.info("partitions revoked", metadata: ["count": "\(partitions.count)"])
+                }),
+            logger: logger)
+        defer { consumer.close() }
+        try consumer.subscribe(topics: topics)
+
+        var summary = Summary()
+        while !shouldStop() {
+            if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection.value) {
+                break
+            }
+            let messages = try consumer.pollBatch(
+                maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
+            guard !messages.isEmpty else { continue }
+            let outcome = try applyWithRetry(messages, applier: applier, connection: connection.value) { letters in
+                guard !letters.isEmpty else { return }
+                _ = try deadLetterProducer.sendAndWait(
+                    letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
+            }
+            summary.batches += 1
+            summary.messages += outcome.messages
+            summary.applied += outcome.applied
+            summary.duplicates += outcome.duplicates
+            summary.alreadyApplied += outcome.alreadyApplied
+            summary.deadLetters += outcome.deadLetters.count
+            for letter in outcome.deadLetters {
+                logger.warning("dead letter", metadata: [
+                    "topic": "\(letter.message.topic)", "partition": "\(letter.message.partition)",
+                    "offset": "\(letter.message.offset)", "reason": "\(letter.reason)"])
+            }
+        }
+        try? deadLetterProducer.flush(timeout: .seconds(10))
+        return summary
+    }
+
+    /// Re-runs a batch whose transaction failed for a passing reason (database restart,
+    /// serialization failure, dead letter topic unreachable) with a growing pause.
+    private func applyWithRetry(
+        _ messages: [KafkaMessage], applier: BatchApplier, connection: PostgresConnection,
+        publish: ([DeadLetter]) throws -> Void
+    ) throws -> BatchApplier.Outcome {
+        var pause = Duration.milliseconds(100)
+        while true {
+            do {
+                return try connection.transaction {
+                    try applier.apply(messages, in: connection, publish: publish)
+                }
+            } catch let error as PostgresError where error.isRetriable {
+                logger.warning("batch failed, retrying", metadata: ["error": "\(error)", "pause": "\(pause)"])
+            } catch let error as KafkaError where error.isRetriable {
+                logger.warning("dead letters not delivered, retrying", metadata: ["error": "\(error)"])
+            }
+            Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            pause = min(pause * 2, .seconds(5))
+        }
+    }
+
+    private func readHighWatermarks(of topics: [String]) throws -> [KafkaTopicPartition: Int64] {
+        let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
+        let existing = try admin.listTopics(timeout: .seconds(10))
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for topic in topics {
+            for partition in 0..<(existing[topic] ?? 0) {
+                result[KafkaTopicPartition(topic: topic, partition: partition)] =
+                    try admin.watermarks(topic: topic, partition: partition, timeout: .seconds(10)).high
+            }
+        }
+        return result
+    }
+}
+
+/// Lends a thread-bound object to closures that librdkafka calls back on that same thread.
+final class ThreadConfined<Value>: @unchecked Sendable {
+    // Safe: the rebalance callback runs inside `pollBatch`, on the thread that owns the value,
+    // and nothing else touches it concurrently.
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

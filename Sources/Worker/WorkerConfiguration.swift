@@ -1,0 +1,33 @@
+import Aggregation
+import Events
+import Kafka
+
+/// What a worker consumes, how much at a time, and when it stops.
+public struct WorkerConfiguration: Sendable {
+    /// Kafka bootstrap servers and pass-through client properties.
+    public var kafka: KafkaConfiguration
+    /// libpq connection string or URI; "" means libpq defaults (`PG*` variables).
+    public var databaseURL: String
+    /// Consumer group; offsets are kept per group in PostgreSQL. Default `school-workers`.
+    public var groupID: String = "school-workers"
+    /// Topic names (SPEC §2 defaults).
+    public var topics: EventTopics = EventTopics()
+    /// Most messages applied in one transaction. Default 5,000.
+    public var maxBatchMessages: Int = 5_000
+    /// Longest wait for a batch to fill. Default 200 ms.
+    public var maxBatchWait: Duration = .milliseconds(200)
+    /// Consumer group session timeout. Default 6,000 ms (what the mock cluster needs).
+    public var sessionTimeoutMilliseconds: Int = 6_000
+    /// Exit once every partition is applied up to the high watermark seen at start.
+    public var untilCaughtUp: Bool = false
+    /// Time zones and base currencies of the projects.
+    public var projects: ProjectDirectory = ProjectDirectory()
+
+    public init(kafka: KafkaConfiguration, databaseURL: String) {
+        self.kafka = kafka
+        self.databaseURL = databaseURL
+    }
+
+    /// The topics this worker consumes: the ones whose aggregates it maintains.
+    public var consumedTopics: [String] { [topics.registrations] }
+}

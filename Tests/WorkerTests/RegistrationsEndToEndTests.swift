@@ -1,0 +1,75 @@
+import Foundation
+import Kafka
+import Testing
+import Worker
+
+@Suite("registrations end to end: produce → Kafka → worker → PostgreSQL")
+struct RegistrationsEndToEndTests {
+    @Test("counts per project and Moscow day, duplicates once, bad messages dead-lettered")
+    func countsPerProjectAndDay() throws {
+        let harness = try WorkerHarness()
+        try harness.produce([
+            // 2026-03-01 21:30Z is 2026-03-02 00:30 in Moscow (UTC+3): the next day.
+            registrationJSON(id: "r1", user: "u1", at: "2026-03-01T21:30:00Z"),
+            registrationJSON(id: "r2", user: "u2", at: "2026-03-01T20:59:59Z"),
+            registrationJSON(id: "r3", user: "u3", at: "2026-03-02T10:00:00+03:00"),
+            // A retried webhook: the same id again, even with another payload, counts once.
+            registrationJSON(id: "r3", user: "u3", at: "2026-03-02T10:00:00+03:00"),
+            registrationJSON(id: "r1", user: "u1", at: "2026-03-05T10:00:00+03:00"),
+            registrationJSON(id: "r4", project: "school-b", user: "u1", at: "2026-03-02T00:00:00+03:00"),
+            registrationJSON(id: "r5", project: "school-b", user: "u5", at: "2026-03-01T23:59:59.999999+03:00"),
+            "{not json",
+            #"{"id":"r6","type":"registration","project":"school-a","source":"getcourse","occurred_at":"2026-03-02T10:00:00Z","data":{"utm":{}}}"#,
+        ])
+
+        let summary = try PipelineWorker(configuration: harness.workerConfiguration(), logger: harness.logger).run()
+
+        #expect(try harness.registrationsDaily() == [
+            "school-a 2026-03-01": 1,  // r2
+            "school-a 2026-03-02": 2,  // r1, r3
+            "school-b 2026-03-01": 1,  // r5
+            "school-b 2026-03-02": 1,  // r4
+        ])
+        #expect(summary.applied == 5)
+        #expect(summary.duplicates == 2)
+        #expect(summary.deadLetters == 2)
+
+        // The dead letters carry their reason and origin.
+        let consumer = try KafkaConsumer(
+            configuration: harness.kafka, groupID: "dlq-reader-\(UUID())",
+            rebalance: KafkaRebalanceHandler(onAssign: { _ in [:] }, onRevoke: { _ in }), logger: harness.logger)
+        defer { consumer.close() }
+        try consumer.subscribe(topics: [harness.topics.deadLetter])
+        var letters: [KafkaMessage] = []
+        let deadline = Date().addingTimeInterval(20)
+        while letters.count < 2, Date() < deadline {
+            letters += try consumer.pollBatch(maxMessages: 10, timeout: .milliseconds(500))
+        }
+        let reasons = letters.map { message in
+            String(decoding: message.headers.first { $0.key == DeadLetter.Header.reason }?.value ?? [], as: UTF8.self)
+        }.sorted()
+        #expect(reasons.count == 2)
+        #expect(reasons.contains { $0.hasPrefix("data.user_id: missing") })
+        #expect(letters.allSatisfy { message in
+            message.headers.contains { $0.key == DeadLetter.Header.topic && $0.value == Array(harness.topics.registrations.utf8) }
+        })
+    }
+
+    @Test("a second run over the same topics changes nothing")
+    func rerunChangesNothing() throws {
+        let harness = try WorkerHarness()
+        try harness.produce((0..<40).map {
+            registrationJSON(id: "r\($0)", user: "u\($0)", at: "2026-04-\(10 + $0 % 4)T12:00:00+03:00")
+        })
+        _ = try PipelineWorker(configuration: harness.workerConfiguration(), logger: harness.logger).run()
+        // A new group has no offsets: it reads everything again, and the ids stop it counting twice.
+        var again = harness.workerConfiguration()
+        again.groupID += "-replay"
+        let replay = try PipelineWorker(configuration: again, logger: harness.logger).run()
+        #expect(replay.applied == 0)
+        #expect(replay.duplicates == 40)
+        #expect(try harness.registrationsDaily() == [
+            "school-a 2026-04-10": 10, "school-a 2026-04-11": 10, "school-a 2026-04-12": 10, "school-a 2026-04-13": 10,
+        ])
+    }
+}

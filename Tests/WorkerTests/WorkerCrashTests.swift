@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@Suite("worker killed with SIGKILL and restarted")
+struct WorkerCrashTests {
+    /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
+    static func pipelineExecutable() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("pipeline")
+        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
+            throw CrashTestError("pipeline executable not found at \(besideTests.path): build with `swift build --build-tests`")
+        }
+        return besideTests
+    }
+
+    struct CrashTestError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    func startWorker(_ harness: WorkerHarness, configFile: URL, untilCaughtUp: Bool) throws -> Process {
+        let process = Process()
+        process.executableURL = try Self.pipelineExecutable()
+        process.arguments = ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", "50"]
+            + (untilCaughtUp ? ["--until-caught-up"] : [])
+        var environment = ProcessInfo.processInfo.environment
+        environment["KAFKA_BROKERS"] = harness.cluster.bootstrapServers
+        environment["DATABASE_URL"] = harness.databaseURL
+        environment["LOG_LEVEL"] = "warning"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test("counts stay exact across two kills in the middle of the work")
+    func killedTwiceStillExact() throws {
+        let harness = try WorkerHarness()
+        let total = 12_000
+        // Ten days, 1,200 registrations each, spread over all partitions by user key.
+        try harness.produce((0..<total).map {
+            registrationJSON(id: "reg-\($0)", user: "user-\($0)", at: "2026-05-\(String(format: "%02d", 1 + $0 % 10))T12:00:00+03:00")
+        })
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(harness.groupID).json")
+        try Data("""
+            {"topics": {"registrations": "\(harness.topics.registrations)", "deadletter": "\(harness.topics.deadLetter)"}}
+            """.utf8).write(to: config)
+        defer { try? FileManager.default.removeItem(at: config) }
+
+        var killedAt: [Int] = []
+        for threshold in [2_000, 6_000] {
+            let worker = try startWorker(harness, configFile: config, untilCaughtUp: false)
+            let deadline = Date().addingTimeInterval(60)
+            var applied = 0
+            while Date() < deadline {
+                applied = Int(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]!)!
+                if applied >= threshold { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            kill(worker.processIdentifier, SIGKILL)
+            worker.waitUntilExit()
+            #expect(worker.terminationReason == .uncaughtSignal)
+            killedAt.append(applied)
+        }
+        #expect(killedAt[0] >= 2_000 && killedAt[0] < total, "killed after \(killedAt) of \(total) events")
+
+        let finisher = try startWorker(harness, configFile: config, untilCaughtUp: true)
+        finisher.waitUntilExit()
+        #expect(finisher.terminationStatus == 0)
+
+        let expected = Dictionary(uniqueKeysWithValues: (1...10).map {
+            ("school-a 2026-05-\(String(format: "%02d", $0))", 1_200)
+        })
+        #expect(try harness.registrationsDaily() == expected)
+        #expect(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0] == "12000")
+    }
+}
