@@ -32,8 +32,9 @@ echo "== $(wc -l <"$work/events.jsonl") envelopes generated (some twice, as retr
 "$bin" produce "$work/events.jsonl"
 LOG_LEVEL=warning "$bin" worker --until-caught-up
 
-echo "== registrations per day (bi.registrations_daily)"
+echo "== registrations per day (bi.overview_daily)"
 psql "$DATABASE_URL" -X -q -P pager=off -c \
-    "SELECT project, day, registrations FROM bi.registrations_daily ORDER BY project, day"
+    "SELECT project, day, registrations, new_users FROM bi.overview_daily ORDER BY project, day"
+echo "== registrations per ad (bi.traffic_summary for the month)"
 psql "$DATABASE_URL" -X -q -P pager=off -c \
-    "SELECT project, sum(registrations) AS registrations, count(*) AS days FROM bi.registrations_daily GROUP BY project"
+    "SELECT network, campaign_id, ad_id, registrations FROM bi.traffic_summary('demo-school', '2026-10-01', '2026-10-31') ORDER BY registrations DESC"

@@ -18,6 +18,9 @@ public struct BatchProcessor: Sendable {
         self.rates = rates
     }
 
+    /// How the reason of an event rejected for a missing currency rate begins.
+    public static let missingRatePrefix = "fx rate missing:"
+
     public func process(_ events: [Event], state: BatchState) -> BatchChanges {
         var run = Run(processor: self, state: state)
         for (index, event) in events.enumerated() {
@@ -155,7 +158,7 @@ public struct BatchProcessor: Sendable {
         }
 
         func missingRate(_ currency: String, _ base: String, _ day: LocalDate) -> String {
-            "fx rate missing: no \(currency)→\(base) rate on or before \(day) in fx_rates"
+            "\(BatchProcessor.missingRatePrefix) no \(currency)→\(base) rate on or before \(day) in fx_rates"
         }
 
         /// Turns the folded states into stored states and increments.

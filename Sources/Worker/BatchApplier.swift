@@ -8,6 +8,9 @@ struct BatchApplier {
     let offsets: OffsetStore
     let topics: EventTopics
     let projects: ProjectDirectory
+    let attributionRules: AttributionRules
+    let loader = StateLoader()
+    let writer = ChangeWriter()
 
     /// What one batch did.
     struct Outcome {
@@ -21,7 +24,7 @@ struct BatchApplier {
     /// Applies `messages` inside the caller's transaction; `publish` gets the dead letters
     /// before the transaction commits, so a dead letter is never lost behind a stored offset.
     func apply(
-        _ messages: [KafkaMessage], in connection: PostgresConnection,
+        _ messages: [KafkaMessage], rates: FxRates, in connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> Outcome {
         var outcome = Outcome(messages: messages.count)
@@ -29,20 +32,15 @@ struct BatchApplier {
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
 
         // Messages below the stored offset were applied by an earlier owner of the partition.
-        var fresh: [KafkaMessage] = []
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var events: [(event: Event, message: KafkaMessage)] = []
         for message in messages {
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
             if message.offset < stored[partition, default: 0] {
                 outcome.alreadyApplied += 1
                 continue
             }
-            fresh.append(message)
             nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
-        }
-
-        var events: [Event] = []
-        for message in fresh {
             do {
                 let event = try Event.decode(json: message.value)
                 guard topics.topic(for: event.type) == message.topic else {
@@ -51,34 +49,49 @@ struct BatchApplier {
                         reason: "type: \(event.type.rawValue) events do not belong on topic \(message.topic)"))
                     continue
                 }
-                events.append(event)
+                events.append((event, message))
             } catch {
                 outcome.deadLetters.append(DeadLetter(message: message, reason: "\(error)"))
             }
         }
 
-        let newEvents = try firstDeliveries(of: events, in: connection)
-        outcome.duplicates = events.count - newEvents.count
-        outcome.applied = newEvents.count
-        try AggregateWriter.apply(RegistrationDayCounts(newEvents, projects: projects), in: connection)
+        let fresh = try firstDeliveries(of: events, in: connection)
+        outcome.duplicates = events.count - fresh.count
+        let batch = fresh.map(\.event)
+        let requirements = BatchRequirements(batch)
+        let state = try loader.load(requirements, in: connection)
+        let changes = BatchProcessor(projects: projects, attributionRules: attributionRules, rates: rates)
+            .process(batch, state: state)
+        for (index, reason) in changes.rejected.sorted(by: { $0.key < $1.key }) {
+            outcome.deadLetters.append(DeadLetter(message: fresh[index].message, reason: reason))
+        }
+        let appliedIDs = batch.indices.filter { changes.rejected[$0] == nil }.map { batch[$0].id }
+        try recordApplied(appliedIDs, in: connection)
+        outcome.applied = appliedIDs.count
+        try writer.write(changes, loaded: state, in: connection)
 
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)
         return outcome
     }
 
-    /// The events whose id was never applied before, each once, in delivery order.
-    private func firstDeliveries(of events: [Event], in connection: PostgresConnection) throws -> [Event] {
+    /// The events whose id was never applied, each once (the first delivered), in delivery order.
+    private func firstDeliveries(
+        of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
+    ) throws -> [(event: Event, message: KafkaMessage)] {
         guard !events.isEmpty else { return [] }
-        let inserted = try connection.execute(
-            """
-            INSERT INTO pipeline.applied_events (id)
-            SELECT id FROM unnest($1::text[]) WITH ORDINALITY AS e(id, n) ORDER BY n
-            ON CONFLICT DO NOTHING RETURNING id
-            """,
-            [events.map(\.id)]
-        ).rows
-        var newIDs = Set(try inserted.map { try $0.decode(0, as: String.self) })
-        return events.filter { newIDs.remove($0.id) != nil }
+        let known = Set(try connection.execute(
+            "SELECT id FROM pipeline.applied_events WHERE id = ANY($1::text[])", [events.map(\.event.id)]
+        ).rows.map { try $0.decode(0, as: String.self) })
+        var seen = known
+        return events.filter { seen.insert($0.event.id).inserted }
+    }
+
+    /// Records applied ids. A plain insert: if another worker applied one of them meanwhile,
+    /// the unique violation rolls this batch back and the retry sees it as applied.
+    private func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
+        guard !ids.isEmpty else { return }
+        try connection.execute(
+            "INSERT INTO pipeline.applied_events (id) SELECT unnest($1::text[])", [ids])
     }
 }

@@ -1,3 +1,4 @@
+import Aggregation
 import Foundation
 import Kafka
 import Logging
@@ -11,6 +12,8 @@ import Postgres
 public final class PipelineWorker {
     public let configuration: WorkerConfiguration
     let logger: Logger
+    private var rates: FxRates?
+    private var ratesLoadedAt = ContinuousClock.now
 
     public init(configuration: WorkerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -34,7 +37,8 @@ public final class PipelineWorker {
             connectionString: configuration.databaseURL, logger: logger))
         let offsets = OffsetStore(groupID: configuration.groupID)
         let applier = BatchApplier(
-            offsets: offsets, topics: configuration.topics, projects: configuration.projects)
+            offsets: offsets, topics: configuration.topics, projects: configuration.projects,
+            attributionRules: configuration.attributionRules)
         let topics = configuration.consumedTopics
         let highWatermarks = configuration.untilCaughtUp ? try readHighWatermarks(of: topics) : [:]
         let deadLetterProducer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
@@ -88,18 +92,33 @@ public final class PipelineWorker {
     }
 
     /// Re-runs a batch whose transaction failed for a passing reason (database restart,
-    /// serialization failure, dead letter topic unreachable) with a growing pause.
+    /// serialization failure, an id applied meanwhile by another worker, dead letter topic
+    /// unreachable, rates imported since they were read) with a growing pause.
     private func applyWithRetry(
         _ messages: [KafkaMessage], applier: BatchApplier, connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> BatchApplier.Outcome {
         var pause = Duration.milliseconds(100)
+        var ratesChecked = false
         while true {
             do {
+                if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) { try reloadRates(connection) }
                 return try connection.transaction {
-                    try applier.apply(messages, in: connection, publish: publish)
+                    let outcome = try applier.apply(messages, rates: rates!, in: connection, publish: { letters in
+                        // A missing rate may have been imported since the rates were read: read
+                        // them again and redo the batch once before dead-lettering for it.
+                        if !ratesChecked, letters.contains(where: { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }) {
+                            throw RatesMayBeStale()
+                        }
+                        try publish(letters)
+                    })
+                    return outcome
                 }
-            } catch let error as PostgresError where error.isRetriable {
+            } catch is RatesMayBeStale {
+                ratesChecked = true
+                try reloadRates(connection)
+                continue
+            } catch let error as PostgresError where error.isRetriable || error.sqlState == "23505" {
                 logger.warning("batch failed, retrying", metadata: ["error": "\(error)", "pause": "\(pause)"])
             } catch let error as KafkaError where error.isRetriable {
                 logger.warning("dead letters not delivered, retrying", metadata: ["error": "\(error)"])
@@ -107,6 +126,11 @@ public final class PipelineWorker {
             Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
             pause = min(pause * 2, .seconds(5))
         }
+    }
+
+    private func reloadRates(_ connection: PostgresConnection) throws {
+        rates = try FxRateStore().load(in: connection)
+        ratesLoadedAt = .now
     }
 
     private func readHighWatermarks(of topics: [String]) throws -> [KafkaTopicPartition: Int64] {
@@ -122,6 +146,9 @@ public final class PipelineWorker {
         return result
     }
 }
+
+/// Thrown inside a batch's transaction to roll it back and read the rates again.
+private struct RatesMayBeStale: Error {}
 
 /// Lends a thread-bound object to closures that librdkafka calls back on that same thread.
 final class ThreadConfined<Value>: @unchecked Sendable {

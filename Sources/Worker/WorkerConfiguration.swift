@@ -22,12 +22,14 @@ public struct WorkerConfiguration: Sendable {
     public var untilCaughtUp: Bool = false
     /// Time zones and base currencies of the projects.
     public var projects: ProjectDirectory = ProjectDirectory()
+    /// `utm_source` → ad network names (SPEC §3 defaults).
+    public var attributionRules: AttributionRules = .default
 
     public init(kafka: KafkaConfiguration, databaseURL: String) {
         self.kafka = kafka
         self.databaseURL = databaseURL
     }
 
-    /// The topics this worker consumes: the ones whose aggregates it maintains.
-    public var consumedTopics: [String] { [topics.registrations] }
+    /// The topics this worker consumes: every event topic.
+    public var consumedTopics: [String] { topics.eventTopics }
 }

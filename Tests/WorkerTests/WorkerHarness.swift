@@ -20,7 +20,7 @@ struct WorkerHarness {
 
     init(partitions: Int32 = 4) throws {
         var logger = Logger(label: "worker-tests")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         self.logger = logger
         let suffix = UUID().uuidString.prefix(8).lowercased()
         cluster = try KafkaMockCluster(brokers: 1, logger: logger)
@@ -64,6 +64,22 @@ struct WorkerHarness {
         _ = try producer.sendAndWait(messages, timeout: .seconds(30))
     }
 
+    func result(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        return try connection.execute(sql, parameters)
+    }
+
+    /// Stores currency rates as `pipeline fx import` would.
+    func importRates(_ rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)]) throws {
+        _ = try result(
+            """
+            INSERT INTO pipeline.fx_rates (base_currency, currency, day, rate)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::numeric[])
+            """,
+            [rates.map(\.base), rates.map(\.currency), rates.map(\.day.description), rates.map(\.rate.description)])
+    }
+
     func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> [[String?]] {
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
@@ -71,10 +87,12 @@ struct WorkerHarness {
         return result.rows.map { row in (0..<result.columns.count).map { row[$0] } }
     }
 
-    /// Registrations per (project, day) as the table holds them.
+    /// Registrations per (project, day), summed over attributions, as `bi.funnel_daily` holds them.
     func registrationsDaily() throws -> [String: Int] {
         var result: [String: Int] = [:]
-        for row in try query("SELECT project, day::text, registrations FROM bi.registrations_daily") {
+        for row in try query(
+            "SELECT project, day::text, sum(registrations) FROM bi.funnel_daily GROUP BY 1, 2 HAVING sum(registrations) > 0")
+        {
             result["\(row[0]!) \(row[1]!)"] = Int(row[2]!)!
         }
         return result

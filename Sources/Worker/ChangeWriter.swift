@@ -1,0 +1,321 @@
+import Aggregation
+import Events
+import Postgres
+
+/// Writes one batch's changes: one statement per table, rows in a fixed order so concurrent
+/// workers lock them in the same order.
+struct ChangeWriter {
+    func write(_ changes: BatchChanges, loaded: BatchState, in connection: PostgresConnection) throws {
+        try writeUsers(changes, loaded: loaded, connection)
+        try writeOrders(changes, connection)
+        try writePayments(changes, connection)
+        try writeAdStats(changes, connection)
+        try writeLedgers(changes, connection)
+        try writeFunnel(changes, connection)
+        try writeProjectFigures(changes, connection)
+        try writeMail(changes, connection)
+        try writeChat(changes, connection)
+        try recomputeMailCredit(for: changes.creditUsers, connection)
+    }
+
+    private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: PostgresConnection) throws {
+        let keys = changes.usersSeen.union(changes.users.keys).sorted()
+        guard !keys.isEmpty else { return }
+        let states = keys.map { changes.users[$0] ?? loaded.users[$0] ?? UserState() }
+        try connection.execute("""
+            INSERT INTO pipeline.users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
+                                             network, campaign_id, ad_id, chat_active)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
+                                 $6::text[], $7::text[], $8::text[], $9::boolean[])
+            ON CONFLICT (project, user_id) DO UPDATE SET
+                first_reg_at = EXCLUDED.first_reg_at, first_reg_id = EXCLUDED.first_reg_id,
+                first_reg_day = EXCLUDED.first_reg_day, network = EXCLUDED.network,
+                campaign_id = EXCLUDED.campaign_id, ad_id = EXCLUDED.ad_id, chat_active = EXCLUDED.chat_active
+            """, [
+                keys.map(\.project), keys.map(\.userID),
+                states.map { $0.firstRegistration?.stamp.at.rfc3339String },
+                states.map { $0.firstRegistration?.stamp.id },
+                states.map { $0.firstRegistration?.day.description },
+                states.map(\.attribution.network), states.map(\.attribution.campaignID), states.map(\.attribution.adID),
+                states.map(\.chatActive),
+            ])
+    }
+
+    private func writeOrders(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let orders = changes.orders.sorted { $0.key < $1.key }
+        if !orders.isEmpty {
+            try connection.execute("""
+                INSERT INTO pipeline.orders AS o (project, order_id, user_id, status, amount, currency, product, manager_id,
+                                                  created_at, created_day, last_event_at, last_event_id, paid_day)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[],
+                                     $7::text[], $8::text[], $9::timestamptz[], $10::date[], $11::timestamptz[],
+                                     $12::text[], $13::date[])
+                ON CONFLICT (project, order_id) DO UPDATE SET
+                    user_id = EXCLUDED.user_id, status = EXCLUDED.status, amount = EXCLUDED.amount,
+                    currency = EXCLUDED.currency, product = EXCLUDED.product, manager_id = EXCLUDED.manager_id,
+                    created_at = EXCLUDED.created_at, created_day = EXCLUDED.created_day,
+                    last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,
+                    paid_day = EXCLUDED.paid_day
+                """, [
+                    orders.map(\.key.project), orders.map(\.key.id), orders.map(\.value.userID),
+                    orders.map(\.value.status.rawValue), orders.map(\.value.amount.description),
+                    orders.map(\.value.currency), orders.map(\.value.product), orders.map(\.value.managerID),
+                    orders.map(\.value.createdAt.rfc3339String), orders.map(\.value.createdDay.description),
+                    orders.map(\.value.latest.at.rfc3339String), orders.map(\.value.latest.id),
+                    orders.map { $0.value.paidDay?.description },
+                ])
+        }
+        let events = changes.newOrderEvents.sorted { $0.key < $1.key }.flatMap { key, events in events.map { (key, $0) } }
+        guard !events.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.order_events (project, order_id, event_id, occurred_at, status)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+            ON CONFLICT DO NOTHING
+            """, [
+                events.map(\.0.project), events.map(\.0.id), events.map(\.1.stamp.id),
+                events.map(\.1.stamp.at.rfc3339String), events.map(\.1.status.rawValue),
+            ])
+    }
+
+    private func writePayments(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let payments = changes.payments.sorted { $0.key < $1.key }
+        guard !payments.isEmpty else { return }
+        let accepted = payments.map(\.value.firstAccepted)
+        let latest = payments.map(\.value.latest)
+        try connection.execute("""
+            INSERT INTO pipeline.payments AS p (project, payment_id, accepted_at, accepted_id, accepted_user,
+                accepted_order, accepted_amount, accepted_day, latest_at, latest_id, latest_status, latest_user,
+                latest_amount, latest_day, latest_order)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+                                 $7::numeric[], $8::date[], $9::timestamptz[], $10::text[], $11::text[], $12::text[],
+                                 $13::numeric[], $14::date[], $15::text[])
+            ON CONFLICT (project, payment_id) DO UPDATE SET
+                accepted_at = EXCLUDED.accepted_at, accepted_id = EXCLUDED.accepted_id,
+                accepted_user = EXCLUDED.accepted_user, accepted_order = EXCLUDED.accepted_order,
+                accepted_amount = EXCLUDED.accepted_amount, accepted_day = EXCLUDED.accepted_day,
+                latest_at = EXCLUDED.latest_at, latest_id = EXCLUDED.latest_id, latest_status = EXCLUDED.latest_status,
+                latest_user = EXCLUDED.latest_user, latest_amount = EXCLUDED.latest_amount,
+                latest_day = EXCLUDED.latest_day, latest_order = EXCLUDED.latest_order
+            """, [
+                payments.map(\.key.project), payments.map(\.key.id),
+                accepted.map { $0?.stamp.at.rfc3339String }, accepted.map { $0?.stamp.id }, accepted.map { $0?.userID },
+                accepted.map { $0?.orderID }, accepted.map { $0?.amount.description }, accepted.map { $0?.day.description },
+                latest.map(\.stamp.at.rfc3339String), latest.map(\.stamp.id), latest.map(\.status.rawValue),
+                latest.map(\.userID), latest.map(\.amount.description), latest.map(\.day.description), latest.map(\.orderID),
+            ])
+    }
+
+    private func writeAdStats(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let polls = Array(changes.adStats)
+        guard !polls.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.ad_stats AS s (project, network, account_id, campaign_id, ad_id, day, polled_at,
+                                                event_id, impressions, clicks, spend)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[],
+                                 $7::timestamptz[], $8::text[], $9::bigint[], $10::bigint[], $11::numeric[])
+            ON CONFLICT (project, network, account_id, campaign_id, ad_id, day) DO UPDATE SET
+                polled_at = EXCLUDED.polled_at, event_id = EXCLUDED.event_id, impressions = EXCLUDED.impressions,
+                clicks = EXCLUDED.clicks, spend = EXCLUDED.spend
+            """, [
+                polls.map(\.key.project), polls.map(\.key.network), polls.map(\.key.accountID),
+                polls.map(\.key.campaignID), polls.map(\.key.adID), polls.map(\.key.day.description),
+                polls.map(\.value.stamp.at.rfc3339String), polls.map(\.value.stamp.id),
+                polls.map(\.value.impressions), polls.map(\.value.clicks), polls.map(\.value.spend.description),
+            ])
+    }
+
+    private func writeLedgers(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let daily = changes.userDaily.sorted { ($0.key.user, $0.key.day) < ($1.key.user, $1.key.day) }
+        if !daily.isEmpty {
+            try connection.execute("""
+                INSERT INTO pipeline.user_daily AS d (project, user_id, day, registrations, orders, paid_orders,
+                                                      payments, revenue, refunds)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[],
+                                     $7::bigint[], $8::numeric[], $9::numeric[])
+                ON CONFLICT (project, user_id, day) DO UPDATE SET
+                    registrations = d.registrations + EXCLUDED.registrations, orders = d.orders + EXCLUDED.orders,
+                    paid_orders = d.paid_orders + EXCLUDED.paid_orders, payments = d.payments + EXCLUDED.payments,
+                    revenue = d.revenue + EXCLUDED.revenue, refunds = d.refunds + EXCLUDED.refunds
+                """, [
+                    daily.map(\.key.user.project), daily.map(\.key.user.userID), daily.map(\.key.day.description),
+                    daily.map(\.value.registrations), daily.map(\.value.orders), daily.map(\.value.paidOrders),
+                    daily.map(\.value.payments), daily.map(\.value.revenue.description), daily.map(\.value.refunds.description),
+                ])
+        }
+        let monthly = changes.userMonthly.sorted { ($0.key.user, $0.key.month) < ($1.key.user, $1.key.month) }
+        guard !monthly.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.user_monthly AS m (project, user_id, month, payments, revenue, refunds)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::numeric[], $6::numeric[])
+            ON CONFLICT (project, user_id, month) DO UPDATE SET
+                payments = m.payments + EXCLUDED.payments, revenue = m.revenue + EXCLUDED.revenue,
+                refunds = m.refunds + EXCLUDED.refunds
+            """, [
+                monthly.map(\.key.user.project), monthly.map(\.key.user.userID), monthly.map(\.key.month.description),
+                monthly.map(\.value.payments), monthly.map(\.value.revenue.description), monthly.map(\.value.refunds.description),
+            ])
+    }
+
+    private func writeFunnel(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let rows = changes.funnel.sorted { lhs, rhs in
+            let l = lhs.key, r = rhs.key
+            return (l.project, l.day.description, l.attribution.network, l.attribution.campaignID, l.attribution.adID)
+                < (r.project, r.day.description, r.attribution.network, r.attribution.campaignID, r.attribution.adID)
+        }
+        guard !rows.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.funnel_daily AS f (project, day, network, campaign_id, ad_id, impressions, ad_clicks,
+                spend, visits, registrations, orders, paid_orders, payments, revenue, refunds)
+            SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                                 $8::numeric[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
+                                 $14::numeric[], $15::numeric[])
+            ON CONFLICT (project, day, network, campaign_id, ad_id) DO UPDATE SET
+                impressions = f.impressions + EXCLUDED.impressions, ad_clicks = f.ad_clicks + EXCLUDED.ad_clicks,
+                spend = f.spend + EXCLUDED.spend, visits = f.visits + EXCLUDED.visits,
+                registrations = f.registrations + EXCLUDED.registrations, orders = f.orders + EXCLUDED.orders,
+                paid_orders = f.paid_orders + EXCLUDED.paid_orders, payments = f.payments + EXCLUDED.payments,
+                revenue = f.revenue + EXCLUDED.revenue, refunds = f.refunds + EXCLUDED.refunds
+            """, [
+                rows.map(\.key.project), rows.map(\.key.day.description), rows.map(\.key.attribution.network),
+                rows.map(\.key.attribution.campaignID), rows.map(\.key.attribution.adID),
+                rows.map(\.value.impressions), rows.map(\.value.adClicks), rows.map(\.value.spend.description),
+                rows.map(\.value.visits), rows.map(\.value.registrations), rows.map(\.value.orders),
+                rows.map(\.value.paidOrders), rows.map(\.value.payments), rows.map(\.value.revenue.description),
+                rows.map(\.value.refunds.description),
+            ])
+    }
+
+    private func writeProjectFigures(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let newUsers = changes.newUsers.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
+        if !newUsers.isEmpty {
+            try connection.execute("""
+                INSERT INTO pipeline.new_users_daily AS n (project, day, new_users)
+                SELECT * FROM unnest($1::text[], $2::date[], $3::bigint[])
+                ON CONFLICT (project, day) DO UPDATE SET new_users = n.new_users + EXCLUDED.new_users
+                """, [newUsers.map(\.key.project), newUsers.map(\.key.day.description), newUsers.map(\.value)])
+        }
+        let lastDays = changes.lastDays.sorted { $0.key < $1.key }
+        guard !lastDays.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.project_activity AS a (project, last_day)
+            SELECT * FROM unnest($1::text[], $2::date[])
+            ON CONFLICT (project) DO UPDATE SET last_day = greatest(a.last_day, EXCLUDED.last_day)
+            """, [lastDays.map(\.key), lastDays.map(\.value.description)])
+    }
+
+    private func writeMail(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let daily = Array(changes.mailDaily)
+        if !daily.isEmpty {
+            try connection.execute("""
+                INSERT INTO pipeline.mail_daily AS m (project, channel, letter_id, day, sent, delivered, opened, clicked,
+                                                      unsubscribed, bounced, spam)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[],
+                                     $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
+                ON CONFLICT (project, channel, letter_id, day) DO UPDATE SET
+                    sent = m.sent + EXCLUDED.sent, delivered = m.delivered + EXCLUDED.delivered,
+                    opened = m.opened + EXCLUDED.opened, clicked = m.clicked + EXCLUDED.clicked,
+                    unsubscribed = m.unsubscribed + EXCLUDED.unsubscribed, bounced = m.bounced + EXCLUDED.bounced,
+                    spam = m.spam + EXCLUDED.spam
+                """, [
+                    daily.map(\.key.letter.project), daily.map(\.key.letter.channel), daily.map(\.key.letter.letterID),
+                    daily.map(\.key.day.description), daily.map(\.value.sent), daily.map(\.value.delivered),
+                    daily.map(\.value.opened), daily.map(\.value.clicked), daily.map(\.value.unsubscribed),
+                    daily.map(\.value.bounced), daily.map(\.value.spam),
+                ])
+        }
+        let recipients = Array(Set(changes.firstOpens.keys).union(changes.firstClicks.keys))
+        if !recipients.isEmpty {
+            try connection.execute("""
+                INSERT INTO pipeline.mail_recipients AS r (project, channel, letter_id, user_id, first_open_at,
+                                                           first_open_day, first_click_at, first_click_day)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::date[],
+                                     $7::timestamptz[], $8::date[])
+                ON CONFLICT (project, channel, letter_id, user_id) DO UPDATE SET
+                    first_open_day = CASE WHEN r.first_open_at IS NULL OR EXCLUDED.first_open_at < r.first_open_at
+                                          THEN EXCLUDED.first_open_day ELSE r.first_open_day END,
+                    first_open_at = CASE WHEN r.first_open_at IS NULL OR EXCLUDED.first_open_at < r.first_open_at
+                                         THEN EXCLUDED.first_open_at ELSE r.first_open_at END,
+                    first_click_day = CASE WHEN r.first_click_at IS NULL OR EXCLUDED.first_click_at < r.first_click_at
+                                           THEN EXCLUDED.first_click_day ELSE r.first_click_day END,
+                    first_click_at = CASE WHEN r.first_click_at IS NULL OR EXCLUDED.first_click_at < r.first_click_at
+                                          THEN EXCLUDED.first_click_at ELSE r.first_click_at END
+                """, [
+                    recipients.map(\.letter.project), recipients.map(\.letter.channel), recipients.map(\.letter.letterID),
+                    recipients.map(\.userID),
+                    recipients.map { changes.firstOpens[$0]?.at.rfc3339String },
+                    recipients.map { changes.firstOpens[$0]?.day.description },
+                    recipients.map { changes.firstClicks[$0]?.at.rfc3339String },
+                    recipients.map { changes.firstClicks[$0]?.day.description },
+                ])
+        }
+        let clicks = changes.mailClicks
+        guard !clicks.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.mail_clicks (project, user_id, clicked_at, event_id, channel, letter_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
+            ON CONFLICT DO NOTHING
+            """, [
+                clicks.map(\.user.project), clicks.map(\.user.userID), clicks.map(\.stamp.at.rfc3339String),
+                clicks.map(\.stamp.id), clicks.map(\.channel), clicks.map(\.letterID),
+            ])
+    }
+
+    private func writeChat(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+        let daily = Array(changes.chatDaily)
+        if !daily.isEmpty {
+            try connection.execute("""
+                INSERT INTO pipeline.chat_daily AS c (project, chat_id, day, messages, joins, leaves)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[])
+                ON CONFLICT (project, chat_id, day) DO UPDATE SET
+                    messages = c.messages + EXCLUDED.messages, joins = c.joins + EXCLUDED.joins,
+                    leaves = c.leaves + EXCLUDED.leaves
+                """, [
+                    daily.map(\.key.project), daily.map(\.key.chatID), daily.map(\.key.day.description),
+                    daily.map(\.value.messages), daily.map(\.value.joins), daily.map(\.value.leaves),
+                ])
+        }
+        let members = Array(changes.chatMembers)
+        guard !members.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO pipeline.chat_members_daily (project, chat_id, day, user_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[])
+            ON CONFLICT DO NOTHING
+            """, [
+                members.map(\.chatDay.project), members.map(\.chatDay.chatID), members.map(\.chatDay.day.description),
+                members.map(\.userID),
+            ])
+    }
+
+    /// SPEC §4.8: a payment goes to the letter of the user's latest click strictly before its first
+    /// acceptance, if that click is at most 7 × 24 h earlier. Recomputed for every payment of the
+    /// users whose clicks or payments changed; they are locked, so this sees all their facts.
+    private func recomputeMailCredit(for users: Set<UserKey>, _ connection: PostgresConnection) throws {
+        guard !users.isEmpty else { return }
+        let sorted = users.sorted()
+        try connection.execute("""
+            DELETE FROM pipeline.payment_mail_credit c
+            USING pipeline.payments p, unnest($1::text[], $2::text[]) AS k(project, user_id)
+            WHERE p.project = k.project AND p.accepted_user = k.user_id
+              AND c.project = p.project AND c.payment_id = p.payment_id
+            """, [sorted.map(\.project), sorted.map(\.userID)])
+        try connection.execute("""
+            WITH affected AS (
+                SELECT p.project, p.payment_id, p.accepted_user, p.accepted_at
+                FROM pipeline.payments p
+                JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
+                  ON p.project = k.project AND p.accepted_user = k.user_id
+                WHERE p.accepted_at IS NOT NULL
+            )
+            INSERT INTO pipeline.payment_mail_credit (project, payment_id, channel, letter_id)
+            SELECT a.project, a.payment_id, last_click.channel, last_click.letter_id
+            FROM affected a
+            CROSS JOIN LATERAL (
+                SELECT c.channel, c.letter_id, c.clicked_at FROM pipeline.mail_clicks c
+                WHERE c.project = a.project AND c.user_id = a.accepted_user AND c.clicked_at < a.accepted_at
+                ORDER BY c.clicked_at DESC, c.event_id DESC
+                LIMIT 1
+            ) last_click
+            WHERE last_click.clicked_at >= a.accepted_at - interval '168 hours'
+            """, [sorted.map(\.project), sorted.map(\.userID)])
+    }
+}

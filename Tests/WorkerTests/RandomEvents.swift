@@ -1,0 +1,113 @@
+import Aggregation
+import Events
+import Foundation
+
+/// Random but reproducible data sets that exercise every rule: late and tied registrations,
+/// order and payment state changes, users changing, missing rates, re-polls, duplicates.
+struct RandomEvents {
+    /// What a test produces and what the oracle is given.
+    struct DataSet {
+        var deliveries: [String]
+        var distinctInDeliveryOrder: [Event]
+        var rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)]
+        var projects: ProjectDirectory
+        var timeZones: [String: TimeZone]
+        var baseCurrencies: [String: String]
+    }
+
+    private var random: SeededGenerator
+
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+
+    static let rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)] = [
+        ("RUB", "USD", LocalDate("2026-01-10")!, DecimalNumber("90.5")!),
+        ("RUB", "USD", LocalDate("2026-02-01")!, DecimalNumber("91.2345")!),
+        ("RUB", "USD", LocalDate("2026-02-15")!, DecimalNumber("89.99")!),
+        ("RUB", "EUR", LocalDate("2026-02-01")!, DecimalNumber("99.1")!),
+        ("USD", "RUB", LocalDate("2026-01-01")!, DecimalNumber("0.011")!),
+        ("USD", "EUR", LocalDate("2026-01-20")!, DecimalNumber("1.0831")!),
+    ]
+
+    mutating func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
+    mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+    mutating func number(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+
+    /// An instant between 2026-01-05 and 2026-03-20, on a coarse grid so that ties happen.
+    mutating func instant() -> String {
+        let day = LocalDate("2026-01-05")!.adding(days: number(0...74))
+        return "\(day)T\(String(format: "%02d", pick([0, 5, 12, 20, 21, 23]))):\(pick(["00", "30"])):00\(pick(["Z", "+03:00", "-05:00"]))"
+    }
+
+    mutating func utm() -> String {
+        var parts: [String] = []
+        if let source = pick(["yandex", "vk", "facebook", "google", "", "newsletter", nil] as [String?]) {
+            parts.append("\"source\":\"\(source)\"")
+        }
+        if let campaign = pick(["c1", "c2", nil] as [String?]) { parts.append("\"campaign\":\"\(campaign)\"") }
+        if let content = pick(["a1", "a2", "", nil] as [String?]) { parts.append("\"content\":\"\(content)\"") }
+        return "{\(parts.joined(separator: ","))}"
+    }
+
+    mutating func dataSet(count: Int) -> DataSet {
+        var events: [String] = []
+        for index in 0..<count {
+            let project = pick(["alpha", "alpha", "beta"])
+            let user = "u\(number(1...12))"
+            // Ids of a few shapes, so ties on occurred_at are broken by code point, not by length.
+            let id = pick(["e", "E", "é", "e-"]) + String(index * 7919 % 10007)
+            let at = instant()
+            let data: (type: String, body: String)
+            switch number(0...99) {
+            case 0..<14:
+                data = ("click", #"{"visitor_id":"v\#(number(1...30))","url":"https://school.example/l","utm":\#(utm())}"#)
+            case 14..<30:
+                data = ("registration", #"{"user_id":"\#(user)","utm":\#(utm())}"#)
+            case 30..<50:
+                let order = number(1...8)
+                let manager = pick([#","manager_id":"m1""#, #","manager_id":"m2""#, ""])
+                let owner = chance(85) ? "u\(order)" : user
+                data = ("order", #"{"order_id":"o\#(order)","user_id":"\#(owner)","status":"\#(pick(["new", "in_work", "paid", "paid", "part_paid", "cancelled"]))","amount":"\#(order * 1000).00","currency":"\#(pick(["RUB", "RUB", "USD", "EUR"]))"\#(manager),"created_at":"\#(instant())"}"#)
+            case 50..<70:
+                let payment = number(1...10)
+                let payer = chance(85) ? "u\(payment % 8 + 1)" : user
+                let status = chance(70) ? "accepted" : "refunded"
+                data = ("payment", #"{"payment_id":"pay\#(payment)","order_id":"o\#(payment % 8 + 1)","user_id":"\#(payer)","amount":"\#(payment * 199).\#(payment * 7 % 100)","currency":"\#(pick(["RUB", "USD", "EUR"]))","status":"\#(status)"}"#)
+            case 70..<85:
+                data = ("mail", #"{"letter_id":"L\#(number(1...3))","channel":"\#(pick(["email", "telegram"]))","user_id":"\#(user)","event":"\#(pick(["sent", "delivered", "opened", "clicked", "clicked", "unsubscribed", "bounced", "spam"]))"}"#)
+            case 85..<93:
+                data = ("chat", #"{"chat_id":"ch\#(number(1...2))","message_id":"\#(index)","user_id":"\#(user)","kind":"\#(pick(["message", "message", "join", "leave"]))"}"#)
+            default:
+                let day = LocalDate("2026-01-05")!.adding(days: number(0...70))
+                data = ("ad_stats", #"{"network":"\#(pick(["yandex_direct", "vk_ads"]))","account_id":"acc\#(number(1...2))","campaign_id":"c\#(number(1...2))","ad_id":"a\#(number(1...2))","day":"\#(day)","impressions":\#(number(1...1000)),"clicks":\#(number(0...50)),"cost":"\#(number(0...900)).\#(number(10...99))","currency":"\#(pick(["RUB", "USD"]))"}"#)
+            }
+            events.append(#"{"id":"\#(id)","type":"\#(data.type)","project":"\#(project)","source":"test","occurred_at":"\#(at)","data":\#(data.body)}"#)
+        }
+        var deliveries = events
+        for event in events where chance(15) { deliveries.append(event) }
+        deliveries.shuffle(using: &random)
+        var seen = Set<String>()
+        var distinct: [Event] = []
+        for line in deliveries {
+            let event = try! Event.decode(json: line)
+            if seen.insert(event.id).inserted { distinct.append(event) }
+        }
+        let newYork = TimeZone(identifier: "America/New_York")!
+        return DataSet(
+            deliveries: deliveries, distinctInDeliveryOrder: distinct, rates: Self.rates,
+            projects: ProjectDirectory(projects: ["beta": ProjectSettings(timeZone: newYork, baseCurrency: "USD")]),
+            timeZones: ["beta": newYork], baseCurrencies: ["beta": "USD"])
+    }
+}
+
+/// SplitMix64: the same sequence on every machine.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,210 @@
+-- The views BI tools query (SPEC §4). They read only the maintained tables of schema `pipeline`.
+
+-- Rows whose figures all went back to zero (a user's figures moved to another attribution)
+-- stay in the table for the next delta but are not facts any more: the views leave them out.
+CREATE VIEW bi.funnel_daily AS
+SELECT project, day, network, campaign_id, ad_id, impressions, ad_clicks, spend, visits,
+       registrations, orders, paid_orders, payments, revenue, refunds
+FROM pipeline.funnel_daily
+WHERE impressions <> 0 OR ad_clicks <> 0 OR spend <> 0 OR visits <> 0 OR registrations <> 0 OR orders <> 0
+   OR paid_orders <> 0 OR payments <> 0 OR revenue <> 0 OR refunds <> 0;
+
+CREATE VIEW bi.traffic_report AS
+SELECT f.*,
+       f.spend / NULLIF(f.ad_clicks, 0)                                AS cpc,
+       f.spend / NULLIF(f.registrations, 0)                            AS cpr,
+       f.spend / NULLIF(f.orders, 0)                                   AS cpa,
+       f.spend / NULLIF(f.paid_orders, 0)                              AS cpo,
+       f.revenue / NULLIF(f.spend, 0)                                  AS roas,
+       (f.revenue - f.refunds - f.spend) / NULLIF(f.spend, 0) * 100    AS romi,
+       f.spend / NULLIF(f.revenue - f.refunds, 0) * 100                AS drr,
+       f.ad_clicks::numeric / NULLIF(f.impressions, 0)                 AS ctr,
+       f.registrations::numeric / NULLIF(f.visits, 0)                  AS cr_visit,
+       f.orders::numeric / NULLIF(f.registrations, 0)                  AS cr_order,
+       f.paid_orders::numeric / NULLIF(f.orders, 0)                    AS cr_paid
+FROM bi.funnel_daily f;
+
+CREATE FUNCTION bi.traffic_summary(project text, from_day date, to_day date)
+RETURNS TABLE (
+    network text, campaign_id text, ad_id text,
+    impressions bigint, ad_clicks bigint, spend numeric, visits bigint, registrations bigint,
+    orders bigint, paid_orders bigint, payments bigint, revenue numeric, refunds numeric,
+    npc numeric)
+LANGUAGE sql STABLE AS $$
+    SELECT f.network, f.campaign_id, f.ad_id,
+           sum(f.impressions)::bigint, sum(f.ad_clicks)::bigint, sum(f.spend), sum(f.visits)::bigint,
+           sum(f.registrations)::bigint, sum(f.orders)::bigint, sum(f.paid_orders)::bigint,
+           sum(f.payments)::bigint, sum(f.revenue), sum(f.refunds),
+           CASE WHEN sum(f.revenue) = 0 THEN sum(f.spend) ELSE 0 END
+    FROM bi.funnel_daily f
+    WHERE f.project = traffic_summary.project
+      AND f.day BETWEEN traffic_summary.from_day AND traffic_summary.to_day
+    GROUP BY f.network, f.campaign_id, f.ad_id
+$$;
+
+CREATE VIEW bi.creative_daily AS
+SELECT project, network, campaign_id, ad_id, day, spend, impressions, ad_clicks, registrations,
+       revenue, revenue - refunds - spend AS profit,
+       sum(spend) OVER w                     AS cum_spend,
+       sum(revenue) OVER w                   AS cum_revenue,
+       sum(revenue - refunds - spend) OVER w AS cum_profit
+FROM bi.funnel_daily
+WINDOW w AS (PARTITION BY project, network, campaign_id, ad_id ORDER BY day
+             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+
+CREATE VIEW bi.creative_burnout AS
+WITH latest AS (
+    SELECT project, max(day) AS latest_day FROM bi.funnel_daily GROUP BY project
+), per_ad AS (
+    SELECT c.project, c.network, c.campaign_id, c.ad_id,
+           min(c.day) AS first_day, max(c.day) AS last_day,
+           sum(c.spend) AS cum_spend, sum(c.revenue) AS cum_revenue, sum(c.profit) AS cum_profit,
+           coalesce(sum(c.profit) FILTER (WHERE c.day > l.latest_day - 7), 0) AS profit_last_7d,
+           coalesce(sum(c.profit) FILTER (WHERE c.day <= l.latest_day - 7 AND c.day > l.latest_day - 14), 0)
+               AS profit_prev_7d,
+           coalesce(sum(c.spend) FILTER (WHERE c.day > l.latest_day - 7), 0) AS spend_last_7d,
+           l.latest_day
+    FROM bi.creative_daily c JOIN latest l USING (project)
+    GROUP BY c.project, c.network, c.campaign_id, c.ad_id, l.latest_day
+)
+SELECT project, network, campaign_id, ad_id, first_day, last_day, cum_spend, cum_revenue, cum_profit,
+       profit_last_7d, profit_prev_7d, spend_last_7d,
+       CASE
+           WHEN first_day >= latest_day - 13 THEN 'new'
+           WHEN spend_last_7d > 0 AND profit_last_7d <= 0 THEN 'burnt_out'
+           WHEN profit_prev_7d > 0 AND profit_last_7d < 0.5 * profit_prev_7d THEN 'stagnating'
+           ELSE 'growing'
+       END AS status
+FROM per_ad;
+
+CREATE VIEW bi.cohorts_monthly AS
+WITH cohort_of AS (
+    SELECT project, user_id, date_trunc('month', first_reg_day)::date AS cohort_month FROM pipeline.users
+), sizes AS (
+    SELECT project, cohort_month, count(*) AS cohort_users FROM cohort_of GROUP BY project, cohort_month
+), money AS (
+    SELECT u.project, u.cohort_month, m.month,
+           count(*) FILTER (WHERE m.payments > 0) AS payers,
+           sum(m.payments) AS payments, sum(m.revenue) AS revenue, sum(m.refunds) AS refunds
+    FROM pipeline.user_monthly m
+    JOIN cohort_of u ON u.project = m.project AND u.user_id = m.user_id
+    WHERE u.cohort_month IS NULL OR m.month >= u.cohort_month
+    GROUP BY u.project, u.cohort_month, m.month
+), grid AS (
+    SELECT s.project, s.cohort_month, s.cohort_users, month::date AS month
+    FROM sizes s
+    JOIN pipeline.project_activity a ON a.project = s.project
+    CROSS JOIN LATERAL generate_series(
+        coalesce(s.cohort_month,
+                 (SELECT min(m.month) FROM money m WHERE m.project = s.project AND m.cohort_month IS NULL)),
+        date_trunc('month', a.last_day)::date, interval '1 month') AS month
+), rows AS (
+    SELECT g.project, g.cohort_month, g.month, g.cohort_users,
+           coalesce(m.payers, 0) AS payers, coalesce(m.payments, 0) AS payments,
+           coalesce(m.revenue, 0) AS revenue, coalesce(m.refunds, 0) AS refunds
+    FROM grid g
+    LEFT JOIN money m ON m.project = g.project AND m.cohort_month IS NOT DISTINCT FROM g.cohort_month
+                     AND m.month = g.month
+)
+SELECT project, cohort_month, month,
+       CASE WHEN cohort_month IS NULL THEN NULL
+            ELSE ((extract(year FROM month) - extract(year FROM cohort_month)) * 12
+                  + extract(month FROM month) - extract(month FROM cohort_month))::int
+       END AS months_since,
+       cohort_users, payers::bigint, payments::bigint, revenue, refunds,
+       sum(revenue - refunds) OVER w AS cumulative_revenue,
+       sum(revenue - refunds) OVER w / cohort_users AS ltv
+FROM rows
+WINDOW w AS (PARTITION BY project, cohort_month ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+
+CREATE VIEW bi.managers_daily AS
+WITH facts AS (
+    SELECT project, manager_id, created_day AS day, 1 AS orders, 0 AS paid_orders, 0::numeric AS revenue
+    FROM pipeline.orders
+    UNION ALL
+    SELECT project, manager_id, paid_day, 0, 1, 0 FROM pipeline.orders WHERE paid_day IS NOT NULL
+    UNION ALL
+    SELECT p.project, o.manager_id, p.accepted_day, 0, 0, p.accepted_amount
+    FROM pipeline.payments p
+    LEFT JOIN pipeline.orders o ON o.project = p.project AND o.order_id = p.accepted_order
+    WHERE p.accepted_at IS NOT NULL
+)
+SELECT project, manager_id, day,
+       sum(orders)::bigint AS orders, sum(paid_orders)::bigint AS paid_orders, sum(revenue) AS revenue,
+       sum(paid_orders)::numeric / NULLIF(sum(orders), 0) AS conversion
+FROM facts
+GROUP BY project, manager_id, day;
+
+CREATE VIEW bi.mail_daily AS
+SELECT d.project, d.channel, d.letter_id, d.day,
+       d.sent, d.delivered, d.opened, d.clicked, d.unsubscribed, d.bounced, d.spam,
+       coalesce((SELECT count(*) FROM pipeline.mail_recipients r
+                 WHERE r.project = d.project AND r.channel = d.channel AND r.letter_id = d.letter_id
+                   AND r.first_open_day = d.day), 0) AS unique_opens,
+       coalesce((SELECT count(*) FROM pipeline.mail_recipients r
+                 WHERE r.project = d.project AND r.channel = d.channel AND r.letter_id = d.letter_id
+                   AND r.first_click_day = d.day), 0) AS unique_clicks
+FROM pipeline.mail_daily d;
+
+CREATE VIEW bi.mail_letters AS
+WITH totals AS (
+    SELECT project, channel, letter_id,
+           sum(sent)::bigint AS sent, sum(delivered)::bigint AS delivered, sum(opened)::bigint AS opened,
+           sum(clicked)::bigint AS clicked, sum(unsubscribed)::bigint AS unsubscribed,
+           sum(bounced)::bigint AS bounced, sum(spam)::bigint AS spam
+    FROM pipeline.mail_daily GROUP BY project, channel, letter_id
+), uniques AS (
+    SELECT project, channel, letter_id,
+           count(first_open_at) AS unique_opens, count(first_click_at) AS unique_clicks
+    FROM pipeline.mail_recipients GROUP BY project, channel, letter_id
+), credit AS (
+    SELECT c.project, c.channel, c.letter_id,
+           count(DISTINCT p.accepted_user) AS payers_after_click, sum(p.accepted_amount) AS revenue_after_click
+    FROM pipeline.payment_mail_credit c
+    JOIN pipeline.payments p ON p.project = c.project AND p.payment_id = c.payment_id
+    GROUP BY c.project, c.channel, c.letter_id
+)
+SELECT t.project, t.channel, t.letter_id,
+       t.sent, t.delivered, t.opened, t.clicked, t.unsubscribed, t.bounced, t.spam,
+       coalesce(u.unique_opens, 0) AS unique_opens, coalesce(u.unique_clicks, 0) AS unique_clicks,
+       t.delivered::numeric / NULLIF(t.sent, 0)                     AS delivery_rate,
+       coalesce(u.unique_opens, 0)::numeric / NULLIF(t.delivered, 0)  AS open_rate,
+       coalesce(u.unique_clicks, 0)::numeric / NULLIF(t.delivered, 0) AS click_rate,
+       t.unsubscribed::numeric / NULLIF(t.delivered, 0)             AS unsubscribe_rate,
+       coalesce(c.payers_after_click, 0) AS payers_after_click,
+       coalesce(c.revenue_after_click, 0) AS revenue_after_click
+FROM totals t
+LEFT JOIN uniques u USING (project, channel, letter_id)
+LEFT JOIN credit c USING (project, channel, letter_id);
+
+CREATE VIEW bi.chat_daily AS
+SELECT d.project, d.chat_id, d.day, d.messages,
+       (SELECT count(*) FROM pipeline.chat_members_daily m
+        WHERE m.project = d.project AND m.chat_id = d.chat_id AND m.day = d.day) AS active_members,
+       d.joins, d.leaves
+FROM pipeline.chat_daily d;
+
+CREATE VIEW bi.community_conversion AS
+WITH money AS (
+    SELECT project, user_id, sum(payments) AS payments, sum(revenue) AS revenue
+    FROM pipeline.user_monthly GROUP BY project, user_id
+)
+SELECT u.project, date_trunc('month', u.first_reg_day)::date AS cohort_month, u.chat_active,
+       count(*) AS users,
+       count(*) FILTER (WHERE m.payments > 0) AS payers,
+       coalesce(sum(m.revenue), 0) AS revenue
+FROM pipeline.users u
+LEFT JOIN money m ON m.project = u.project AND m.user_id = u.user_id
+GROUP BY u.project, date_trunc('month', u.first_reg_day)::date, u.chat_active;
+
+CREATE VIEW bi.overview_daily AS
+SELECT f.project, f.day,
+       sum(f.impressions)::bigint AS impressions, sum(f.ad_clicks)::bigint AS ad_clicks, sum(f.spend) AS spend,
+       sum(f.visits)::bigint AS visits, sum(f.registrations)::bigint AS registrations,
+       sum(f.orders)::bigint AS orders, sum(f.paid_orders)::bigint AS paid_orders,
+       sum(f.payments)::bigint AS payments, sum(f.revenue) AS revenue, sum(f.refunds) AS refunds,
+       sum(f.revenue) / NULLIF(sum(f.payments), 0) AS avg_check,
+       coalesce(max(n.new_users), 0) AS new_users
+FROM bi.funnel_daily f
+LEFT JOIN pipeline.new_users_daily n ON n.project = f.project AND n.day = f.day
+GROUP BY f.project, f.day;
