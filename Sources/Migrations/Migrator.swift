@@ -25,11 +25,14 @@ public struct Migrator: Sendable {
     static let advisoryLockKey: Int64 = 7_311_920_451
 
     public let migrations: [Migration]
+    /// SQL files re-applied after the migrations on every run (the `bi` views), in name order.
+    public let viewScripts: [Migration]
     let logger: Logger
 
-    /// Reads every `NNNN_name.sql` file of `directory`.
+    /// Reads every `NNNN_name.sql` file of `directory`, and the view scripts of `viewsDirectory`
+    /// (default: `views` beside `directory`, if it exists).
     /// - Throws: `MigrationError` when a file name has no version or two files share one.
-    public init(directory: URL, logger: Logger) throws {
+    public init(directory: URL, viewsDirectory: URL? = nil, logger: Logger) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".sql") }
         var migrations: [Migration] = []
@@ -40,22 +43,33 @@ public struct Migrator: Sendable {
             let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
             migrations.append(Migration(version: version, name: name, sql: sql))
         }
-        try self.init(migrations: migrations, logger: logger)
+        let views = viewsDirectory ?? directory.deletingLastPathComponent().appendingPathComponent("views")
+        var viewScripts: [Migration] = []
+        if FileManager.default.fileExists(atPath: views.path) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: views.path).filter({ $0.hasSuffix(".sql") }).sorted() {
+                viewScripts.append(Migration(
+                    version: 0, name: name,
+                    sql: try String(contentsOf: views.appendingPathComponent(name), encoding: .utf8)))
+            }
+        }
+        try self.init(migrations: migrations, viewScripts: viewScripts, logger: logger)
     }
 
-    /// Uses the given migrations (ordered here by version).
-    public init(migrations: [Migration], logger: Logger) throws {
+    /// Uses the given migrations (ordered here by version) and view scripts.
+    public init(migrations: [Migration], viewScripts: [Migration] = [], logger: Logger) throws {
         let sorted = migrations.sorted { $0.version < $1.version }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.version == next.version {
             throw MigrationError.duplicateVersion(next.version, previous.name, next.name)
         }
         self.migrations = sorted
+        self.viewScripts = viewScripts
         self.logger = logger
     }
 
-    /// Applies what is missing; returns the names applied by this call.
+    /// Applies what is missing, then the view scripts; creates or updates the read-only BI
+    /// role when `biReader` is given. Returns the names of the migrations applied by this call.
     @discardableResult
-    public func migrate(_ connection: PostgresConnection) throws -> [String] {
+    public func migrate(_ connection: PostgresConnection, biReader: BIReader? = nil) throws -> [String] {
         try connection.execute("SELECT pg_advisory_lock($1)", [Self.advisoryLockKey])
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [Self.advisoryLockKey]) }
         try connection.executeScript("""
@@ -79,7 +93,63 @@ public struct Migrator: Sendable {
             logger.info("migration applied", metadata: ["migration": "\(migration.name)"])
             done.append(migration.name)
         }
+        if let biReader { try biReader.createOrUpdate(connection) }
+        try applyViews(connection, readerRole: biReader?.role ?? BIReader.defaultRole)
         return done
+    }
+
+    /// Re-creates the `bi` views over the tables of schema `pipeline` as they are now, and grants
+    /// the reader role (if it exists) what it may see: the views and nothing else. One transaction.
+    public func applyViews(_ connection: PostgresConnection, readerRole: String = BIReader.defaultRole) throws {
+        guard !viewScripts.isEmpty else { return }
+        try connection.transaction {
+            for script in viewScripts { try connection.executeScript(script.sql) }
+            let exists = try connection.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", [readerRole]).rows.count == 1
+            if exists {
+                // Identifiers cannot be bound parameters: format('%I') quotes the role name server-side.
+                for template in [
+                    "GRANT USAGE ON SCHEMA bi TO %I", "GRANT SELECT ON ALL TABLES IN SCHEMA bi TO %I",
+                    "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bi TO %I",
+                ] {
+                    let statement = try connection.execute("SELECT format($1, $2::text)", [template, readerRole])
+                        .rows[0].decode(0, as: String.self)
+                    try connection.executeScript(statement)
+                }
+            }
+        }
+    }
+}
+
+/// The read-only role BI tools connect as: it can read schema `bi` and nothing else.
+public struct BIReader: Sendable {
+    /// Default `bi_reader`.
+    public static let defaultRole = "bi_reader"
+    public var role: String
+    /// From the environment only (`BI_READER_PASSWORD`).
+    public var password: String
+
+    public init(role: String = BIReader.defaultRole, password: String) {
+        self.role = role
+        self.password = password
+    }
+
+    /// Creates the login role, or sets its password if it exists. Roles belong to the whole
+    /// server, so a concurrent creation by another database's migrate is expected and tolerated.
+    func createOrUpdate(_ connection: PostgresConnection) throws {
+        for attempt in 0..<3 {
+            let exists = try connection.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.count == 1
+            // format('%I', '%L') quotes the name and the password server-side; neither is interpolated here.
+            let statement = try connection.execute(
+                "SELECT format($1, $2::text, $3::text)",
+                [exists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L", role, password]
+            ).rows[0].decode(0, as: String.self)
+            do {
+                try connection.executeScript(statement)
+                return
+            } catch let error as PostgresError where ["42710", "23505", "XX000"].contains(error.sqlState ?? "") && attempt < 2 {
+                continue
+            }
+        }
     }
 }
 

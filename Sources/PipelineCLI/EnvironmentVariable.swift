@@ -11,6 +11,10 @@ enum EnvironmentVariable {
     /// `PIPELINE_KAFKA_SASL_PASSWORD=x` sets the librdkafka property `sasl.password=x`:
     /// the way to pass Kafka secrets, which never belong in the file.
     static let kafkaPropertyPrefix = "PIPELINE_KAFKA_"
+    /// Password of the read-only BI role; `pipeline migrate` creates the role only when it is set.
+    static let biReaderPassword = "BI_READER_PASSWORD"
+    /// Name of the read-only BI role. Default `bi_reader`.
+    static let biReaderRole = "BI_READER_ROLE"
     /// Log level: trace, debug, info (default), notice, warning, error, critical.
     static let logLevel = "LOG_LEVEL"
 }

@@ -62,3 +62,38 @@ struct MigratorTests {
         }
     }
 }
+
+@Suite("the read-only BI role")
+struct BIReaderTests {
+    @Test("reads the bi views and functions, and is refused everything else")
+    func readsOnlyBI() throws {
+        let url = try ThrowawayPostgres.shared.createDatabase(prefix: "bireader")
+        let admin = try PostgresConnection(connectionString: url, logger: Logger(label: "test"))
+        defer { admin.close() }
+        let migrator = try Migrator(directory: MigratorTests.directory, logger: Logger(label: "test"))
+        try migrator.migrate(admin, biReader: BIReader(role: "bi_reader_test", password: "r3ader-secret"))
+        // Applying the views again (as a rebuild does) keeps the grants.
+        try migrator.applyViews(admin, readerRole: "bi_reader_test")
+
+        let readerURL = url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://bi_reader_test@")
+        let reader = try PostgresConnection(connectionString: readerURL, logger: Logger(label: "test"))
+        defer { reader.close() }
+        #expect(try reader.execute("SELECT count(*) FROM bi.funnel_daily").rows[0][0] == "0")
+        #expect(try reader.execute("SELECT count(*) FROM bi.traffic_summary('p', '2026-01-01', '2026-01-31')").rows[0][0] == "0")
+        for table in ["pipeline.users", "pipeline.funnel_daily", "pipeline.consumer_offsets", "pipeline.applied_events",
+                      "pipeline.fx_rates"] {
+            do {
+                _ = try reader.execute("SELECT * FROM \(table)")
+                Issue.record("\(table) was readable by the BI role")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501", "\(table): \(error)")
+            }
+        }
+        do {
+            _ = try reader.execute("CREATE TABLE bi.sneaky (x int)")
+            Issue.record("the BI role could create a table in bi")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == "42501")
+        }
+    }
+}

@@ -8,7 +8,7 @@
 -- sales views join the ledgers to the current user and order state at query time, so they follow
 -- late data without any moving.
 
-DROP VIEW bi.registrations_daily;
+DROP VIEW IF EXISTS bi.registrations_daily;
 DROP TABLE pipeline.registrations_daily;
 
 -- Currency rates: `rate` base-currency units for one unit of `currency`, from `day` on.

@@ -1,4 +1,12 @@
 -- The views BI tools query (SPEC §4). They read only the maintained tables of schema `pipeline`.
+--
+-- Not a migration: `pipeline migrate` re-applies this file after the migrations, and
+-- `pipeline rebuild` applies it when it swaps rebuilt tables in, because a view is bound to the
+-- tables it was created over. The whole file runs in one transaction, so BI queries see either
+-- the old views or the new ones.
+
+DROP SCHEMA IF EXISTS bi CASCADE;
+CREATE SCHEMA bi;
 
 -- Rows whose figures all went back to zero (a user's figures moved to another attribution)
 -- stay in the table for the next delta but are not facts any more: the views leave them out.
