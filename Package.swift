@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Worker", dependencies: [
-            "Kafka", "Postgres", "Events", "Aggregation",
+            "Kafka", "Postgres", "Events", "Aggregation", "Migrations",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [

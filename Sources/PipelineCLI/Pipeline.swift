@@ -12,6 +12,7 @@ struct Pipeline: ParsableCommand {
             WorkerCommand.self,
             TopicsCommand.self,
             KafkaMockCommand.self,
+            RebuildCommand.self,
             DemoDataCommand.self,
         ])
 }

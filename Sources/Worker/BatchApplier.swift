@@ -9,8 +9,20 @@ struct BatchApplier {
     let topics: EventTopics
     let projects: ProjectDirectory
     let attributionRules: AttributionRules
-    let loader = StateLoader()
-    let writer = ChangeWriter()
+    let loader: StateLoader
+    let writer: ChangeWriter
+
+    init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules) {
+        self.offsets = offsets
+        self.topics = topics
+        self.projects = projects
+        self.attributionRules = attributionRules
+        loader = StateLoader(schema: offsets.schema)
+        writer = ChangeWriter(schema: offsets.schema)
+    }
+
+    /// SQL for this applier's schema.
+    private var schema: String { offsets.schema }
 
     /// What one batch did.
     struct Outcome {
@@ -24,12 +36,14 @@ struct BatchApplier {
     /// Applies `messages` inside the caller's transaction; `publish` gets the dead letters
     /// before the transaction commits, so a dead letter is never lost behind a stored offset.
     func apply(
-        _ messages: [KafkaMessage], rates: FxRates, in connection: PostgresConnection,
+        _ messages: [KafkaMessage], rates: FxRates, acceptedGaps: Set<OffsetGap.Position> = [],
+        in connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> Outcome {
         var outcome = Outcome(messages: messages.count)
         let partitions = Set(messages.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
+        try checkForGaps(messages, stored: stored, acceptedGaps: acceptedGaps)
 
         // Messages below the stored offset were applied by an earlier owner of the partition.
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
@@ -75,13 +89,33 @@ struct BatchApplier {
         return outcome
     }
 
+    /// Messages that start after the stored offset mean this consumer's position is ahead of
+    /// the tables (a rebuild was swapped in, or a member kept a stale position): the batch is
+    /// rolled back and every partition of it re-read from where the tables stand. A gap already
+    /// re-read once is data the topic no longer holds (retention) and is accepted.
+    private func checkForGaps(
+        _ messages: [KafkaMessage], stored: [KafkaTopicPartition: Int64], acceptedGaps: Set<OffsetGap.Position>
+    ) throws {
+        var first: [KafkaTopicPartition: Int64] = [:]
+        for message in messages {
+            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+            first[partition] = min(first[partition] ?? message.offset, message.offset)
+        }
+        let gaps = first.filter { partition, offset in
+            let next = stored[partition, default: 0]
+            return offset > next && !acceptedGaps.contains(OffsetGap.Position(partition: partition, offset: next))
+        }
+        guard !gaps.isEmpty else { return }
+        throw OffsetGap(seekTo: first.mapValues { $0 }.merging(gaps.map { ($0.key, stored[$0.key, default: 0]) }) { $1 })
+    }
+
     /// The events whose id was never applied, each once (the first delivered), in delivery order.
     private func firstDeliveries(
         of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
     ) throws -> [(event: Event, message: KafkaMessage)] {
         guard !events.isEmpty else { return [] }
         let known = Set(try connection.execute(
-            "SELECT id FROM pipeline.applied_events WHERE id = ANY($1::text[])", [events.map(\.event.id)]
+            "SELECT id FROM \(schema).applied_events WHERE id = ANY($1::text[])", [events.map(\.event.id)]
         ).rows.map { try $0.decode(0, as: String.self) })
         var seen = known
         return events.filter { seen.insert($0.event.id).inserted }
@@ -92,6 +126,17 @@ struct BatchApplier {
     private func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
         guard !ids.isEmpty else { return }
         try connection.execute(
-            "INSERT INTO pipeline.applied_events (id) SELECT unnest($1::text[])", [ids])
+            "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[])", [ids])
     }
+}
+
+/// A batch that starts after the stored offsets of some partition: re-read from `seekTo`.
+struct OffsetGap: Error {
+    /// A partition and the stored offset its gap starts at.
+    struct Position: Hashable {
+        var partition: KafkaTopicPartition
+        var offset: Int64
+    }
+
+    var seekTo: [KafkaTopicPartition: Int64]
 }

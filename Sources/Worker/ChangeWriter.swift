@@ -5,6 +5,9 @@ import Postgres
 /// Writes one batch's changes: one statement per table, rows in a fixed order so concurrent
 /// workers lock them in the same order.
 struct ChangeWriter {
+    /// The schema of the state tables (`pipeline`, or a rebuild's schema).
+    let schema: String
+
     func write(_ changes: BatchChanges, loaded: BatchState, in connection: PostgresConnection) throws {
         try writeUsers(changes, loaded: loaded, connection)
         try writeOrders(changes, connection)
@@ -23,7 +26,7 @@ struct ChangeWriter {
         guard !keys.isEmpty else { return }
         let states = keys.map { changes.users[$0] ?? loaded.users[$0] ?? UserState() }
         try connection.execute("""
-            INSERT INTO pipeline.users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
+            INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
                                              network, campaign_id, ad_id, chat_active)
             SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
                                  $6::text[], $7::text[], $8::text[], $9::boolean[])
@@ -45,7 +48,7 @@ struct ChangeWriter {
         let orders = changes.orders.sorted { $0.key < $1.key }
         if !orders.isEmpty {
             try connection.execute("""
-                INSERT INTO pipeline.orders AS o (project, order_id, user_id, status, amount, currency, product, manager_id,
+                INSERT INTO \(schema).orders AS o (project, order_id, user_id, status, amount, currency, product, manager_id,
                                                   created_at, created_day, last_event_at, last_event_id, paid_day)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[],
                                      $7::text[], $8::text[], $9::timestamptz[], $10::date[], $11::timestamptz[],
@@ -68,7 +71,7 @@ struct ChangeWriter {
         let events = changes.newOrderEvents.sorted { $0.key < $1.key }.flatMap { key, events in events.map { (key, $0) } }
         guard !events.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.order_events (project, order_id, event_id, occurred_at, status)
+            INSERT INTO \(schema).order_events (project, order_id, event_id, occurred_at, status)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
             ON CONFLICT DO NOTHING
             """, [
@@ -83,7 +86,7 @@ struct ChangeWriter {
         let accepted = payments.map(\.value.firstAccepted)
         let latest = payments.map(\.value.latest)
         try connection.execute("""
-            INSERT INTO pipeline.payments AS p (project, payment_id, accepted_at, accepted_id, accepted_user,
+            INSERT INTO \(schema).payments AS p (project, payment_id, accepted_at, accepted_id, accepted_user,
                 accepted_order, accepted_amount, accepted_day, latest_at, latest_id, latest_status, latest_user,
                 latest_amount, latest_day, latest_order)
             SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
@@ -109,7 +112,7 @@ struct ChangeWriter {
         let polls = Array(changes.adStats)
         guard !polls.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.ad_stats AS s (project, network, account_id, campaign_id, ad_id, day, polled_at,
+            INSERT INTO \(schema).ad_stats AS s (project, network, account_id, campaign_id, ad_id, day, polled_at,
                                                 event_id, impressions, clicks, spend)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[],
                                  $7::timestamptz[], $8::text[], $9::bigint[], $10::bigint[], $11::numeric[])
@@ -128,7 +131,7 @@ struct ChangeWriter {
         let daily = changes.userDaily.sorted { ($0.key.user, $0.key.day) < ($1.key.user, $1.key.day) }
         if !daily.isEmpty {
             try connection.execute("""
-                INSERT INTO pipeline.user_daily AS d (project, user_id, day, registrations, orders, paid_orders,
+                INSERT INTO \(schema).user_daily AS d (project, user_id, day, registrations, orders, paid_orders,
                                                       payments, revenue, refunds)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[],
                                      $7::bigint[], $8::numeric[], $9::numeric[])
@@ -145,7 +148,7 @@ struct ChangeWriter {
         let monthly = changes.userMonthly.sorted { ($0.key.user, $0.key.month) < ($1.key.user, $1.key.month) }
         guard !monthly.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.user_monthly AS m (project, user_id, month, payments, revenue, refunds)
+            INSERT INTO \(schema).user_monthly AS m (project, user_id, month, payments, revenue, refunds)
             SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::numeric[], $6::numeric[])
             ON CONFLICT (project, user_id, month) DO UPDATE SET
                 payments = m.payments + EXCLUDED.payments, revenue = m.revenue + EXCLUDED.revenue,
@@ -164,7 +167,7 @@ struct ChangeWriter {
         }
         guard !rows.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.funnel_daily AS f (project, day, network, campaign_id, ad_id, impressions, ad_clicks,
+            INSERT INTO \(schema).funnel_daily AS f (project, day, network, campaign_id, ad_id, impressions, ad_clicks,
                 spend, visits, registrations, orders, paid_orders, payments, revenue, refunds)
             SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
                                  $8::numeric[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
@@ -189,7 +192,7 @@ struct ChangeWriter {
         let newUsers = changes.newUsers.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
         if !newUsers.isEmpty {
             try connection.execute("""
-                INSERT INTO pipeline.new_users_daily AS n (project, day, new_users)
+                INSERT INTO \(schema).new_users_daily AS n (project, day, new_users)
                 SELECT * FROM unnest($1::text[], $2::date[], $3::bigint[])
                 ON CONFLICT (project, day) DO UPDATE SET new_users = n.new_users + EXCLUDED.new_users
                 """, [newUsers.map(\.key.project), newUsers.map(\.key.day.description), newUsers.map(\.value)])
@@ -197,7 +200,7 @@ struct ChangeWriter {
         let lastDays = changes.lastDays.sorted { $0.key < $1.key }
         guard !lastDays.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.project_activity AS a (project, last_day)
+            INSERT INTO \(schema).project_activity AS a (project, last_day)
             SELECT * FROM unnest($1::text[], $2::date[])
             ON CONFLICT (project) DO UPDATE SET last_day = greatest(a.last_day, EXCLUDED.last_day)
             """, [lastDays.map(\.key), lastDays.map(\.value.description)])
@@ -207,7 +210,7 @@ struct ChangeWriter {
         let daily = Array(changes.mailDaily)
         if !daily.isEmpty {
             try connection.execute("""
-                INSERT INTO pipeline.mail_daily AS m (project, channel, letter_id, day, sent, delivered, opened, clicked,
+                INSERT INTO \(schema).mail_daily AS m (project, channel, letter_id, day, sent, delivered, opened, clicked,
                                                       unsubscribed, bounced, spam)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[],
                                      $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
@@ -226,7 +229,7 @@ struct ChangeWriter {
         let recipients = Array(Set(changes.firstOpens.keys).union(changes.firstClicks.keys))
         if !recipients.isEmpty {
             try connection.execute("""
-                INSERT INTO pipeline.mail_recipients AS r (project, channel, letter_id, user_id, first_open_at,
+                INSERT INTO \(schema).mail_recipients AS r (project, channel, letter_id, user_id, first_open_at,
                                                            first_open_day, first_click_at, first_click_day)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::date[],
                                      $7::timestamptz[], $8::date[])
@@ -251,7 +254,7 @@ struct ChangeWriter {
         let clicks = changes.mailClicks
         guard !clicks.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.mail_clicks (project, user_id, clicked_at, event_id, channel, letter_id)
+            INSERT INTO \(schema).mail_clicks (project, user_id, clicked_at, event_id, channel, letter_id)
             SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
             ON CONFLICT DO NOTHING
             """, [
@@ -264,7 +267,7 @@ struct ChangeWriter {
         let daily = Array(changes.chatDaily)
         if !daily.isEmpty {
             try connection.execute("""
-                INSERT INTO pipeline.chat_daily AS c (project, chat_id, day, messages, joins, leaves)
+                INSERT INTO \(schema).chat_daily AS c (project, chat_id, day, messages, joins, leaves)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[])
                 ON CONFLICT (project, chat_id, day) DO UPDATE SET
                     messages = c.messages + EXCLUDED.messages, joins = c.joins + EXCLUDED.joins,
@@ -277,7 +280,7 @@ struct ChangeWriter {
         let members = Array(changes.chatMembers)
         guard !members.isEmpty else { return }
         try connection.execute("""
-            INSERT INTO pipeline.chat_members_daily (project, chat_id, day, user_id)
+            INSERT INTO \(schema).chat_members_daily (project, chat_id, day, user_id)
             SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[])
             ON CONFLICT DO NOTHING
             """, [
@@ -293,24 +296,24 @@ struct ChangeWriter {
         guard !users.isEmpty else { return }
         let sorted = users.sorted()
         try connection.execute("""
-            DELETE FROM pipeline.payment_mail_credit c
-            USING pipeline.payments p, unnest($1::text[], $2::text[]) AS k(project, user_id)
+            DELETE FROM \(schema).payment_mail_credit c
+            USING \(schema).payments p, unnest($1::text[], $2::text[]) AS k(project, user_id)
             WHERE p.project = k.project AND p.accepted_user = k.user_id
               AND c.project = p.project AND c.payment_id = p.payment_id
             """, [sorted.map(\.project), sorted.map(\.userID)])
         try connection.execute("""
             WITH affected AS (
                 SELECT p.project, p.payment_id, p.accepted_user, p.accepted_at
-                FROM pipeline.payments p
+                FROM \(schema).payments p
                 JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
                   ON p.project = k.project AND p.accepted_user = k.user_id
                 WHERE p.accepted_at IS NOT NULL
             )
-            INSERT INTO pipeline.payment_mail_credit (project, payment_id, channel, letter_id)
+            INSERT INTO \(schema).payment_mail_credit (project, payment_id, channel, letter_id)
             SELECT a.project, a.payment_id, last_click.channel, last_click.letter_id
             FROM affected a
             CROSS JOIN LATERAL (
-                SELECT c.channel, c.letter_id, c.clicked_at FROM pipeline.mail_clicks c
+                SELECT c.channel, c.letter_id, c.clicked_at FROM \(schema).mail_clicks c
                 WHERE c.project = a.project AND c.user_id = a.accepted_user AND c.clicked_at < a.accepted_at
                 ORDER BY c.clicked_at DESC, c.event_id DESC
                 LIMIT 1

@@ -4,6 +4,8 @@ import Postgres
 /// The consumer offsets of one group, kept in PostgreSQL beside the aggregates they produced.
 struct OffsetStore {
     let groupID: String
+    /// The schema of the state tables (`pipeline`, or a rebuild's schema).
+    let schema: String
 
     /// The next offset to read for each partition that has one stored.
     func nextOffsets(for partitions: [KafkaTopicPartition], in connection: PostgresConnection) throws
@@ -13,7 +15,7 @@ struct OffsetStore {
         let rows = try connection.execute(
             """
             SELECT o.topic, o.partition, o.next_offset
-            FROM pipeline.consumer_offsets o
+            FROM \(schema).consumer_offsets o
             JOIN unnest($2::text[], $3::int[]) AS p(topic, partition)
               ON p.topic = o.topic AND p.partition = o.partition
             WHERE o.group_id = $1
@@ -38,7 +40,7 @@ struct OffsetStore {
         // Make sure a row exists to lock, even for a partition never applied before.
         try connection.execute(
             """
-            INSERT INTO pipeline.consumer_offsets (group_id, topic, partition, next_offset)
+            INSERT INTO \(schema).consumer_offsets (group_id, topic, partition, next_offset)
             SELECT $1, p.topic, p.partition, 0 FROM unnest($2::text[], $3::int[]) AS p(topic, partition)
             ORDER BY 2, 3
             ON CONFLICT DO NOTHING
@@ -47,7 +49,7 @@ struct OffsetStore {
         let rows = try connection.execute(
             """
             SELECT o.topic, o.partition, o.next_offset
-            FROM pipeline.consumer_offsets o
+            FROM \(schema).consumer_offsets o
             JOIN unnest($2::text[], $3::int[]) AS p(topic, partition)
               ON p.topic = o.topic AND p.partition = o.partition
             WHERE o.group_id = $1
@@ -71,7 +73,7 @@ struct OffsetStore {
         let sorted = nextOffsets.sorted { $0.key < $1.key }
         try connection.execute(
             """
-            UPDATE pipeline.consumer_offsets o
+            UPDATE \(schema).consumer_offsets o
             SET next_offset = p.next_offset, updated_at = now()
             FROM unnest($2::text[], $3::int[], $4::bigint[]) AS p(topic, partition, next_offset)
             WHERE o.group_id = $1 AND o.topic = p.topic AND o.partition = p.partition

@@ -32,10 +32,12 @@ public final class PipelineWorker {
 
     /// Consumes until `shouldStop` returns true or, with `untilCaughtUp`, until every partition
     /// is applied up to the high watermark seen at start.
-    public func run(shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Summary {
+    public func run(
+        shouldStop: @escaping @Sendable () -> Bool = { false }, afterBatch: (Summary) -> Void = { _ in }
+    ) throws -> Summary {
         let connection = ThreadConfined(try PostgresConnection(
             connectionString: configuration.databaseURL, logger: logger))
-        let offsets = OffsetStore(groupID: configuration.groupID)
+        let offsets = OffsetStore(groupID: configuration.groupID, schema: configuration.stateSchema)
         let applier = BatchApplier(
             offsets: offsets, topics: configuration.topics, projects: configuration.projects,
             attributionRules: configuration.attributionRules)
@@ -63,6 +65,7 @@ public final class PipelineWorker {
         try consumer.subscribe(topics: topics)
 
         var summary = Summary()
+        var acceptedGaps: Set<OffsetGap.Position> = []
         while !shouldStop() {
             if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection.value) {
                 break
@@ -70,10 +73,25 @@ public final class PipelineWorker {
             let messages = try consumer.pollBatch(
                 maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
             guard !messages.isEmpty else { continue }
-            let outcome = try applyWithRetry(messages, applier: applier, connection: connection.value) { letters in
-                guard !letters.isEmpty else { return }
-                _ = try deadLetterProducer.sendAndWait(
-                    letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
+            let outcome: BatchApplier.Outcome
+            do {
+                outcome = try applyWithRetry(
+                    messages, applier: applier, acceptedGaps: acceptedGaps, connection: connection.value
+                ) { letters in
+                    guard !letters.isEmpty else { return }
+                    _ = try deadLetterProducer.sendAndWait(
+                        letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
+                }
+            } catch let gap as OffsetGap {
+                let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection.value)
+                for (partition, offset) in gap.seekTo.sorted(by: { $0.key < $1.key }) {
+                    if let next = stored[partition], offset == next {
+                        acceptedGaps.insert(OffsetGap.Position(partition: partition, offset: next))
+                    }
+                    try consumer.seek(partition, to: offset)
+                }
+                logger.notice("consumer ahead of the stored offsets: re-reading", metadata: ["seek": "\(gap.seekTo)"])
+                continue
             }
             summary.batches += 1
             summary.messages += outcome.messages
@@ -81,6 +99,7 @@ public final class PipelineWorker {
             summary.duplicates += outcome.duplicates
             summary.alreadyApplied += outcome.alreadyApplied
             summary.deadLetters += outcome.deadLetters.count
+            afterBatch(summary)
             for letter in outcome.deadLetters {
                 logger.warning("dead letter", metadata: [
                     "topic": "\(letter.message.topic)", "partition": "\(letter.message.partition)",
@@ -95,7 +114,8 @@ public final class PipelineWorker {
     /// serialization failure, an id applied meanwhile by another worker, dead letter topic
     /// unreachable, rates imported since they were read) with a growing pause.
     private func applyWithRetry(
-        _ messages: [KafkaMessage], applier: BatchApplier, connection: PostgresConnection,
+        _ messages: [KafkaMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
+        connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> BatchApplier.Outcome {
         var pause = Duration.milliseconds(100)
@@ -104,7 +124,7 @@ public final class PipelineWorker {
             do {
                 if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) { try reloadRates(connection) }
                 return try connection.transaction {
-                    let outcome = try applier.apply(messages, rates: rates!, in: connection, publish: { letters in
+                    let outcome = try applier.apply(messages, rates: rates!, acceptedGaps: acceptedGaps, in: connection, publish: { letters in
                         // A missing rate may have been imported since the rates were read: read
                         // them again and redo the batch once before dead-lettering for it.
                         if !ratesChecked, letters.contains(where: { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }) {
@@ -131,6 +151,20 @@ public final class PipelineWorker {
     private func reloadRates(_ connection: PostgresConnection) throws {
         rates = try FxRateStore().load(in: connection)
         ratesLoadedAt = .now
+    }
+
+    /// How many messages the consumed topics hold now (high minus low watermarks).
+    public func messagesToRead() throws -> Int {
+        let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
+        let existing = try admin.listTopics(timeout: .seconds(10))
+        var total: Int64 = 0
+        for topic in configuration.consumedTopics {
+            for partition in 0..<(existing[topic] ?? 0) {
+                let marks = try admin.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
+                total += marks.high - marks.low
+            }
+        }
+        return Int(total)
     }
 
     private func readHighWatermarks(of topics: [String]) throws -> [KafkaTopicPartition: Int64] {

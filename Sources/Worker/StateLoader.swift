@@ -8,6 +8,9 @@ import Postgres
 /// transaction-scoped advisory locks, because a user's events arrive through several topics
 /// and so through several workers at once, and a user may have no row yet.
 struct StateLoader {
+    /// The schema of the state tables (`pipeline`, or a rebuild's schema).
+    let schema: String
+
     func load(_ requirements: BatchRequirements, in connection: PostgresConnection) throws -> BatchState {
         var state = BatchState()
         try loadOrders(requirements.orders, into: &state, connection)
@@ -28,7 +31,7 @@ struct StateLoader {
             SELECT o.project, o.order_id, o.user_id, o.status, o.amount::text, o.currency, o.product, o.manager_id,
                    \(SQL.micros("o.created_at")), o.created_day::text, \(SQL.micros("o.last_event_at")), o.last_event_id,
                    o.paid_day::text
-            FROM pipeline.orders o JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
+            FROM \(schema).orders o JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
               ON o.project = k.project AND o.order_id = k.order_id
             ORDER BY o.project, o.order_id
             FOR UPDATE OF o
@@ -49,7 +52,7 @@ struct StateLoader {
         }
         for row in try connection.execute("""
             SELECT e.project, e.order_id, e.event_id, \(SQL.micros("e.occurred_at")), e.status
-            FROM pipeline.order_events e JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
+            FROM \(schema).order_events e JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
               ON e.project = k.project AND e.order_id = k.order_id
             """, parameters).rows
         {
@@ -69,7 +72,7 @@ struct StateLoader {
                    p.accepted_amount::text, p.accepted_day::text,
                    \(SQL.micros("p.latest_at")), p.latest_id, p.latest_status, p.latest_user,
                    p.latest_amount::text, p.latest_day::text, p.latest_order
-            FROM pipeline.payments p JOIN unnest($1::text[], $2::text[]) AS k(project, payment_id)
+            FROM \(schema).payments p JOIN unnest($1::text[], $2::text[]) AS k(project, payment_id)
               ON p.project = k.project AND p.payment_id = k.payment_id
             ORDER BY p.project, p.payment_id
             FOR UPDATE OF p
@@ -98,7 +101,7 @@ struct StateLoader {
         for row in try connection.execute("""
             SELECT s.project, s.network, s.account_id, s.campaign_id, s.ad_id, s.day::text,
                    \(SQL.micros("s.polled_at")), s.event_id, s.impressions, s.clicks, s.spend::text
-            FROM pipeline.ad_stats s
+            FROM \(schema).ad_stats s
             JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
                  AS k(project, network, account_id, campaign_id, ad_id, day)
               ON s.project = k.project AND s.network = k.network AND s.account_id = k.account_id
@@ -132,7 +135,7 @@ struct StateLoader {
         for row in try connection.execute("""
             SELECT u.project, u.user_id, \(SQL.micros("u.first_reg_at")), u.first_reg_id, u.first_reg_day::text,
                    u.network, u.campaign_id, u.ad_id, u.chat_active
-            FROM pipeline.users u JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
+            FROM \(schema).users u JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
               ON u.project = k.project AND u.user_id = k.user_id
             """, [users.map(\.project), users.map(\.userID)]).rows
         {
@@ -155,7 +158,7 @@ struct StateLoader {
         for row in try connection.execute("""
             SELECT d.project, d.user_id, d.day::text, d.registrations, d.orders, d.paid_orders, d.payments,
                    d.revenue::text, d.refunds::text
-            FROM pipeline.user_daily d JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
+            FROM \(schema).user_daily d JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
               ON d.project = k.project AND d.user_id = k.user_id
             """, [users.map(\.project), users.map(\.userID)]).rows
         {

@@ -22,6 +22,11 @@ public struct WorkerConfiguration: Sendable {
     public var untilCaughtUp: Bool = false
     /// Time zones and base currencies of the projects.
     public var projects: ProjectDirectory = ProjectDirectory()
+    /// Schema of the state tables and offsets. Default `pipeline`; a rebuild writes a fresh one.
+    /// Must be a plain lower-case identifier (it is part of the SQL text, never user data).
+    public var stateSchema: String = "pipeline" {
+        willSet { precondition(newValue.range(of: "^[a-z_][a-z0-9_]*$", options: .regularExpression) != nil, "bad schema name") }
+    }
     /// `utm_source` → ad network names (SPEC §3 defaults).
     public var attributionRules: AttributionRules = .default
 
