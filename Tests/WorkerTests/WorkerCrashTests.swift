@@ -75,4 +75,47 @@ struct WorkerCrashTests {
         #expect(try harness.registrationsDaily() == expected)
         #expect(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0] == "12000")
     }
+
+    @Test("every view stays exact when a worker applying mixed events is killed twice")
+    func mixedEventsKilledTwice() throws {
+        var generator = RandomEvents(seed: 91)
+        let data = generator.dataSet(count: 1_500)
+        let harness = try WorkerHarness(partitions: 3)
+        try harness.importRates(data.rates)
+        try harness.produce(data.deliveries)
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(harness.groupID).json")
+        let topics = harness.topics
+        try Data("""
+            {"topics": {"clicks": "\(topics.clicks)", "registrations": "\(topics.registrations)", "orders": "\(topics.orders)",
+                        "mails": "\(topics.mails)", "chat": "\(topics.chat)", "adstats": "\(topics.adStats)",
+                        "deadletter": "\(topics.deadLetter)"},
+             "projects": {"beta": {"time_zone": "America/New_York", "base_currency": "USD"}}}
+            """.utf8).write(to: config)
+        defer { try? FileManager.default.removeItem(at: config) }
+
+        var killedAt: [Int] = []
+        for threshold in [300, 800] {
+            let worker = try startWorker(harness, configFile: config, untilCaughtUp: false)
+            let deadline = Date().addingTimeInterval(60)
+            var applied = 0
+            while Date() < deadline {
+                applied = Int(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]!)!
+                if applied >= threshold { break }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            kill(worker.processIdentifier, SIGKILL)
+            worker.waitUntilExit()
+            killedAt.append(applied)
+        }
+        #expect(killedAt[0] >= 300 && killedAt[0] < data.distinctInDeliveryOrder.count, "killed after \(killedAt)")
+
+        let finisher = try startWorker(harness, configFile: config, untilCaughtUp: true)
+        finisher.waitUntilExit()
+        #expect(finisher.terminationStatus == 0)
+
+        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
+                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
+        #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
+    }
 }
