@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // C doors: a module map and a shim header each; only Kafka and Postgres import them.
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "Worker", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker",
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport",
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import Aggregation
 import Foundation
 import Kafka
 import Logging
+import Metrics
 import Postgres
 
 /// A member of the worker consumer group: polls batches and applies each in one transaction.
@@ -64,6 +65,7 @@ public final class PipelineWorker {
         defer { consumer.close() }
         try consumer.subscribe(topics: topics)
 
+        let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
         var summary = Summary()
         var acceptedGaps: Set<OffsetGap.Position> = []
         while !shouldStop() {
@@ -73,6 +75,7 @@ public final class PipelineWorker {
             let messages = try consumer.pollBatch(
                 maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
             guard !messages.isEmpty else { continue }
+            let started = ContinuousClock.now
             let outcome: BatchApplier.Outcome
             do {
                 outcome = try applyWithRetry(
@@ -93,6 +96,9 @@ public final class PipelineWorker {
                 logger.notice("consumer ahead of the stored offsets: re-reading", metadata: ["seek": "\(gap.seekTo)"])
                 continue
             }
+            var perTopic: [String: Int] = [:]
+            for message in messages { perTopic[message.topic, default: 0] += 1 }
+            metrics.record(outcome, messagesPerTopic: perTopic, duration: ContinuousClock.now - started)
             summary.batches += 1
             summary.messages += outcome.messages
             summary.applied += outcome.applied

@@ -1,6 +1,7 @@
 import Aggregation
 import Events
 import Kafka
+import Metrics
 
 /// What a worker consumes, how much at a time, and when it stops.
 public struct WorkerConfiguration: Sendable {
@@ -27,6 +28,8 @@ public struct WorkerConfiguration: Sendable {
     public var stateSchema: String = "pipeline" {
         willSet { precondition(newValue.range(of: "^[a-z_][a-z0-9_]*$", options: .regularExpression) != nil, "bad schema name") }
     }
+    /// Where metrics go; nil means the process-wide `MetricsSystem` backend.
+    public var metricsFactory: (any MetricsFactory)?
     /// `utm_source` → ad network names (SPEC §3 defaults).
     public var attributionRules: AttributionRules = .default
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import MetricsTestKit
 import Testing
 import Worker
 
@@ -22,7 +23,10 @@ struct RegistrationsEndToEndTests {
             #"{"id":"r6","type":"registration","project":"school-a","source":"getcourse","occurred_at":"2026-03-02T10:00:00Z","data":{"utm":{}}}"#,
         ])
 
-        let summary = try PipelineWorker(configuration: harness.workerConfiguration(), logger: harness.logger).run()
+        let metrics = TestMetrics()
+        var configuration = harness.workerConfiguration()
+        configuration.metricsFactory = metrics
+        let summary = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
 
         #expect(try harness.registrationsDaily() == [
             "school-a 2026-03-01": 1,  // r2
@@ -33,6 +37,13 @@ struct RegistrationsEndToEndTests {
         #expect(summary.applied == 5)
         #expect(summary.duplicates == 2)
         #expect(summary.deadLetters == 2)
+        // The same figures reach the metrics the dashboards and alerts read.
+        #expect(metrics.counterTotal(label: "pipeline_worker_dead_letters_total",
+                                     dimensions: [("topic", harness.topics.registrations)]) == 2)
+        #expect(metrics.counterTotal(label: "pipeline_worker_events_applied_total") == 5)
+        #expect(metrics.counterTotal(label: "pipeline_worker_duplicate_events_total") == 2)
+        #expect(metrics.counterTotal(label: "pipeline_worker_messages_total",
+                                     dimensions: [("topic", harness.topics.registrations)]) == 9)
 
         // The dead letters carry their reason and origin.
         let consumer = try KafkaConsumer(
