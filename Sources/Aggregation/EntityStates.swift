@@ -106,8 +106,12 @@ public struct PaymentState: Sendable, Hashable {
     }
 
     /// Folds in one more event of the payment; the result does not depend on the order events come in.
+    ///
+    /// SPEC §4.8 sends every tie on `occurred_at` of payments to the larger id (only the first
+    /// registration goes to the smaller), so of two accepted events at one instant the one with
+    /// the larger id is "the earliest accepted".
     mutating func absorb(_ fact: PaymentFact) {
-        if fact.status == .accepted, firstAccepted.map({ fact.stamp < $0.stamp }) ?? true {
+        if fact.status == .accepted, firstAccepted.map({ Self.isEarlierAccepted(fact.stamp, than: $0.stamp) }) ?? true {
             firstAccepted = fact
         }
         if latest.stamp < fact.stamp { latest = fact }
@@ -115,6 +119,10 @@ public struct PaymentState: Sendable, Hashable {
 
     init(_ fact: PaymentFact) {
         self.init(firstAccepted: fact.status == .accepted ? fact : nil, latest: fact)
+    }
+
+    static func isEarlierAccepted(_ candidate: EventStamp, than current: EventStamp) -> Bool {
+        candidate.at == current.at ? codePointLess(current.id, candidate.id) : candidate.at < current.at
     }
 
     /// What the payment adds to ledgers: revenue for the first accepted event's user and day,

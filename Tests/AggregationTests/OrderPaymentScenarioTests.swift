@@ -225,6 +225,19 @@ struct PaymentScenarioTests {
         ])
     }
 
+    @Test("two accepted events at one instant: SPEC 4.8 gives the tie to the larger id, in either arrival order")
+    func acceptedTieGoesToLargerID() {
+        for order in [["p3-a", "p3-b"], ["p3-b", "p3-a"]] {
+            let events = order.map { id in
+                // "p3-b" > "p3-a" by code point: its user uB and amount 200 are the first accepted.
+                paymentEvent(id, payment: "p3", user: id == "p3-a" ? "uA" : "uB", status: "accepted",
+                             at: "2026-03-02T06:00:00Z", amount: id == "p3-a" ? "100" : "200")
+            }
+            let changes = Fixture.processor.process(events, state: BatchState())
+            #expect(changes.userDaily == [udkey("uB", "2026-03-02"): lm(payments: 1, revenue: "200")])
+        }
+    }
+
     @Test("accepted again after a refund: no refund counts")
     func reacceptedAfterRefund() {
         let changes = Fixture.processor.process([

@@ -14,9 +14,9 @@ struct Oracle {
 
     /// How to break a tie on `occurred_at` when picking a payment's *first* `accepted` event.
     /// SPEC 4.8 says "every tie on occurred_at (… payments …) goes to the larger id, … and 'first'
-    /// registration to the smaller one". The default reads the total order (occurred_at, id) and
-    /// takes its minimum (smaller id); set to `true` for the literal "ties go to the larger id".
-    var firstAcceptedTieGoesToLargerID = false {
+    /// registration to the smaller one". The default is that literal reading: of accepted events at
+    /// one instant, the larger id is the first; `false` takes the minimum of (occurred_at, id).
+    var firstAcceptedTieGoesToLargerID = true {
         didSet { model = Model(oracle: self) }
     }
 
