@@ -26,15 +26,14 @@ KAFKA_BROKERS=$(head -1 "$work/kafka.addr")
 export KAFKA_BROKERS
 echo "== embedded Kafka at $KAFKA_BROKERS, PostgreSQL at $DATABASE_URL"
 
+"$bin" demo-data --month 2026-10 --fx-rates "$work/rates.csv" >"$work/events.jsonl"
 "$bin" migrate
-"$bin" demo-data --registrations 2000 --month 2026-10 >"$work/events.jsonl"
-echo "== $(wc -l <"$work/events.jsonl") envelopes generated (some twice, as retried webhooks)"
+# Some payments are in USD: their day's rate must exist before the worker converts them.
+"$bin" fx import "$work/rates.csv"
+echo "== $(wc -l <"$work/events.jsonl") envelopes generated (some twice, as retried webhooks; some registrations late)"
 "$bin" produce "$work/events.jsonl"
-LOG_LEVEL=warning "$bin" worker --until-caught-up
+LOG_LEVEL=warning "$bin" worker --until-caught-up | tee "$work/worker.out"
+dead_letters=$(sed -n 's/.* \([0-9][0-9]*\) dead letters$/\1/p' "$work/worker.out" | tail -1)
 
-echo "== registrations per day (bi.overview_daily)"
-psql "$DATABASE_URL" -X -q -P pager=off -c \
-    "SELECT project, day, registrations, new_users FROM bi.overview_daily ORDER BY project, day"
-echo "== registrations per ad (bi.traffic_summary for the month)"
-psql "$DATABASE_URL" -X -q -P pager=off -c \
-    "SELECT network, campaign_id, ad_id, registrations FROM bi.traffic_summary('demo-school', '2026-10-01', '2026-10-31') ORDER BY registrations DESC"
+psql "$DATABASE_URL" -X -q -P pager=off -v ON_ERROR_STOP=1 -v project=demo-school \
+    -v from_day=2026-10-01 -v to_day=2026-10-31 -v dead_letters="${dead_letters:-unknown}" -f ops/demo-summary.sql

@@ -1,15 +1,19 @@
 import ArgumentParser
+import Events
 import Foundation
 
 /// `pipeline demo-data`: a demo school's month of events, as JSON lines.
 struct DemoDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-data",
-        abstract: "Write a demo school's month of registrations as JSON-lines envelopes (deterministic for a seed).",
-        discussion: "Some registrations are written twice, as a retried webhook would deliver them: they must count once.")
-
-    @Option(help: "Registrations to generate.")
-    var registrations: Int = 2_000
+        abstract: "Write a demo school's month of events as JSON-lines envelopes (deterministic for a seed).",
+        discussion: """
+            Ad spend polled twice a day, tracked visits, registrations, orders, payments (some in USD, \
+            a few refunded), mailings and community chats of one online school. As in production, some \
+            events are written twice (retried webhooks: they must count once) and some users' first \
+            registration comes after their orders and payments (late data: their money must move to their ad). \
+            USD amounts need a rate: write one with --fx-rates and load it with `pipeline fx import`.
+            """)
 
     @Option(help: "Project (school) name.")
     var project: String = "demo-school"
@@ -20,61 +24,47 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 42
 
-    @Option(help: "Share of registrations written twice (0...1).")
-    var duplicateShare: Double = 0.05
+    @Option(help: "Traffic multiplier: 1 gives about 6,000 lines; every count follows the traffic.")
+    var scale: Double = 1
+
+    @Option(help: "Time zone of the school's clock (IANA name).")
+    var timeZone: String = TimeZone.projectDefaultIdentifier
+
+    @Option(help: "Share of events written twice, as retried webhooks (0...1).")
+    var duplicateShare: Double = 0.03
+
+    @Option(help: "Also write the month's daily USD rates (RUB per 1 USD) to this CSV file, for `pipeline fx import`.")
+    var fxRates: String?
 
     func run() throws {
-        guard registrations >= 0 else { throw ValidationError("--registrations: must not be negative") }
-        let parts = month.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), let monthNumber = Int(parts[1]), (1...12).contains(monthNumber)
+        let parts = month.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              let year = Int(parts[0]), let monthNumber = Int(parts[1]), (1...12).contains(monthNumber)
         else { throw ValidationError("--month: must be YYYY-MM, got \"\(month)\"") }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let days = calendar.range(of: .day, in: .month,
-                                  for: calendar.date(from: DateComponents(year: year, month: monthNumber, day: 1))!)!.count
-        var random = SplitMix64(seed: seed)
-        let sources: [(source: String, campaigns: [String])] = [
-            ("yandex", ["71230001", "71230002"]), ("vk", ["vk-5501"]), ("facebook", ["23851"]),
-            ("google", ["g-900"]), ("", []),
-        ]
-        let output = FileHandle.standardOutput
-        var buffer = ""
-        for index in 0..<registrations {
-            let day = Int(random.next() % UInt64(days)) + 1
-            let second = Int(random.next() % 86_400)
-            let channel = sources[Int(random.next() % UInt64(sources.count))]
-            var utm: [String] = []
-            if !channel.source.isEmpty {
-                let campaign = channel.campaigns[Int(random.next() % UInt64(channel.campaigns.count))]
-                utm = ["\"source\":\"\(channel.source)\"", "\"medium\":\"cpc\"", "\"campaign\":\"\(campaign)\"",
-                       "\"content\":\"ad-\(campaign)-\(random.next() % 3)\""]
-            }
-            let line = """
-                {"id":"getcourse:user:\(index)","type":"registration","project":"\(project)","source":"getcourse",\
-                "occurred_at":"\(String(format: "%04d-%02d-%02dT%02d:%02d:%02d+03:00", year, monthNumber, day, second / 3600, second / 60 % 60, second % 60))",\
-                "data":{"user_id":"u\(index)","funnel":"webinar","utm":{\(utm.joined(separator: ","))}}}
+        guard scale > 0, scale <= 1_000 else { throw ValidationError("--scale: must be in (0, 1000], got \(scale)") }
+        guard (0...1).contains(duplicateShare) else { throw ValidationError("--duplicate-share: must be in 0...1") }
+        guard !project.isEmpty else { throw ValidationError("--project: must not be empty") }
+        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("--time-zone: unknown time zone \"\(timeZone)\"") }
 
-                """
-            buffer += line
-            if Double(random.next() % 10_000) / 10_000 < duplicateShare { buffer += line }
-            if buffer.utf8.count > 1 << 16 {
-                output.write(Data(buffer.utf8))
-                buffer = ""
+        var school = DemoSchool(settings: DemoSchool.Settings(
+            project: project, year: year, month: monthNumber, seed: seed, scale: scale, timeZone: zone,
+            duplicateShare: duplicateShare))
+        if let fxRates {
+            // Written first, so a failing path is reported before minutes of output.
+            try Data(school.fxRatesCSV().utf8).write(to: URL(fileURLWithPath: fxRates))
+        }
+        let events = try school.events()
+        let output = FileHandle.standardOutput
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 17)
+        for event in events {
+            buffer += event.encodeJSON()
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count > 1 << 16 {
+                output.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
             }
         }
-        output.write(Data(buffer.utf8))
-    }
-}
-
-/// A small, fast, seedable generator, so demo data is the same on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        output.write(Data(buffer))
     }
 }

@@ -13,6 +13,8 @@ struct Pipeline: ParsableCommand {
             TopicsCommand.self,
             KafkaMockCommand.self,
             RebuildCommand.self,
+            FxCommand.self,
+            RedriveCommand.self,
             DemoDataCommand.self,
         ])
 }
