@@ -74,6 +74,52 @@ struct ViewsEndToEndTests {
             row("2026-03-11", paid: "1", payments: "1", revenue: "901.23"),  // o1 paid; pay1 accepted
             row("2026-04-02", refunds: "955.55"),                         // pay1 refunded: 10 × 95.555
         ])
+
+        // Running totals of the creative, day by day: profit = revenue − refunds − spend.
+        let creative = try Self.read(harness, """
+            SELECT day, spend, impressions, ad_clicks, registrations, revenue, profit, cum_spend, cum_revenue, cum_profit
+            FROM bi.creative_daily WHERE network = 'yandex_direct' AND campaign_id = 'c9' AND ad_id = 'a9' ORDER BY day
+            """)
+        let creativeTable: [[String?]] = creative.map { row in
+            ["day", "profit", "cum_spend", "cum_revenue", "cum_profit"].map { column in row[column] ?? nil }
+        }
+        #expect(creativeTable == [
+            ["2026-03-05", "0", "0", "0", "0"],
+            ["2026-03-10", "-610.5", "610.5", "0", "-610.5"],
+            ["2026-03-11", "901.23", "610.5", "901.23", "290.73"],
+            ["2026-04-02", "-955.55", "610.5", "901.23", "-664.82"],  // 290.73 − 955.55
+        ])
+        #expect(creative[1]["impressions"] == "125" && creative[1]["ad_clicks"] == "13")  // 120 + 5, 12 + 1
+
+        // The ratios of 03-10: cpc 610.5/13, ctr 13/125, cpa 610.5/1 order, romi (0 − 0 − 610.5)/610.5 × 100;
+        // no paid order, no visit and no net revenue: cpo, cr_visit and drr are NULL.
+        let report = try Self.read(harness, """
+            SELECT cpc, cpr, cpa, cpo, roas, romi, drr, ctr, cr_visit, cr_order, cr_paid FROM bi.traffic_report
+            WHERE day = '2026-03-10' AND network = 'yandex_direct'
+            """)
+        #expect(report == [[
+            "cpc": "46.961538", "cpr": "610.5", "cpa": "610.5", "cpo": nil, "roas": "0", "romi": "-100", "drr": nil,
+            "ctr": "0.104", "cr_visit": nil, "cr_order": "1", "cr_paid": "0",
+        ]])
+
+        // Mail: counts per kind and day; unique opens and clicks on the day of each user's first one.
+        let mail = try Self.read(harness, """
+            SELECT channel, letter_id, day, sent, delivered, opened, clicked, unique_opens, unique_clicks
+            FROM bi.mail_daily ORDER BY channel, letter_id, day
+            """)
+        let mailColumns = ["channel", "letter_id", "day", "sent", "delivered", "opened", "clicked", "unique_opens",
+                           "unique_clicks"]
+        let mailTable: [[String]] = mail.map { row in mailColumns.map { column in (row[column] ?? nil) ?? "NULL" } }
+        #expect(mailTable == [
+            ["email", "L1", "2026-03-08", "1", "1", "0", "0", "0", "0"],
+            ["email", "L1", "2026-03-09", "0", "0", "2", "1", "1", "1"],  // m-3 and m-5 open, one user
+            ["telegram", "L2", "2026-03-01", "0", "0", "0", "1", "0", "1"],
+        ])
+
+        // Chat: u3's message at 21:30Z on 04-30 is 00:30 on 05-01 in Moscow.
+        #expect(try Self.read(harness, "SELECT chat_id, day, messages, active_members, joins, leaves FROM bi.chat_daily") == [
+            ["chat_id": "ch", "day": "2026-05-01", "messages": "1", "active_members": "1", "joins": "0", "leaves": "0"],
+        ])
     }
 
     @Test("random data sets, duplicated and shuffled across keys, applied by restarted workers", arguments: [11, 23, 37])
