@@ -5,6 +5,8 @@
 #   ops/postgres-throwaway.sh stop DIR      stops the server and removes DIR
 #   ops/postgres-throwaway.sh restart DIR   immediate-mode restart on the same port
 #   ops/postgres-throwaway.sh url DIR       prints the connection URL again
+# With THROWAWAY_OWNER_PID set, `start` also leaves a watcher that stops the server and removes
+# DIR once that process is gone, so a test run that crashes or is killed leaves nothing behind.
 set -euo pipefail
 
 cmd=${1:?usage: $0 start|stop|restart|url DIR}
@@ -37,6 +39,10 @@ start)
         echo "$port" >"$dir/port"
         if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
             -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=on -c max_connections=200" start >/dev/null; then
+            if [ -n "${THROWAWAY_OWNER_PID:-}" ]; then
+                setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; [ -d "$3" ] && "$2" stop "$3"' \
+                    watcher "$THROWAWAY_OWNER_PID" "$(readlink -f "$0")" "$dir" </dev/null >/dev/null 2>&1 &
+            fi
             url
             exit 0
         fi

@@ -102,6 +102,10 @@ public final class ThrowawayPostgres: @unchecked Sendable {
             #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec /bin/bash "$0" "$@""#,
             script, command, directory,
         ]
+        var environment = ProcessInfo.processInfo.environment
+        // The script's watcher stops the server when this process is gone, however it ends.
+        environment["THROWAWAY_OWNER_PID"] = String(ProcessInfo.processInfo.processIdentifier)
+        process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = errors
