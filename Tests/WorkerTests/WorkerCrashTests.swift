@@ -34,6 +34,27 @@ struct WorkerCrashTests {
         return process
     }
 
+    /// Starts a worker process per threshold and kills it with SIGKILL once that many events
+    /// are applied; returns how many were applied at each kill.
+    func killWorker(_ harness: WorkerHarness, configFile: URL, afterApplying thresholds: [Int]) throws -> [Int] {
+        var killedAt: [Int] = []
+        for threshold in thresholds {
+            let worker = try startWorker(harness, configFile: configFile, untilCaughtUp: false)
+            let deadline = Date().addingTimeInterval(60)
+            var applied = 0
+            while Date() < deadline {
+                applied = Int(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]!)!
+                if applied >= threshold { break }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            kill(worker.processIdentifier, SIGKILL)
+            worker.waitUntilExit()
+            #expect(worker.terminationReason == .uncaughtSignal)
+            killedAt.append(applied)
+        }
+        return killedAt
+    }
+
     @Test("counts stay exact across two kills in the middle of the work")
     func killedTwiceStillExact() throws {
         let harness = try WorkerHarness()
@@ -48,21 +69,7 @@ struct WorkerCrashTests {
             """.utf8).write(to: config)
         defer { try? FileManager.default.removeItem(at: config) }
 
-        var killedAt: [Int] = []
-        for threshold in [2_000, 6_000] {
-            let worker = try startWorker(harness, configFile: config, untilCaughtUp: false)
-            let deadline = Date().addingTimeInterval(60)
-            var applied = 0
-            while Date() < deadline {
-                applied = Int(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]!)!
-                if applied >= threshold { break }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-            kill(worker.processIdentifier, SIGKILL)
-            worker.waitUntilExit()
-            #expect(worker.terminationReason == .uncaughtSignal)
-            killedAt.append(applied)
-        }
+        let killedAt = try killWorker(harness, configFile: config, afterApplying: [2_000, 6_000])
         #expect(killedAt[0] >= 2_000 && killedAt[0] < total, "killed after \(killedAt) of \(total) events")
 
         let finisher = try startWorker(harness, configFile: config, untilCaughtUp: true)
@@ -93,20 +100,7 @@ struct WorkerCrashTests {
             """.utf8).write(to: config)
         defer { try? FileManager.default.removeItem(at: config) }
 
-        var killedAt: [Int] = []
-        for threshold in [300, 800] {
-            let worker = try startWorker(harness, configFile: config, untilCaughtUp: false)
-            let deadline = Date().addingTimeInterval(60)
-            var applied = 0
-            while Date() < deadline {
-                applied = Int(try harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]!)!
-                if applied >= threshold { break }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-            kill(worker.processIdentifier, SIGKILL)
-            worker.waitUntilExit()
-            killedAt.append(applied)
-        }
+        let killedAt = try killWorker(harness, configFile: config, afterApplying: [300, 800])
         #expect(killedAt[0] >= 300 && killedAt[0] < data.distinctInDeliveryOrder.count, "killed after \(killedAt)")
 
         let finisher = try startWorker(harness, configFile: config, untilCaughtUp: true)
