@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "PipelineTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events"]),
-        .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events"]),
+        .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport",
