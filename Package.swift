@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C doors: a module map and a shim header each; only Kafka and Postgres import them.
@@ -27,6 +28,7 @@ let package = Package(
         ]),
         .target(name: "Events"),
         .target(name: "Aggregation", dependencies: ["Events"]),
+        .target(name: "Normalizers", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Migrations", dependencies: [
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "PipelineTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events"]),
+        .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport",

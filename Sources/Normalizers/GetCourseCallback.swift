@@ -1,0 +1,137 @@
+import Events
+import Foundation
+
+/// Normalizes GetCourse «Вызвать URL» process calls, whose data all arrives as query-string strings, into events.
+///
+/// The caller picks the `Kind` by route (one process per kind points at its own URL). Choices made here:
+/// - An empty parameter is an unset template variable, the same as an absent one.
+/// - Zone-less dates (`2026-01-15 09:00:00`) are in the project's time zone; RFC 3339 with offset is accepted too.
+/// - Order status: see `GetCourseStatus` (new→new; pending, in_work, not_confirmed, payment_waiting→in_work;
+///   payed→paid; part_payed→part_paid; cancelled, false, waiting_for_return→cancelled).
+/// - Order amount: `cost_money_value`, else `cost`, else the formatted `cost_money` ("14 900 руб."): spaces
+///   are dropped, a decimal comma becomes a point and, for `cost_money` only, a currency word is dropped.
+/// - Manager: `manager_id` as given; else, from `manager_email`, `email:` + the first 16 hex digits of the
+///   salted e-mail SHA-256, so the same manager gets one stable id without the address leaving the producer.
+///   The manager's name and phone are dropped.
+/// - Payment status: accepted→accepted; returned, returned_to_balance→refunded; expected, tobalance and
+///   frombalance give no event, because no money came in or went out of the school.
+public struct GetCourseCallback: Sendable {
+    /// Which process called: each kind is configured in GetCourse with its own URL.
+    public enum Kind: String, Sendable, CaseIterable {
+        case user
+        case order
+        case payment
+    }
+
+    public static let source = "getcourse"
+
+    public let context: ProjectContext
+
+    public init(context: ProjectContext) {
+        self.context = context
+    }
+
+    /// - Parameter receivedAt: when the request arrived; the occurrence time of a user without `created_at`
+    ///   and of a payment without any date, since the call itself is the only clock then.
+    public func normalize(kind: Kind, query: [String: String], receivedAt: Instant) throws(NormalizationError) -> [Event] {
+        let query = QueryReader(parameters: query)
+        switch kind {
+        case .user: return [try registration(query, receivedAt: receivedAt)]
+        case .order: return [try order(query)]
+        case .payment: return try payment(query, receivedAt: receivedAt).map { [$0] } ?? []
+        }
+    }
+
+    private func instant(_ found: (key: String, value: String)) throws(NormalizationError) -> Instant {
+        try TimeParsing.instant(found.value, field: found.key, timeZone: context.timeZone)
+    }
+
+    private func registration(_ query: QueryReader, receivedAt: Instant) throws(NormalizationError) -> Event {
+        let userID = try query.required(["user_id", "id"]).value
+        let occurredAt = try query.first(["created_at"]).map(instant) ?? receivedAt
+        let registration = Registration(
+            userID: userID,
+            visitorID: query.value("visitor_id"),
+            funnel: query.value("funnel"),
+            utm: utm(query),
+            emailSHA256: query.value("email").map { Digests.emailSHA256($0, salt: context.salt) }
+        )
+        return try EventChecking.checked(Event(
+            id: "getcourse:user:\(userID):registration", project: context.project, source: Self.source,
+            occurredAt: occurredAt, data: .registration(registration)))
+    }
+
+    /// The user's own tags (`utm_*`) when any is set, else the `user_utm_*` export-style names; never mixed,
+    /// because tags from two different visits would describe no real visit.
+    private func utm(_ query: QueryReader) -> UTM {
+        for prefix in ["utm_", "user_utm_"] {
+            let utm = UTM(source: query.value(prefix + "source"), medium: query.value(prefix + "medium"),
+                          campaign: query.value(prefix + "campaign"), content: query.value(prefix + "content"),
+                          term: query.value(prefix + "term"))
+            if utm != UTM() { return utm }
+        }
+        return UTM()
+    }
+
+    private func order(_ query: QueryReader) throws(NormalizationError) -> Event {
+        let orderID = try query.required(["order_id", "id"]).value
+        let userID = try query.required(["user_id"]).value
+        let rawStatus = try query.required(["status"])
+        let status = try GetCourseStatus.orderStatus(rawStatus.value, field: rawStatus.key)
+        let amount: DecimalNumber
+        if let found = query.first(["cost_money_value", "cost"]) {
+            amount = try AmountParsing.parse(found.value, field: found.key)
+        } else if let formatted = query.value("cost_money") {
+            amount = try AmountParsing.parse(formatted, field: "cost_money", allowCurrencySuffix: true)
+        } else {
+            throw NormalizationError(field: "cost_money_value", problem: "missing (expected cost_money_value, cost or cost_money)")
+        }
+        let createdAt = try instant(query.required(["created_at"]))
+        // payed_at only dates a paid state: used for a later status it would tie with the paid event and lose.
+        let paidStates: Set<OrderStatus> = [.paid, .partPaid]
+        let stamp = query.first(["updated_at", "status_changed_at"])
+            ?? (paidStates.contains(status) ? query.first(["payed_at"]) : nil)
+            ?? query.first(["created_at"])!
+        let occurredAt = try instant(stamp)
+        let order = Order(
+            orderID: orderID, userID: userID, status: status, amount: amount,
+            currency: try CurrencyParsing.code(query.value("currency"), field: "currency"),
+            product: query.first(["product", "positions", "offers"])?.value,
+            managerID: managerID(query), createdAt: createdAt)
+        return try EventChecking.checked(Event(
+            id: "getcourse:order:\(orderID):\(GetCourseStatus.code(rawStatus.value)):\(occurredAt.rfc3339String)",
+            project: context.project, source: Self.source, occurredAt: occurredAt, data: .order(order)))
+    }
+
+    private func managerID(_ query: QueryReader) -> String? {
+        if let id = query.value("manager_id") { return id }
+        guard let email = query.value("manager_email") else { return nil }
+        return "email:" + Digests.emailSHA256(email, salt: context.salt).prefix(16)
+    }
+
+    private func payment(_ query: QueryReader, receivedAt: Instant) throws(NormalizationError) -> Event? {
+        let rawStatus = try query.required(["status"])
+        let status: PaymentStatus
+        switch GetCourseStatus.code(rawStatus.value) {
+        case "accepted": status = .accepted
+        case "returned", "returned_to_balance": status = .refunded
+        case "expected", "tobalance", "frombalance": return nil
+        default:
+            throw NormalizationError(field: rawStatus.key, problem: "must be a GetCourse payment status (accepted, returned, returned_to_balance, expected, tobalance, frombalance), got \(quoted(rawStatus.value))")
+        }
+        let paymentID = try query.required(["payment_id"]).value
+        let amountField = try query.required(["amount", "payed_money", "cost_money_value"])
+        let amount = try AmountParsing.parse(amountField.value, field: amountField.key)
+        if amount.isZero {
+            // A zero "payment" is a free order: counting it would inflate payers.
+            throw NormalizationError(field: amountField.key, problem: "must be greater than 0")
+        }
+        let occurredAt = try query.first(["status_changed_at", "payed_at", "created_at"]).map(instant) ?? receivedAt
+        let payment = Payment(
+            paymentID: paymentID, orderID: try query.required(["order_id"]).value, userID: try query.required(["user_id"]).value,
+            amount: amount, currency: try CurrencyParsing.code(query.value("currency"), field: "currency"), status: status)
+        return try EventChecking.checked(Event(
+            id: "getcourse:payment:\(paymentID):\(status.rawValue)", project: context.project, source: Self.source,
+            occurredAt: occurredAt, data: .payment(payment)))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A JSON value with the path it was found at, so every error names the input field exactly.
+struct JSONReader {
+    let value: JSONInput
+    let path: String
+
+    init(_ value: JSONInput, path: String = "$") {
+        self.value = value
+        self.path = path
+    }
+
+    func childPath(_ key: String) -> String { path == "$" ? key : path + "." + key }
+
+    func object() throws(NormalizationError) -> [String: JSONInput] {
+        guard case .object(let members) = value else {
+            throw NormalizationError(field: path, problem: "must be an object, got \(value.typeName)")
+        }
+        return members
+    }
+
+    /// The member, or nil when it is missing or null.
+    func optional(_ key: String) throws(NormalizationError) -> JSONReader? {
+        switch try object()[key] {
+        case nil, .null?: nil
+        case let member?: JSONReader(member, path: childPath(key))
+        }
+    }
+
+    func required(_ key: String) throws(NormalizationError) -> JSONReader {
+        guard let member = try optional(key) else {
+            throw NormalizationError(field: childPath(key), problem: "missing")
+        }
+        return member
+    }
+
+    func elements() throws(NormalizationError) -> [JSONReader] {
+        guard case .array(let items) = value else {
+            throw NormalizationError(field: path, problem: "must be an array, got \(value.typeName)")
+        }
+        return items.enumerated().map { JSONReader($0.element, path: "\(path)[\($0.offset)]") }
+    }
+
+    func string() throws(NormalizationError) -> String {
+        guard case .string(let text) = value else {
+            throw NormalizationError(field: path, problem: "must be a string, got \(value.typeName)")
+        }
+        return text
+    }
+
+    /// An identifier that sources send as a string or as an integer (`"871035642"` or `871035642`); never empty.
+    func identifier() throws(NormalizationError) -> String {
+        let text: String
+        switch value {
+        case .string(let string): text = string.trimmingCharacters(in: .whitespaces)
+        case .number(let literal) where literal.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }): text = literal
+        default: throw NormalizationError(field: path, problem: "must be a string or an integer id, got \(value.typeName == "number" ? "a fractional number" : value.typeName)")
+        }
+        if text.isEmpty { throw NormalizationError(field: path, problem: "must not be empty") }
+        return text
+    }
+
+    func nonEmptyString() throws(NormalizationError) -> String {
+        let text = try string()
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { throw NormalizationError(field: path, problem: "must not be empty") }
+        return text
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Query parameters as GetCourse renders them: always strings, an unset template variable arriving as an empty string.
+struct QueryReader {
+    let parameters: [String: String]
+
+    /// The trimmed value, or nil when it is absent or blank: an empty value means "not set" for a template.
+    func value(_ key: String) -> String? {
+        guard let raw = parameters[key] else { return nil }
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The first of `keys` that has a value, with the name it came under (for error messages).
+    func first(_ keys: [String]) -> (key: String, value: String)? {
+        for key in keys { if let value = value(key) { return (key, value) } }
+        return nil
+    }
+
+    func required(_ keys: [String]) throws(NormalizationError) -> (key: String, value: String) {
+        guard let found = first(keys) else {
+            let names = keys.count == 1 ? keys[0] : keys.joined(separator: " or ")
+            throw NormalizationError(field: keys[0], problem: keys.count == 1 ? "missing" : "missing (expected \(names))")
+        }
+        return found
+    }
+}
