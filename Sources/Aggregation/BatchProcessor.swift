@@ -94,9 +94,12 @@ public struct BatchProcessor: Sendable {
                 }
 
             case .payment(let payment):
-                guard let amount = processor.rates.convert(
-                    payment.amount, from: payment.currency, to: settings.baseCurrency, on: day)
-                else { return missingRate(payment.currency, settings.baseCurrency, day) }
+                let amount: DecimalNumber
+                switch processor.rates.convert(payment.amount, from: payment.currency, to: settings.baseCurrency, on: day) {
+                case .converted(let value): amount = value
+                case .missingRate: return missingRate(payment.currency, settings.baseCurrency, day)
+                case .tooLarge: return "data.amount: \(payment.amount) is too large to convert exactly"
+                }
                 let key = EntityKey(project: project, id: payment.paymentID)
                 changes.usersSeen.insert(UserKey(project: project, userID: payment.userID))
                 let fact = PaymentFact(stamp: stamp, status: payment.status, userID: payment.userID,
@@ -144,9 +147,12 @@ public struct BatchProcessor: Sendable {
                 }
 
             case .adStats(let stats):
-                guard let spend = processor.rates.convert(
-                    stats.cost, from: stats.currency, to: settings.baseCurrency, on: stats.day)
-                else { return missingRate(stats.currency, settings.baseCurrency, stats.day) }
+                let spend: DecimalNumber
+                switch processor.rates.convert(stats.cost, from: stats.currency, to: settings.baseCurrency, on: stats.day) {
+                case .converted(let value): spend = value
+                case .missingRate: return missingRate(stats.currency, settings.baseCurrency, stats.day)
+                case .tooLarge: return "data.cost: \(stats.cost) is too large to convert exactly"
+                }
                 let key = AdStatsKey(project: project, network: stats.network, accountID: stats.accountID,
                                      campaignID: stats.campaignID, adID: stats.adID, day: stats.day)
                 if adStats[key].map({ $0.stamp < stamp }) ?? true {

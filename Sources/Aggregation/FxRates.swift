@@ -32,8 +32,24 @@ public struct FxRates: Sendable {
         return low == 0 ? nil : list[low - 1].rate
     }
 
-    /// `amount` in the base currency, rounded to cents half away from zero; nil if the rate is unknown.
-    public func convert(_ amount: DecimalNumber, from currency: String, to base: String, on day: LocalDate) -> DecimalNumber? {
-        rate(of: currency, in: base, on: day).map { (amount * $0).rounded(toScale: 2) }
+    /// The outcome of converting one amount.
+    public enum Conversion: Sendable, Equatable {
+        case converted(DecimalNumber)
+        case missingRate
+        /// The exact product does not fit 38 digits: no real amount, and never a reason to trap.
+        case tooLarge
+
+        /// The converted amount, if there is one.
+        public var value: DecimalNumber? {
+            if case .converted(let value) = self { return value }
+            return nil
+        }
+    }
+
+    /// `amount` in the base currency, rounded to cents half away from zero.
+    public func convert(_ amount: DecimalNumber, from currency: String, to base: String, on day: LocalDate) -> Conversion {
+        guard let rate = rate(of: currency, in: base, on: day) else { return .missingRate }
+        guard let product = amount.multipliedExactly(by: rate) else { return .tooLarge }
+        return .converted(product.rounded(toScale: 2))
     }
 }

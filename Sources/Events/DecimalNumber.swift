@@ -141,6 +141,16 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
         return DecimalNumber(significand: product, scale: lhs.scale + rhs.scale)
     }
 
+    /// The exact product, or nil where `*` would trap (more than 38 digits or fraction digits):
+    /// for values from outside, which must never stop a worker.
+    public func multipliedExactly(by other: DecimalNumber) -> DecimalNumber? {
+        var (lhs, rhs) = (self, other)
+        if lhs.scale + rhs.scale > Self.maximumScale { (lhs, rhs) = (lhs.normalized, rhs.normalized) }
+        guard lhs.scale + rhs.scale <= Self.maximumScale else { return nil }
+        let (product, overflow) = lhs.significand.multipliedReportingOverflow(by: rhs.significand)
+        return overflow ? nil : DecimalNumber(significand: product, scale: lhs.scale + rhs.scale)
+    }
+
     public static func += (lhs: inout DecimalNumber, rhs: DecimalNumber) { lhs = lhs + rhs }
     public static func -= (lhs: inout DecimalNumber, rhs: DecimalNumber) { lhs = lhs - rhs }
     public static func *= (lhs: inout DecimalNumber, rhs: DecimalNumber) { lhs = lhs * rhs }

@@ -87,6 +87,10 @@ struct ObjectReader {
         guard case .string(let string) = value else {
             throw EventDecodingError(field: path, problem: "must be a string, got \(value.typeName)")
         }
+        // PostgreSQL text cannot hold U+0000: refused here rather than stopping a worker later.
+        guard !string.unicodeScalars.contains("\u{0}") else {
+            throw EventDecodingError(field: path, problem: "must not contain the NUL character (U+0000)")
+        }
         return string
     }
 

@@ -207,7 +207,12 @@ struct ChangeWriter {
     }
 
     private func writeMail(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
-        let daily = Array(changes.mailDaily)
+        // Several workers (mail events are keyed by user) add to the same letter-day rows: one order.
+        let daily = changes.mailDaily.sorted { lhs, rhs in
+            let l = lhs.key, r = rhs.key
+            return (l.letter.project, l.letter.channel, l.letter.letterID, l.day.description)
+                < (r.letter.project, r.letter.channel, r.letter.letterID, r.day.description)
+        }
         if !daily.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).mail_daily AS m (project, channel, letter_id, day, sent, delivered, opened, clicked,

@@ -24,10 +24,22 @@ struct FxRatesScenarioTests {
         #expect(rates.rate(of: "USD", in: "EUR", on: day("2026-03-01")) == nil)         // rates are per base
     }
 
+    @Test("an amount too large to convert exactly is refused, never a trap")
+    func tooLargeNeverTraps() {
+        // 20 integer and 18 fraction digits times a 4-digit rate needs more than Int128 holds:
+        // an absurd amount is refused, the worker does not stop.
+        var rates = FxRates()
+        rates.add(base: "RUB", currency: "USD", day: day("2026-01-01"), rate: dec("92.4512"))
+        #expect(rates.convert(dec("99999999999999999999.999999999999999999"), from: "USD", to: "RUB",
+                              on: day("2026-03-01")) == .tooLarge)
+        #expect(rates.convert(dec("10"), from: "USD", to: "RUB", on: day("2026-03-01")) == .converted(dec("924.51")))
+        #expect(rates.convert(dec("10"), from: "EUR", to: "RUB", on: day("2026-03-01")) == .missingRate)
+    }
+
     @Test("the base currency has rate 1 with no table row")
     func baseIsOne() {
         #expect(FxRates().rate(of: "RUB", in: "RUB", on: day("1990-01-01")) == dec("1"))
-        #expect(FxRates().convert(dec("1490"), from: "RUB", to: "RUB", on: day("2026-03-01"))?.description == "1490.00")
+        #expect(FxRates().convert(dec("1490"), from: "RUB", to: "RUB", on: day("2026-03-01")).value?.description == "1490.00")
     }
 
     @Test("a later add for the same day replaces the rate")
@@ -42,7 +54,7 @@ struct FxRatesScenarioTests {
     @Test("conversion rounds to cents half away from zero")
     func rounding() {
         func rub(_ amount: String, _ currency: String, _ on: String) -> String? {
-            rates.convert(dec(amount), from: currency, to: "RUB", on: day(on))?.description
+            rates.convert(dec(amount), from: currency, to: "RUB", on: day(on)).value?.description
         }
         #expect(rub("10.005", "RUB", "2026-03-01") == "10.01")   // exact half → up
         #expect(rub("10.004", "RUB", "2026-03-01") == "10.00")   // below half → down, two digits kept
@@ -60,8 +72,8 @@ struct FxRatesScenarioTests {
     func otherBase() {
         var usd = FxRates()
         usd.add(base: "USD", currency: "RUB", day: day("2026-01-01"), rate: dec("0.011"))
-        #expect(usd.convert(dec("150"), from: "RUB", to: "USD", on: day("2026-01-01"))?.description == "1.65")  // 1.650
-        #expect(usd.convert(dec("45.5"), from: "RUB", to: "USD", on: day("2026-01-01"))?.description == "0.50") // 0.5005 → 0.50
-        #expect(usd.convert(dec("45.5"), from: "RUB", to: "RUB", on: day("2026-01-01"))?.description == "45.50")
+        #expect(usd.convert(dec("150"), from: "RUB", to: "USD", on: day("2026-01-01")).value?.description == "1.65")  // 1.650
+        #expect(usd.convert(dec("45.5"), from: "RUB", to: "USD", on: day("2026-01-01")).value?.description == "0.50") // 0.5005 → 0.50
+        #expect(usd.convert(dec("45.5"), from: "RUB", to: "RUB", on: day("2026-01-01")).value?.description == "45.50")
     }
 }

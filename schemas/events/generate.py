@@ -14,6 +14,8 @@ import pathlib
 import sys
 
 END = r"(?![\s\S])"
+# PostgreSQL text cannot hold U+0000, so no string of an event may contain it.
+NO_NUL = r"^[^\u0000]*" + END
 BASE = "urn:school-pipeline:schemas:events:"
 
 DEFS = {
@@ -50,7 +52,7 @@ DEFS = {
         "minimum": 0,
         "maximum": 9007199254740991,
     },
-    "optional_string": {"type": ["string", "null"]},
+    "optional_string": {"type": ["string", "null"], "pattern": NO_NUL},
     "utm": {
         "type": "object",
         "additionalProperties": False,
@@ -58,7 +60,7 @@ DEFS = {
     },
 }
 
-S = {"type": "string"}
+S = {"type": "string", "pattern": NO_NUL}
 OPT = {"$ref": "#/$defs/optional_string"}
 
 
@@ -74,7 +76,7 @@ def enum(*values):
 DATA = {
     "click": {
         "visitor_id": S, "url": S, "utm": ref("utm"),
-        "click_ids": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+        "click_ids": {"type": ["object", "null"], "additionalProperties": S},
     },
     "registration": {
         "user_id": S, "visitor_id": OPT, "funnel": OPT, "utm": ref("utm"), "email_sha256": OPT,
@@ -92,7 +94,7 @@ DATA = {
     },
     "mail": {
         "letter_id": S,
-        "channel": {"type": "string", "minLength": 1, "description": "Known: email, telegram, vk, sms, whatsapp, viber; others allowed."},
+        "channel": {"type": "string", "minLength": 1, "pattern": NO_NUL, "description": "Known: email, telegram, vk, sms, whatsapp, viber; others allowed."},
         "user_id": S,
         "event": enum("sent", "delivered", "opened", "clicked", "unsubscribed", "bounced", "spam"),
     },
@@ -124,10 +126,10 @@ def envelope(type_property, data_property):
         "additionalProperties": False,
         "required": ["id", "type", "project", "source", "occurred_at", "data"],
         "properties": {
-            "id": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Idempotency key: identifies the fact, not the delivery."},
+            "id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL, "description": "Idempotency key: identifies the fact, not the delivery."},
             "type": type_property,
-            "project": {"type": "string"},
-            "source": {"type": "string"},
+            "project": S,
+            "source": S,
             "occurred_at": ref("timestamp"),
             "data": data_property,
         },
