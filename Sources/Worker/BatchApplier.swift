@@ -89,6 +89,20 @@ struct BatchApplier {
         return outcome
     }
 
+    /// Dead-letters one message and moves its partition's offset past it, inside the caller's
+    /// transaction (unless an earlier owner of the partition already got past it).
+    func deadLetterAlone(
+        _ message: KafkaMessage, reason: String, in connection: PostgresConnection, publish: ([DeadLetter]) throws -> Void
+    ) throws -> Outcome {
+        let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+        let stored = try offsets.lockNextOffsets(for: [partition], in: connection)
+        guard message.offset >= stored[partition, default: 0] else { return Outcome(messages: 1, alreadyApplied: 1) }
+        let letter = DeadLetter(message: message, reason: reason)
+        try publish([letter])
+        try offsets.store([partition: message.offset + 1], in: connection)
+        return Outcome(messages: 1, deadLetters: [letter])
+    }
+
     /// Messages that start after the stored offset mean this consumer's position is ahead of
     /// the tables (a rebuild was swapped in, or a member kept a stale position): the batch is
     /// rolled back and every partition of it re-read from where the tables stand. A gap already

@@ -78,7 +78,7 @@ public final class PipelineWorker {
             let started = ContinuousClock.now
             let outcome: BatchApplier.Outcome
             do {
-                outcome = try applyWithRetry(
+                outcome = try applyIsolating(
                     messages, applier: applier, acceptedGaps: acceptedGaps, connection: connection.value
                 ) { letters in
                     guard !letters.isEmpty else { return }
@@ -114,6 +114,48 @@ public final class PipelineWorker {
         }
         try? deadLetterProducer.flush(timeout: .seconds(10))
         return summary
+    }
+
+    /// Applies a batch; if PostgreSQL refuses its data (a value out of range, a key too long for an
+    /// index...), halves the batch until the message it refuses stands alone, and dead-letters
+    /// that one: a single bad message must not stop the worker at every restart.
+    private func applyIsolating(
+        _ messages: [KafkaMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
+        connection: PostgresConnection, publish: ([DeadLetter]) throws -> Void
+    ) throws -> BatchApplier.Outcome {
+        do {
+            return try applyWithRetry(
+                messages, applier: applier, acceptedGaps: acceptedGaps, connection: connection, publish: publish)
+        } catch let error as PostgresError where Self.isRefusedData(error) {
+            guard messages.count > 1 else {
+                logger.error("PostgreSQL refused a message", metadata: ["error": "\(error)"])
+                return try connection.transaction {
+                    try applier.deadLetterAlone(
+                        messages[0], reason: "PostgreSQL refused its data: \(error)", in: connection, publish: publish)
+                }
+            }
+            let half = messages.count / 2
+            var outcome = try applyIsolating(
+                Array(messages[..<half]), applier: applier, acceptedGaps: acceptedGaps, connection: connection,
+                publish: publish)
+            let rest = try applyIsolating(
+                Array(messages[half...]), applier: applier, acceptedGaps: acceptedGaps, connection: connection,
+                publish: publish)
+            outcome.messages += rest.messages
+            outcome.alreadyApplied += rest.alreadyApplied
+            outcome.duplicates += rest.duplicates
+            outcome.applied += rest.applied
+            outcome.deadLetters += rest.deadLetters
+            return outcome
+        }
+    }
+
+    /// Data exceptions (22xxx), program limits such as an index row too large (54xxx), and values
+    /// libpq cannot send: errors of one message's content, not of the database.
+    static func isRefusedData(_ error: PostgresError) -> Bool {
+        if error.code == .usage { return true }
+        guard error.code == .query, let state = error.sqlState else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("54")
     }
 
     /// Re-runs a batch whose transaction failed for a passing reason (database restart,

@@ -84,3 +84,26 @@ struct RegistrationsEndToEndTests {
         ])
     }
 }
+
+@Suite("a message PostgreSQL refuses")
+struct RefusedMessageTests {
+    @Test("is isolated and dead-lettered alone; the rest of its batch is applied")
+    func isolatedAndDeadLettered() throws {
+        let harness = try WorkerHarness(partitions: 1)
+        // 8,000 characters that do not compress: more than a btree index row can hold (about 2,700 bytes).
+        var random = SeededGenerator(seed: 3)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let hugeUser = String((0..<8_000).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        try harness.produce((0..<10).map {
+            registrationJSON(id: "r\($0)", user: $0 == 6 ? hugeUser : "u\($0)", at: "2026-04-0\(1 + $0 % 3)T12:00:00+03:00")
+        })
+        let summary = try PipelineWorker(configuration: harness.workerConfiguration(batch: 100), logger: harness.logger).run()
+        #expect(summary.applied == 9)
+        #expect(summary.deadLetters == 1)
+        // r0..r9 on days 1 + n % 3; r6 (day 1) is the refused one.
+        #expect(try harness.registrationsDaily() == [
+            "school-a 2026-04-01": 3, "school-a 2026-04-02": 3, "school-a 2026-04-03": 3,
+        ])
+        #expect(try harness.query("SELECT count(*) FROM pipeline.applied_events WHERE id = 'r6'")[0][0] == "0")
+    }
+}
