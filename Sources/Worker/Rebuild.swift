@@ -41,7 +41,19 @@ public struct Rebuild {
         let total = try worker.messagesToRead()
         let summary = try worker.run(afterBatch: { progress($0.messages, total) })
 
-        try swap(connection, rebuildGroup: configuration.groupID)
+        // The swap takes exclusive locks on the views while BI queries hold shared ones in their own
+        // order, so PostgreSQL may pick the swap as a deadlock victim: it rolled back whole, try again.
+        var attempt = 0
+        while true {
+            do {
+                try swap(connection, rebuildGroup: configuration.groupID)
+                break
+            } catch let error as PostgresError where error.isRetriable && attempt < 20 {
+                attempt += 1
+                logger.warning("swap failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
         return summary
     }
 
