@@ -11,6 +11,12 @@ struct OffsetStore {
     func nextOffsets(for partitions: [KafkaTopicPartition], in connection: PostgresConnection) throws
         -> [KafkaTopicPartition: Int64]
     {
+        try read(partitions, locking: false, in: connection)
+    }
+
+    private func read(_ partitions: [KafkaTopicPartition], locking: Bool, in connection: PostgresConnection) throws
+        -> [KafkaTopicPartition: Int64]
+    {
         guard !partitions.isEmpty else { return [:] }
         let rows = try connection.execute(
             """
@@ -19,6 +25,7 @@ struct OffsetStore {
             JOIN unnest($2::text[], $3::int[]) AS p(topic, partition)
               ON p.topic = o.topic AND p.partition = o.partition
             WHERE o.group_id = $1
+            \(locking ? "ORDER BY o.topic, o.partition FOR UPDATE OF o" : "")
             """,
             [groupID, partitions.map(\.topic), partitions.map { Int($0.partition) }]
         ).rows
@@ -46,25 +53,7 @@ struct OffsetStore {
             ON CONFLICT DO NOTHING
             """,
             [groupID, partitions.map(\.topic), partitions.map { Int($0.partition) }])
-        let rows = try connection.execute(
-            """
-            SELECT o.topic, o.partition, o.next_offset
-            FROM \(schema).consumer_offsets o
-            JOIN unnest($2::text[], $3::int[]) AS p(topic, partition)
-              ON p.topic = o.topic AND p.partition = o.partition
-            WHERE o.group_id = $1
-            ORDER BY o.topic, o.partition
-            FOR UPDATE OF o
-            """,
-            [groupID, partitions.map(\.topic), partitions.map { Int($0.partition) }]
-        ).rows
-        var result: [KafkaTopicPartition: Int64] = [:]
-        for row in rows {
-            let partition = KafkaTopicPartition(
-                topic: try row.decode(0, as: String.self), partition: try row.decode(1, as: Int32.self))
-            result[partition] = try row.decode(2, as: Int64.self)
-        }
-        return result
+        return try read(partitions, locking: true, in: connection)
     }
 
     /// Records that everything before `nextOffsets[p]` of each partition is applied.
