@@ -68,9 +68,17 @@ public final class PipelineWorker {
         let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
         var summary = Summary()
         var acceptedGaps: Set<OffsetGap.Position> = []
+        // Where this consumer stands in each partition it applied: compared now and then with the
+        // stored offsets, which move back only when a rebuild's tables were swapped in.
+        var positions: [KafkaTopicPartition: Int64] = [:]
+        var lastPositionCheck = ContinuousClock.now
         while !shouldStop() {
             if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection.value) {
                 break
+            }
+            if ContinuousClock.now - lastPositionCheck > .seconds(2) {
+                lastPositionCheck = .now
+                try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection.value)
             }
             let messages = try consumer.pollBatch(
                 maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
@@ -92,9 +100,14 @@ public final class PipelineWorker {
                         acceptedGaps.insert(OffsetGap.Position(partition: partition, offset: next))
                     }
                     try consumer.seek(partition, to: offset)
+                    positions[partition] = offset
                 }
                 logger.notice("consumer ahead of the stored offsets: re-reading", metadata: ["seek": "\(gap.seekTo)"])
                 continue
+            }
+            for message in messages {
+                let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+                positions[partition] = max(positions[partition] ?? 0, message.offset + 1)
             }
             var perTopic: [String: Int] = [:]
             for message in messages { perTopic[message.topic, default: 0] += 1 }
@@ -114,6 +127,26 @@ public final class PipelineWorker {
         }
         try? deadLetterProducer.flush(timeout: .seconds(10))
         return summary
+    }
+
+    /// Seeks back every assigned partition whose stored offset is behind this consumer's position:
+    /// after a rebuild's swap the new tables hold less than this consumer applied to the old ones,
+    /// and a partition with no new messages would otherwise never notice.
+    private func rewindToStoredOffsets(
+        _ positions: inout [KafkaTopicPartition: Int64], consumer: KafkaConsumer, offsets: OffsetStore,
+        connection: PostgresConnection
+    ) throws {
+        let assigned = Set(consumer.assignment)
+        positions = positions.filter { assigned.contains($0.key) }
+        guard !positions.isEmpty else { return }
+        let stored = try offsets.nextOffsets(for: Array(positions.keys), in: connection)
+        for (partition, position) in positions.sorted(by: { $0.key < $1.key }) {
+            guard let next = stored[partition], next < position else { continue }
+            try consumer.seek(partition, to: next)
+            positions[partition] = next
+            logger.notice("stored offset behind this consumer: re-reading", metadata: [
+                "partition": "\(partition)", "from": "\(next)", "was": "\(position)"])
+        }
     }
 
     /// Applies a batch; if PostgreSQL refuses its data (a value out of range, a key too long for an

@@ -66,6 +66,67 @@ struct RebuildTests {
     }
 }
 
+@Suite("rebuild with a live worker running through the swap")
+struct RebuildWithLiveWorkerTests {
+    @Test("events applied by the live worker during the rebuild are re-applied to the new tables, once")
+    func liveWorkerThroughSwap() throws {
+        var generator = RandomEvents(seed: 19)
+        let data = generator.dataSet(count: 400)
+        let harness = try WorkerHarness(partitions: 2)
+        try harness.importRates(data.rates)
+        let first = data.deliveries.count * 2 / 3
+        try harness.produce(Array(data.deliveries[..<first]))
+        var live = harness.workerConfiguration(untilCaughtUp: false, batch: 5)
+        live.projects = data.projects
+        live.maxBatchWait = .milliseconds(50)
+
+        // The live worker runs throughout, while the rest of the events arrive during the rebuild.
+        let stop = LockedFlag()
+        let errors = ErrorLog()
+        let liveConfiguration = live
+        let liveThread = Thread {
+            do { _ = try PipelineWorker(configuration: liveConfiguration, logger: harness.logger).run(shouldStop: { stop.isSet }) } catch {
+                errors.record("live worker: \(error)")
+            }
+        }
+        liveThread.start()
+        let producer = Thread {
+            for chunk in stride(from: first, to: data.deliveries.count, by: 20) {
+                do { try harness.produce(Array(data.deliveries[chunk..<min(chunk + 20, data.deliveries.count)])) } catch {
+                    errors.record("producer: \(error)")
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        producer.start()
+        let migrator = try Migrator(
+            directory: WorkerHarness.packageRoot.appendingPathComponent("schemas/migrations"), logger: harness.logger)
+        var rebuildConfiguration = live
+        rebuildConfiguration.maxBatchMessages = 50
+        _ = try Rebuild(live: rebuildConfiguration, migrator: migrator, logger: harness.logger).run()
+        while !producer.isFinished { Thread.sleep(forTimeInterval: 0.02) }
+
+        // Let the live worker catch up with everything, then stop it.
+        let deadline = Date().addingTimeInterval(60)
+        var applied = 0
+        while Date() < deadline {
+            applied = Int(try harness.query("SELECT coalesce(sum(next_offset), 0) FROM pipeline.consumer_offsets WHERE group_id = $1",
+                                            [live.groupID])[0][0]!)!
+            if applied >= data.deliveries.count { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        stop.set()
+        while !liveThread.isFinished { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(errors.entries.isEmpty, "\(errors.entries)")
+        #expect(applied == data.deliveries.count)
+
+        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
+                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
+        #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
+    }
+}
+
 /// A flag set once from one thread and read from another.
 final class LockedFlag: @unchecked Sendable {
     // Safe: every access holds `lock`.
