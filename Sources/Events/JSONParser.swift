@@ -2,10 +2,13 @@
 ///
 /// Written by hand rather than using `JSONSerialization` because bridging through `NSNumber`
 /// blurs `true`, `1` and `1.0`, and the decoder must tell them apart.
-struct JSONParser {
-    struct SyntaxError: Error, Sendable {
-        var message: String
-        var offset: Int
+public struct JSONParser {
+    /// Why a document is not JSON: a readable message and the byte offset where the problem was found.
+    public struct SyntaxError: Error, Sendable, Hashable {
+        /// The problem in words, e.g. `unexpected '}' where an object member name was expected`.
+        public var message: String
+        /// The zero-based byte offset into the parsed bytes.
+        public var offset: Int
     }
 
     /// Deep enough for any event, shallow enough that recursion cannot exhaust the stack.
@@ -18,7 +21,10 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+    /// Parses one complete document (surrounding whitespace allowed); a repeated member name keeps its
+    /// first value and is reported through `JSONObject.firstDuplicateKey`.
+    /// - Throws: `SyntaxError` for the first byte that breaks the grammar.
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             throw SyntaxError(message: "byte order mark is not allowed", offset: 0)

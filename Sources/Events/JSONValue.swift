@@ -1,5 +1,5 @@
 /// A parsed JSON value that keeps numbers as their literal text, so no value passes through `Double`.
-enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number's literal text exactly as written, already checked against the JSON grammar.
@@ -9,7 +9,7 @@ enum JSONValue: Sendable, Equatable {
     case object(JSONObject)
 
     /// The JSON type name used in error messages ("got number").
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"

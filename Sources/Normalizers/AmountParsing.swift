@@ -30,7 +30,7 @@ enum AmountParsing {
     }
 
     /// A JSON number literal (or a numeric string, as platforms sometimes send) as an exact decimal.
-    static func parse(json value: JSONInput, field: String) throws(NormalizationError) -> DecimalNumber {
+    static func parse(json value: JSONValue, field: String) throws(NormalizationError) -> DecimalNumber {
         switch value {
         case .number(let literal):
             guard !literal.contains(where: { $0 == "e" || $0 == "E" }) else {

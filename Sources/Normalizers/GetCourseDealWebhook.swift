@@ -23,7 +23,7 @@ public struct GetCourseDealWebhook: Sendable {
 
     /// - Parameter body: one event object, or an array of them (the shape GetCourse's samples are stored in).
     public func normalize(body: [UInt8]) throws(NormalizationError) -> [Event] {
-        let root = JSONReader(try JSONInput.parse(body))
+        let root = try JSONReader(parsing: body)
         if case .array = root.value {
             var events: [Event] = []
             for element in try root.elements() {

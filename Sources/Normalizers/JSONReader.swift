@@ -1,22 +1,53 @@
+import Events
 import Foundation
 
 /// A JSON value with the path it was found at, so every error names the input field exactly.
 struct JSONReader {
-    let value: JSONInput
+    let value: JSONValue
     let path: String
 
-    init(_ value: JSONInput, path: String = "$") {
+    init(_ value: JSONValue, path: String = "$") {
         self.value = value
         self.path = path
     }
 
+    /// Parses a complete request body with the Events parser, also refusing repeated member names
+    /// (two readers of one body could disagree); the error names the body (`$`).
+    init(parsing bytes: [UInt8]) throws(NormalizationError) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw NormalizationError(field: "$", problem: "invalid JSON: \(error.message) at byte \(error.offset)")
+        }
+        if let key = Self.firstDuplicateKey(in: value) {
+            throw NormalizationError(field: "$", problem: "invalid JSON: duplicate member \(quoted(key))")
+        }
+        self.init(value)
+    }
+
+    /// The first repeated member name anywhere in the document (the parser bounds its depth).
+    private static func firstDuplicateKey(in value: JSONValue) -> String? {
+        switch value {
+        case .object(let object):
+            if let key = object.firstDuplicateKey { return key }
+            for key in object.keys { if let found = firstDuplicateKey(in: object.members[key]!) { return found } }
+            return nil
+        case .array(let elements):
+            for element in elements { if let found = firstDuplicateKey(in: element) { return found } }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     func childPath(_ key: String) -> String { path == "$" ? key : path + "." + key }
 
-    func object() throws(NormalizationError) -> [String: JSONInput] {
-        guard case .object(let members) = value else {
+    func object() throws(NormalizationError) -> [String: JSONValue] {
+        guard case .object(let object) = value else {
             throw NormalizationError(field: path, problem: "must be an object, got \(value.typeName)")
         }
-        return members
+        return object.members
     }
 
     /// The member, or nil when it is missing or null.

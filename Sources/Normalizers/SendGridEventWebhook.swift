@@ -54,7 +54,7 @@ public struct SendGridEventWebhook: Sendable {
             throw NormalizationError(field: signatureField, problem: "does not verify for this timestamp and body")
         }
         var result: [Event] = []
-        for item in try JSONReader(try JSONInput.parse(body)).elements() {
+        for item in try JSONReader(parsing: body).elements() {
             if let event = try mailEvent(item) { result.append(event) }
         }
         return result

@@ -46,7 +46,7 @@ public struct TelegramUpdate: Sendable {
     /// - Parameter chatAliases: old chat id → new chat id, as returned by earlier calls.
     public func normalize(update: [UInt8], chatAliases: [String: String]) throws(NormalizationError) -> Output {
         var output = Output(events: [], chatAliases: chatAliases)
-        let root = JSONReader(try JSONInput.parse(update))
+        let root = try JSONReader(parsing: update)
         _ = try root.object()
         var found = try root.optional("message")
         if found == nil { found = try root.optional("edited_message") }

@@ -18,7 +18,7 @@ enum TimeParsing {
     }
 
     /// Unix seconds (Telegram's `date`, SendGrid's `timestamp`, GetCourse's `ts64`).
-    static func instant(unixSeconds value: JSONInput, field: String) throws(NormalizationError) -> Instant {
+    static func instant(unixSeconds value: JSONValue, field: String) throws(NormalizationError) -> Instant {
         let text: String
         switch value {
         case .number(let literal): text = literal

@@ -32,7 +32,7 @@ public struct UnisenderGoWebhook: Sendable {
     }
 
     public func normalize(body: [UInt8]) throws(NormalizationError) -> [Event] {
-        let root = JSONReader(try JSONInput.parse(body))
+        let root = try JSONReader(parsing: body)
         let auth = try root.required("auth")
         try verify(body: body, auth: try auth.string())
         var events: [Event] = []
