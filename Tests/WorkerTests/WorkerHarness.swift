@@ -18,7 +18,8 @@ struct WorkerHarness {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init(partitions: Int32 = 4) throws {
+    /// - Parameter server: the PostgreSQL to use (default: the one shared by the test process).
+    init(partitions: Int32 = 4, server: ThrowawayPostgres = .shared) throws {
         var logger = Logger(label: "worker-tests")
         logger.logLevel = .error
         self.logger = logger
@@ -31,7 +32,7 @@ struct WorkerHarness {
         for topic in topics.all {
             try cluster.createTopic(topic, partitions: topic == topics.deadLetter ? 1 : partitions)
         }
-        databaseURL = try ThrowawayPostgres.shared.createDatabase(prefix: "worker")
+        databaseURL = try server.createDatabase(prefix: "worker")
         groupID = "workers-\(suffix)"
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
