@@ -35,16 +35,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The local calendar day of `instant` in `timeZone`, as Foundation's Gregorian calendar reckons it.
     public init(_ instant: Instant, in timeZone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        // Whole seconds suffice (zone offsets are whole seconds) and keep Double rounding from
-        // pushing 23:59:59.999999 into the next day.
+        // Whole seconds suffice (zone offsets are whole seconds). The zone's offset at that instant
+        // plus civil-calendar arithmetic: a Calendar per event cost more than the rest of the worker.
         let seconds = instant.microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
         let wholeSeconds = seconds.remainder < 0 ? seconds.quotient - 1 : seconds.quotient
-        let components = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(wholeSeconds)))
-        self.year = components.year!
-        self.month = components.month!
-        self.day = components.day!
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wholeSeconds))))
+        let local = wholeSeconds + offset
+        let days = local.quotientAndRemainder(dividingBy: 86_400)
+        self.init(daysSinceEpoch: Int(days.remainder < 0 ? days.quotient - 1 : days.quotient))
     }
 
     public var daysSinceEpoch: Int {
