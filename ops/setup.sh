@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for package in librdkafka-dev libpq-dev postgresql tzdata kcat; do
+for package in librdkafka-dev libpq-dev postgresql tzdata kcat docker-compose; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -15,6 +15,6 @@ if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 # The schema tests check our JSON Schemas with the reference Python validator.
-python3 -c 'import jsonschema, rfc3339_validator' 2>/dev/null || python3 -m pip install --quiet jsonschema rfc3339-validator
+python3 -c 'import jsonschema, rfc3339_validator, yaml' 2>/dev/null || python3 -m pip install --quiet jsonschema rfc3339-validator pyyaml
 
 swift build "$@"

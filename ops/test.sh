@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops/setup.sh --build-tests
+# The production-shaped stack cannot run here (no Docker engine), but its file is checked.
+ops/check-compose.sh
 swift test --skip-build "$@"
