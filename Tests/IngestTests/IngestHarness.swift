@@ -12,6 +12,9 @@ struct IngestHarness {
     static let project = "school"
     static let secret = "gc-s3cret"
     static let telegramSecret = "tg-s3cret"
+    static let unisenderKey = "6gq7b4rgx3w7pd6jx1m3y3gwjx3h8bja"
+    /// A P-256 public key (base64 DER) whose private half nobody keeps: no signature can verify.
+    static let sendgridKey = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+r4JAGHQ33OnNgH1KUrqTsf0wUPu7sMvSYA4LScpaizzTj0BgmH7Aq7eRg/C57Ybvd2ZbNhJDEIpgpGSpai4sQ=="
 
     let cluster: KafkaMockCluster
     let producer: KafkaProducer
@@ -26,7 +29,8 @@ struct IngestHarness {
         producer = try KafkaProducer(
             configuration: cluster.configuration(), deliveryTimeoutMilliseconds: deliveryTimeoutMilliseconds, logger: logger)
         let credentials = ProjectCredentials(
-            secret: Self.secret, salt: "s4lt", telegramSecret: Self.telegramSecret, allowedHosts: ["school.ru"])
+            secret: Self.secret, salt: "s4lt", telegramSecret: Self.telegramSecret, unisenderKey: Self.unisenderKey,
+            sendgridKey: Self.sendgridKey, allowedHosts: ["school.ru"])
         let configuration = IngestConfiguration(maxBodyBytes: maxBodyBytes, projects: ["SCHOOL": credentials])
         router = IngestApplication.buildRouter(
             configuration: configuration, producer: producer,
