@@ -17,4 +17,22 @@ enum EnvironmentVariable {
     static let biReaderRole = "BI_READER_ROLE"
     /// Log level: trace, debug, info (default), notice, warning, error, critical.
     static let logLevel = "LOG_LEVEL"
+    /// Per-project ingest credentials: `PIPELINE_PROJECT_<NAME><suffix>`, `<NAME>` upper-cased with `-` as `_`.
+    static let projectPrefix = "PIPELINE_PROJECT_"
+    /// GetCourse `secret` query parameter. Secret.
+    static let projectSecretSuffix = "_SECRET"
+    /// Personal-data salt; required for every project. Secret.
+    static let projectSaltSuffix = "_SALT"
+    /// Telegram webhook secret token. Secret.
+    static let projectTelegramSecretSuffix = "_TELEGRAM_SECRET"
+    /// Unisender Go API key, which signs its callbacks. Secret.
+    static let projectUnisenderKeySuffix = "_UNISENDER_KEY"
+    /// SendGrid signed-webhook verification key (base64 DER public key).
+    static let projectSendGridKeySuffix = "_SENDGRID_KEY"
+    /// Comma list of domains the click tracker may redirect to (subdomains included).
+    static let projectAllowedHostsSuffix = "_ALLOWED_HOSTS"
+    static let projectSuffixes = [
+        projectSecretSuffix, projectSaltSuffix, projectTelegramSecretSuffix, projectUnisenderKeySuffix,
+        projectSendGridKeySuffix, projectAllowedHostsSuffix,
+    ]
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The one executable: every role of the pipeline is a subcommand.
 @main
-struct Pipeline: ParsableCommand {
+struct Pipeline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Streaming marketing analytics for online schools: events in, exact figures out.",
@@ -16,5 +16,6 @@ struct Pipeline: ParsableCommand {
             FxCommand.self,
             RedriveCommand.self,
             DemoDataCommand.self,
+            IngestCommand.self,
         ])
 }

@@ -1,0 +1,33 @@
+import Events
+import Kafka
+import Logging
+
+/// Produces a request's events and returns only once every one of them has its delivery report (SPEC §5).
+struct EventPublisher: Sendable {
+    let producer: KafkaProducer
+    let topics: EventTopics
+    let metrics: IngestMetrics
+    let logger: Logger
+
+    /// - Returns: how many events are now durably in Kafka.
+    /// - Throws: `IngestError.kafkaUnavailable` for any Kafka failure, since then nothing may be acknowledged.
+    func publish(_ events: [Event]) async throws(IngestError) -> Int {
+        guard !events.isEmpty else { return 0 }
+        let messages = events.map {
+            KafkaOutgoingMessage(topic: topics.topic(for: $0.type), key: $0.partitionKey, value: $0.encodeJSON())
+        }
+        do {
+            _ = try await producer.send(messages)
+        } catch let error as KafkaError {
+            logger.warning("events not acknowledged by Kafka", metadata: ["error": "\(error)", "events": "\(events.count)"])
+            throw .kafkaUnavailable
+        } catch {
+            logger.warning("events not acknowledged by Kafka", metadata: ["error": "\(error)", "events": "\(events.count)"])
+            throw .kafkaUnavailable
+        }
+        var perTopic: [String: Int] = [:]
+        for message in messages { perTopic[message.topic, default: 0] += 1 }
+        for (topic, count) in perTopic { metrics.countEvents(topic: topic, count: count) }
+        return events.count
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import Ingest
+import Kafka
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `pipeline ingest`: the HTTP server that turns webhooks, Telegram updates and tracked links into events in Kafka.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Serve webhooks and tracked links; answer 2xx only once their events are durably in Kafka.",
+        discussion: """
+            Projects come from the environment: \(EnvironmentVariable.projectPrefix)<NAME>_SALT (required per project), \
+            _SECRET, _TELEGRAM_SECRET, _UNISENDER_KEY, _SENDGRID_KEY, _ALLOWED_HOSTS (comma list); \
+            <NAME> is the project name upper-cased with "-" as "_".
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Listen address.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Listen port.")
+    var port: Int = 8080
+
+    @Option(help: "Largest request body accepted, in bytes.")
+    var maxBodyBytes: Int = 1 << 20
+
+    @Option(help: "Longest wait for in-flight requests and the producer's flush on SIGTERM/SIGINT, in seconds.")
+    var shutdownTimeout: Int = 30
+
+    func run() async throws {
+        let settings = try global.settings()
+        let logger = makeLogger("pipeline.ingest")
+        let projects = try Self.projects(
+            from: ProcessInfo.processInfo.environment,
+            timeZones: settings.projects.projects.mapValues(\.timeZone), defaultTimeZone: settings.projects.defaults.timeZone)
+        if projects.isEmpty {
+            logger.warning("no project configured: every webhook will be refused (set \(EnvironmentVariable.projectPrefix)<NAME>_SALT and friends)")
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let configuration = IngestConfiguration(
+            host: host, port: port, maxBodyBytes: maxBodyBytes, projects: projects, topics: settings.topics)
+        let producer = try KafkaProducer(configuration: settings.kafka, logger: logger)
+        let router = IngestApplication.buildRouter(
+            configuration: configuration, producer: producer,
+            admin: try KafkaAdmin(configuration: settings.kafka, logger: logger),
+            registry: registry, metrics: IngestMetrics(), logger: logger)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "pipeline-ingest"),
+            logger: logger)
+        // Shut down in reverse order: the server drains its in-flight requests first, then the producer flushes.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: ProducerFlushService(producer: producer, timeout: .seconds(shutdownTimeout), logger: logger)),
+                .init(service: app),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout + 5)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    /// Credentials of every project named by a `PIPELINE_PROJECT_<NAME>_*` variable, keyed by `<NAME>`.
+    ///
+    /// - Throws: `ValidationError` when a project has no salt: hashing personal data without one would make it reversible.
+    static func projects(from environment: [String: String], timeZones: [String: TimeZone], defaultTimeZone: TimeZone)
+        throws -> [String: ProjectCredentials]
+    {
+        // Longest first, so that `_TELEGRAM_SECRET` is not read as `_SECRET` of a project named `X_TELEGRAM`.
+        let suffixes = EnvironmentVariable.projectSuffixes.sorted { $0.count > $1.count }
+        var found: [String: [String: String]] = [:]
+        for (name, value) in environment where name.hasPrefix(EnvironmentVariable.projectPrefix) {
+            let rest = name.dropFirst(EnvironmentVariable.projectPrefix.count)
+            guard let suffix = suffixes.first(where: { rest.hasSuffix($0) && rest.count > $0.count }) else { continue }
+            found[String(rest.dropLast(suffix.count)), default: [:]][suffix] = value
+        }
+        var zoneByName: [String: TimeZone] = [:]
+        for (project, zone) in timeZones {
+            if let name = ProjectCredentials.environmentName(of: project) { zoneByName[name] = zone }
+        }
+        var projects: [String: ProjectCredentials] = [:]
+        for (name, values) in found {
+            func value(_ suffix: String) -> String? { values[suffix].flatMap { $0.isEmpty ? nil : $0 } }
+            guard let salt = value(EnvironmentVariable.projectSaltSuffix) else {
+                throw ValidationError("\(EnvironmentVariable.projectPrefix)\(name)\(EnvironmentVariable.projectSaltSuffix): missing; every project needs a personal-data salt")
+            }
+            projects[name] = ProjectCredentials(
+                secret: value(EnvironmentVariable.projectSecretSuffix),
+                salt: salt,
+                telegramSecret: value(EnvironmentVariable.projectTelegramSecretSuffix),
+                unisenderKey: value(EnvironmentVariable.projectUnisenderKeySuffix),
+                sendgridKey: value(EnvironmentVariable.projectSendGridKeySuffix),
+                allowedHosts: (value(EnvironmentVariable.projectAllowedHostsSuffix) ?? "")
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                timeZone: zoneByName[name] ?? defaultTimeZone)
+        }
+        return projects
+    }
+}
+
+/// Holds the producer for the server's lifetime and flushes it once the server has stopped.
+private struct ProducerFlushService: Service {
+    let producer: KafkaProducer
+    let timeout: Duration
+    let logger: Logger
+
+    func run() async throws {
+        // Nothing to do until shutdown; the server, listed after us, stops first.
+        try? await gracefulShutdown()
+        let producer = producer
+        let timeout = timeout
+        do {
+            // flush blocks: a thread of its own keeps the cooperative pool free.
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+                Thread { continuation.resume(with: Result { try producer.flush(timeout: timeout) }) }.start()
+            }
+            logger.info("producer flushed")
+        } catch {
+            logger.error("producer flush incomplete", metadata: ["error": "\(error)"])
+        }
+    }
+}
