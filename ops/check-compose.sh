@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${PIPELINE_BIN:-$(swift build --show-bin-path)/pipeline}
-export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check-only}
+export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check-only} DEMO_SCHOOL_SALT=${DEMO_SCHOOL_SALT:-check-only} DEMO_SCHOOL_SECRET=${DEMO_SCHOOL_SECRET:-check-only}
 docker-compose -f docker-compose.yml config -q
 docker-compose -f docker-compose.yml config | python3 -c '
 import sys, yaml
