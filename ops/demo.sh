@@ -9,7 +9,9 @@ bin=$(swift build --show-bin-path)/pipeline
 work=$(mktemp -d /tmp/pipeline-demo.XXXXXX)
 chmod 755 "$work"   # the PostgreSQL server runs as user postgres and must reach its data dir
 kafka_pid=""
+ingest_pid=""
 cleanup() {
+    [ -n "$ingest_pid" ] && kill "$ingest_pid" 2>/dev/null && wait "$ingest_pid" 2>/dev/null
     [ -n "$kafka_pid" ] && kill "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
     ops/postgres-throwaway.sh stop "$work/pg" || true
     rm -rf "$work"
@@ -34,6 +36,28 @@ echo "== $(wc -l <"$work/events.jsonl") envelopes generated (some twice, as retr
 "$bin" produce "$work/events.jsonl"
 LOG_LEVEL=warning "$bin" worker --until-caught-up | tee "$work/worker.out"
 dead_letters=$(sed -n 's/.* \([0-9][0-9]*\) dead letters$/\1/p' "$work/worker.out" | tail -1)
+
+# The last evening of the month arrives live, through the webhook server, as GetCourse, the click
+# tracker and the platform would send it: each request is answered only once Kafka has its event.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+PIPELINE_PROJECT_DEMO_SCHOOL_SALT=demo-salt PIPELINE_PROJECT_DEMO_SCHOOL_SECRET=demo-secret \
+PIPELINE_PROJECT_DEMO_SCHOOL_ALLOWED_HOSTS=school.example LOG_LEVEL=warning \
+    "$bin" ingest --port "$port" >"$work/ingest.log" 2>&1 &
+ingest_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+echo "== webhooks to the ingest server on port $port"
+send() {
+    local label=$1; shift
+    echo "$label: HTTP $(curl -s -o "$work/answer" -w '%{http_code}' "$@") $(cat "$work/answer")"
+}
+send "click on ad 15501        " "http://127.0.0.1:$port/c/demo-school/oct-webinar?url=https%3A%2F%2Fschool.example%2Fwebinar&utm_source=yandex&utm_campaign=71230001&utm_content=15501&yclid=5550001"
+send "registration (GetCourse) " -X POST "http://127.0.0.1:$port/gc/demo-school/user?secret=demo-secret&user_id=live-1&email=Live%40Example.com&utm_source=yandex&utm_campaign=71230001&utm_content=15501&created_at=2026-10-31+20%3A05%3A00"
+send "order paid (GetCourse)   " -X POST "http://127.0.0.1:$port/gc/demo-school/order?secret=demo-secret&order_id=live-order-1&user_id=live-1&status=payed&cost_money_value=14900&currency=RUB&manager_id=m-anna&created_at=2026-10-31+20%3A10%3A00&updated_at=2026-10-31+20%3A12%3A00"
+send "payment (GetCourse)      " -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=demo-secret&payment_id=live-pay-1&order_id=live-order-1&user_id=live-1&amount=14900&currency=RUB&status=accepted&created_at=2026-10-31+20%3A12%3A00"
+send "the same payment, retried" -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=demo-secret&payment_id=live-pay-1&order_id=live-order-1&user_id=live-1&amount=14900&currency=RUB&status=accepted&created_at=2026-10-31+20%3A12%3A00"
+send "a wrong secret           " -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=guess&payment_id=x&order_id=y&user_id=z&amount=1&status=accepted"
+send "a bad amount             " -X POST "http://127.0.0.1:$port/gc/demo-school/order?secret=demo-secret&order_id=o&user_id=u&status=new&cost_money_value=abc&created_at=2026-10-31+20%3A00%3A00"
+LOG_LEVEL=warning "$bin" worker --until-caught-up
 
 psql "$DATABASE_URL" -X -q -P pager=off -v ON_ERROR_STOP=1 -v project=demo-school \
     -v from_day=2026-10-01 -v to_day=2026-10-31 -v dead_letters="${dead_letters:-unknown}" -f ops/demo-summary.sql
