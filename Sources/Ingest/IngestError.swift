@@ -1,3 +1,4 @@
+import Events
 import Hummingbird
 import Normalizers
 
@@ -23,7 +24,7 @@ public struct IngestError: HTTPResponseError, CustomStringConvertible {
     }
 
     static func unknownProject(_ project: String) -> IngestError {
-        IngestError(status: .unauthorized, message: "unknown project \(JSONText.quoted(project))")
+        IngestError(status: .unauthorized, message: "unknown project \(JSONStringLiteral.make(project))")
     }
 
     static func missingCredential(_ what: String) -> IngestError {
@@ -35,7 +36,7 @@ public struct IngestError: HTTPResponseError, CustomStringConvertible {
     }
 
     static func notConfigured(_ route: String, project: String) -> IngestError {
-        IngestError(status: .forbidden, message: "\(route) is not configured for project \(JSONText.quoted(project))")
+        IngestError(status: .forbidden, message: "\(route) is not configured for project \(JSONStringLiteral.make(project))")
     }
 
     static func bodyTooLarge(limit: Int) -> IngestError {
@@ -49,7 +50,7 @@ public struct IngestError: HTTPResponseError, CustomStringConvertible {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        let body = "{\"error\":\(JSONText.quoted(message))}"
+        let body = "{\"error\":\(JSONStringLiteral.make(message))}"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

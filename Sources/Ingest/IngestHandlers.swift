@@ -28,7 +28,7 @@ struct IngestHandlers: Sendable {
         try checkSecret(query.removeValue(forKey: "secret"), credentials: credentials, project: project)
         let kindText = context.parameters.get("kind") ?? ""
         guard let kind = GetCourseCallback.Kind(rawValue: kindText) else {
-            throw IngestError(status: .notFound, message: "kind: must be user, order or payment, got \(JSONText.quoted(kindText))")
+            throw IngestError(status: .notFound, message: "kind: must be user, order or payment, got \(JSONStringLiteral.make(kindText))")
         }
         let normalizer = GetCourseCallback(context: Self.context(project, credentials))
         let events = try normalized { () throws(NormalizationError) in
@@ -75,7 +75,7 @@ struct IngestHandlers: Sendable {
             normalizer = try SendGridEventWebhook(context: Self.context(project, credentials), verificationKey: key)
         } catch {
             // A configuration fault, not the sender's: say so without revealing the key.
-            throw IngestError(status: .forbidden, message: "sendgrid verification key of project \(JSONText.quoted(project)) is invalid")
+            throw IngestError(status: .forbidden, message: "sendgrid verification key of project \(JSONStringLiteral.make(project)) is invalid")
         }
         let events = try normalized(signatureFields: [signatureName]) { () throws(NormalizationError) in
             try normalizer.normalize(body: body, signature: signature, timestamp: timestamp)
