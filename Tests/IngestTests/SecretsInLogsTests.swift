@@ -1,0 +1,100 @@
+import Foundation
+import Kafka
+import Logging
+import Testing
+
+/// Runs the real `pipeline ingest` process, as an operator would, with every log level on.
+@Suite("secrets stay out of the logs")
+struct SecretsInLogsTests {
+    static func pipelineExecutable() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("pipeline")
+        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
+            throw MissingExecutable(path: besideTests.path)
+        }
+        return besideTests
+    }
+
+    struct MissingExecutable: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "pipeline executable not found at \(path): build with `swift build --build-tests`" }
+    }
+
+    /// A port nobody listens on now (the kernel's pick for port 0).
+    static func freePort() throws -> Int {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c",
+                            "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1]); s.close()"]
+        let output = Pipe()
+        python.standardOutput = output
+        try python.run()
+        python.waitUntilExit()
+        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    @Test("a trace-level ingest run that accepts and refuses requests never prints a secret or an e-mail")
+    func noSecretInTraceLogs() throws {
+        var logger = Logger(label: "secrets-test")
+        logger.logLevel = .error
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        for topic in ["school.registrations", "school.orders", "school.clicks", "school.deadletter"] {
+            try cluster.createTopic(topic, partitions: 1)
+        }
+        let secrets = ["gc-secret-7f3a9", "salt-91bd2c", "tg-token-55e1", "kafka-pass-0c4d"]
+        let email = "Private.Person@example.com"
+        let port = try Self.freePort()
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: logFile) }
+        let log = try FileHandle(forWritingTo: logFile)
+
+        let ingest = Process()
+        ingest.executableURL = try Self.pipelineExecutable()
+        ingest.arguments = ["ingest", "--port", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["KAFKA_BROKERS"] = cluster.bootstrapServers
+        environment["LOG_LEVEL"] = "trace"
+        environment["PIPELINE_PROJECT_DEMO_SECRET"] = secrets[0]
+        environment["PIPELINE_PROJECT_DEMO_SALT"] = secrets[1]
+        environment["PIPELINE_PROJECT_DEMO_TELEGRAM_SECRET"] = secrets[2]
+        environment["PIPELINE_KAFKA_SASL_PASSWORD"] = secrets[3]
+        ingest.environment = environment
+        ingest.standardOutput = log
+        ingest.standardError = log
+        try ingest.run()
+        defer { if ingest.isRunning { ingest.terminate() } }
+
+        func request(_ method: String, _ path: String) throws -> Int {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "http://127.0.0.1:\(port)\(path)"]
+            let output = Pipe()
+            curl.standardOutput = output
+            try curl.run()
+            curl.waitUntilExit()
+            return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
+        }
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = (try? request("GET", "/healthz")) == 200
+            if !ready { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(ready)
+        let encodedEmail = email.replacingOccurrences(of: "@", with: "%40")
+        #expect(try request("POST", "/gc/demo/user?secret=\(secrets[0])&user_id=u1&email=\(encodedEmail)&created_at=2026-10-01+10%3A00%3A00") == 200)
+        #expect(try request("POST", "/gc/demo/user?secret=wrong-\(secrets[0])&user_id=u2") == 403)
+        #expect(try request("POST", "/gc/demo/order?secret=\(secrets[0])&order_id=o1&user_id=u1&status=new&cost_money_value=abc&created_at=2026-10-01+10%3A00%3A00") == 400)
+        ingest.terminate()
+        ingest.waitUntilExit()
+        try log.close()
+
+        let output = try String(contentsOf: logFile, encoding: .utf8)
+        #expect(!output.isEmpty, "trace logging produced nothing to check")
+        for secret in secrets + [email, email.lowercased(), encodedEmail] {
+            #expect(!output.contains(secret), "the log contains \(secret)")
+        }
+    }
+}
