@@ -15,16 +15,8 @@ public struct FunnelMeasures: Sendable, Hashable {
 
     public init() {}
 
-    public var isZero: Bool { self == FunnelMeasures() || normalized == FunnelMeasures() }
-
-    /// Equal figures compare equal whatever the decimal scale they were computed at.
-    var normalized: FunnelMeasures {
-        var copy = self
-        copy.spend = spend.normalized
-        copy.revenue = revenue.normalized
-        copy.refunds = refunds.normalized
-        return copy
-    }
+    /// DecimalNumber compares values, not scales, so `0.00` is zero here too.
+    public var isZero: Bool { self == FunnelMeasures() }
 
     public static func += (lhs: inout FunnelMeasures, rhs: FunnelMeasures) {
         lhs.impressions += rhs.impressions

@@ -42,8 +42,7 @@ struct ConsumerGroupTests {
         #expect(finished, "workers did not finish within 120 s")
         #expect(errors.entries.isEmpty, "\(errors.entries)")
 
-        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
-                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let oracle = data.oracle
         let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
         #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
     }

@@ -40,8 +40,7 @@ struct DatabaseRestartTests {
         #expect(worker.isFinished)
         #expect(errors.entries.isEmpty, "\(errors.entries)")
 
-        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
-                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let oracle = data.oracle
         let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
         #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
     }

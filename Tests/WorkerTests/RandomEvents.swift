@@ -13,6 +13,11 @@ struct RandomEvents {
         var projects: ProjectDirectory
         var timeZones: [String: TimeZone]
         var baseCurrencies: [String: String]
+
+        /// The independent recomputation of every view from this data set's distinct events.
+        var oracle: Oracle {
+            Oracle(events: distinctInDeliveryOrder, rates: rates, timeZones: timeZones, baseCurrencies: baseCurrencies)
+        }
     }
 
     private var random: SeededGenerator

@@ -47,8 +47,7 @@ struct RebuildTests {
         #expect(summary.messages == data.deliveries.count)
         #expect(progress.last?.0 == data.deliveries.count && progress.last?.1 == data.deliveries.count)
 
-        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
-                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let oracle = data.oracle
         var differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
         #expect(differences.isEmpty, "after the swap:\n\(differences.prefix(30).joined(separator: "\n"))")
 
@@ -120,8 +119,7 @@ struct RebuildWithLiveWorkerTests {
         #expect(errors.entries.isEmpty, "\(errors.entries)")
         #expect(applied == data.deliveries.count)
 
-        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
-                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let oracle = data.oracle
         let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
         #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
     }

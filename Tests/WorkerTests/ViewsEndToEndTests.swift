@@ -143,8 +143,7 @@ struct ViewsEndToEndTests {
         configuration.projects = data.projects
         _ = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
 
-        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
-                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let oracle = data.oracle
         let differences = try Self.differences(harness, oracle, summaries: [
             ("alpha", LocalDate("2026-02-01")!, LocalDate("2026-02-28")!),
             ("beta", LocalDate("2026-01-15")!, LocalDate("2026-03-15")!),

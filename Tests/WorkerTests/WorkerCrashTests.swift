@@ -107,8 +107,7 @@ struct WorkerCrashTests {
         finisher.waitUntilExit()
         #expect(finisher.terminationStatus == 0)
 
-        let oracle = Oracle(events: data.distinctInDeliveryOrder, rates: data.rates,
-                            timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let oracle = data.oracle
         let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
         #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
     }
