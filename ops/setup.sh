@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for package in librdkafka-dev libpq-dev postgresql tzdata kcat docker-compose; do
+# chromium renders the HTML report in its test; wrk loads the ingest server in the benchmark.
+for package in librdkafka-dev libpq-dev postgresql tzdata kcat docker-compose chromium fonts-dejavu-core wrk; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,7 +15,10 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# The schema tests check our JSON Schemas with the reference Python validator.
-python3 -c 'import jsonschema, rfc3339_validator, yaml' 2>/dev/null || python3 -m pip install --quiet jsonschema rfc3339-validator pyyaml
+# The schema tests check our JSON Schemas with the reference Python validator; schemathesis
+# fuzzes the ingest server from its OpenAPI file; the benchmark's Python baseline consumer
+# uses confluent-kafka and psycopg.
+python3 -c 'import jsonschema, rfc3339_validator, yaml, schemathesis, confluent_kafka, psycopg' 2>/dev/null \
+    || python3 -m pip install --quiet jsonschema rfc3339-validator pyyaml schemathesis confluent-kafka 'psycopg[binary]'
 
 swift build "$@"
