@@ -6,7 +6,8 @@
 #   that subcommand lists in its --help;
 # - Prometheus scrapes every long-running role on the port it serves /metrics on;
 # - every file or folder a service mounts from the repository exists;
-# - with promtool installed, Prometheus' configuration and alert rules pass `promtool check`.
+# - with promtool installed, Prometheus' configuration and alert rules pass `promtool check`, and
+#   the alerts' unit tests (ops/prometheus/alerts.test.yml) pass.
 # Subcommands being written on another branch are listed in PENDING_SUBCOMMANDS: they are reported,
 # not failed, while the binary lacks them, and checked like the others once it has them.
 set -euo pipefail
@@ -92,7 +93,9 @@ if command -v promtool >/dev/null; then
     promtool check config --syntax-only "$checked/prometheus.yml" >/dev/null
     promtool check rules ops/prometheus/alerts.yml >/dev/null
     rm -rf "$checked"
-    echo "check-compose: promtool accepts prometheus.yml and alerts.yml"
+    # Each alert fires on the series that should fire it (ops/prometheus/alerts.test.yml).
+    promtool test rules ops/prometheus/alerts.test.yml >/dev/null
+    echo "check-compose: promtool accepts prometheus.yml and alerts.yml, and the alert unit tests pass"
 else
     echo "check-compose: promtool not installed: alert rules are checked by OpsTests only"
 fi

@@ -68,9 +68,10 @@ struct WorkerCommand: AsyncParsableCommand {
         PipelineWorker.registerMetricsAtZero(configuration: configuration)
 
         let liveness = Liveness(allowedSilence: .seconds(stallSeconds))
-        let worker = PipelineWorker(configuration: configuration, logger: logger)
         let summary = SummaryBox()
-        let workerLoop = BlockingLoopService(name: "worker") { shouldStop in
+        // The worker and the sampler are made on the threads that use them: neither is Sendable.
+        let workerLoop = BlockingLoopService(name: "worker") { [configuration, logger] shouldStop in
+            let worker = PipelineWorker(configuration: configuration, logger: logger)
             summary.value = try worker.run(shouldStop: {
                 liveness.beat()
                 return shouldStop()
@@ -80,12 +81,11 @@ struct WorkerCommand: AsyncParsableCommand {
         // first, and the endpoint stays scrapable until last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metricsPort {
-            let sampler = ConsumerLagSampler(configuration: configuration, logger: logger)
             let interval = Duration.seconds(lagInterval)
             services.append(.init(service: MetricsEndpoint(
                 host: metricsHost, port: metricsPort, registry: registry, liveness: liveness, logger: logger)))
-            services.append(.init(service: BlockingLoopService(name: "lag sampler") { shouldStop in
-                sampler.run(every: interval, shouldStop: shouldStop)
+            services.append(.init(service: BlockingLoopService(name: "lag sampler") { [configuration, logger] shouldStop in
+                ConsumerLagSampler(configuration: configuration, logger: logger).run(every: interval, shouldStop: shouldStop)
             }))
         }
         // The loop ending by itself (--until-caught-up) ends the whole role.

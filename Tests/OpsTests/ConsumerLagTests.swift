@@ -62,3 +62,23 @@ struct ConsumerLagTests {
         #expect(lag == expected)
     }
 }
+
+@Suite("worker log metadata")
+struct WorkerLogMetadataTests {
+    @Test("a dead letter's project comes from its message key", arguments: [
+        ("demo-school:user-1", "demo-school"),
+        ("school-kz:yandex_direct:15501:2026-10-01", "school-kz"),
+        (":user-1", nil),
+        ("no-colon", nil),
+    ] as [(String, String?)])
+    func project(key: String, expected: String?) {
+        let message = KafkaMessage(topic: "school.orders", partition: 0, offset: 7, key: Array(key.utf8), value: [], headers: [])
+        #expect(DeadLetter(message: message, reason: "r").project == expected)
+    }
+
+    @Test("a dead letter without a key names no project")
+    func noKey() {
+        let message = KafkaMessage(topic: "school.orders", partition: 0, offset: 7, key: nil, value: [], headers: [])
+        #expect(DeadLetter(message: message, reason: "r").project == nil)
+    }
+}
