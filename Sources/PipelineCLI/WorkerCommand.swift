@@ -94,12 +94,13 @@ struct WorkerCommand: AsyncParsableCommand {
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
 
-        let totals = summary.value ?? PipelineWorker.Summary()
-        print("""
-            worker done: \(totals.batches) batches, \(totals.messages) messages, \(totals.applied) applied, \
-            \(totals.duplicates) duplicate ids, \(totals.alreadyApplied) already applied, \
-            \(totals.deadLetters) dead letters
-            """)
+        if let totals = summary.value {
+            print("""
+                worker done: \(totals.batches) batches, \(totals.messages) messages, \(totals.applied) applied, \
+                \(totals.duplicates) duplicate ids, \(totals.alreadyApplied) already applied, \
+                \(totals.deadLetters) dead letters
+                """)
+        }
     }
 }
 

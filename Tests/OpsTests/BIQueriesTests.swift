@@ -25,13 +25,14 @@ enum BIQueries {
     /// A migrated database with the read-only role, and a connection as that role.
     static func migratedDatabase(prefix: String) throws -> (adminURL: String, reader: PostgresConnection) {
         let url = try ThrowawayPostgres.shared.createDatabase(prefix: prefix)
-        let admin = try PostgresConnection(connectionString: url, logger: Logger(label: "ops-test"))
+        let quiet = Logger(label: "ops-test") { _ in SwiftLogNoOpLogHandler() }
+        let admin = try PostgresConnection(connectionString: url, logger: quiet)
         defer { admin.close() }
-        let migrator = try Migrator(directory: OpsFiles.url("schemas/migrations"), logger: Logger(label: "ops-test"))
+        let migrator = try Migrator(directory: OpsFiles.url("schemas/migrations"), logger: quiet)
         try migrator.migrate(admin, biReader: BIReader(role: readerRole, password: "ops-r3ader"))
         let reader = try PostgresConnection(
             connectionString: url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(readerRole)@"),
-            logger: Logger(label: "ops-test"))
+            logger: quiet)
         return (url, reader)
     }
 

@@ -9,24 +9,22 @@ import Testing
 
 @Suite("consumer lag")
 struct ConsumerLagTests {
-    typealias Marks = (low: Int64, high: Int64)
-
     static let p0 = KafkaTopicPartition(topic: "school.clicks", partition: 0)
     static let p1 = KafkaTopicPartition(topic: "school.clicks", partition: 1)
 
     @Test("lag is the high watermark minus where the group resumes", arguments: [
-        // (low, high), stored next offset, expected lag
-        ((0, 10) as Marks, Int64?.some(4), Int64(6)),
-        ((0, 10), nil, 10),          // nothing applied yet: all of it
-        ((0, 10), 10, 0),            // caught up
-        ((0, 0), nil, 0),            // empty partition
-        ((7, 10), nil, 3),           // retention removed 0..<7: the consumer resumes at 7
-        ((7, 10), 2, 3),             // a stored offset below the low watermark resumes at the low one
-        ((0, 10), 12, 0),            // stored past the high watermark (a just-truncated topic): never negative
-    ])
-    func lag(marks: Marks, stored: Int64?, expected: Int64) {
+        // low and high watermarks, stored next offset, expected lag
+        (0, 10, 4, 6),
+        (0, 10, nil, 10),   // nothing applied yet: all of it
+        (0, 10, 10, 0),     // caught up
+        (0, 0, nil, 0),     // empty partition
+        (7, 10, nil, 3),    // retention removed 0..<7: the consumer resumes at 7
+        (7, 10, 2, 3),      // a stored offset below the low watermark resumes at the low one
+        (0, 10, 12, 0),     // stored past the high watermark (a just-recreated topic): never negative
+    ] as [(Int64, Int64, Int64?, Int64)])
+    func lag(low: Int64, high: Int64, stored: Int64?, expected: Int64) {
         let applied = stored.map { [Self.p0: $0] } ?? [:]
-        #expect(ConsumerLagSampler.lag(watermarks: [Self.p0: marks], applied: applied) == [Self.p0: expected])
+        #expect(ConsumerLagSampler.lag(watermarks: [Self.p0: (low, high)], applied: applied) == [Self.p0: expected])
     }
 
     @Test("the sampler measures every partition of the consumed topics against the offsets stored in PostgreSQL")

@@ -35,7 +35,7 @@ enum OpsFiles {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = root
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-run-\(UUID())")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
         // Output in a file, not a pipe: a large output cannot fill a pipe nobody reads yet.
         let handle = try FileHandle(forWritingTo: outputFile)

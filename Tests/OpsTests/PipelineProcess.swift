@@ -19,7 +19,7 @@ final class PipelineProcess {
 
     init(_ arguments: [String], environment: [String: String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-\(arguments[0])-\(UUID()).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         log = try FileHandle(forWritingTo: logFile)
         process.executableURL = try Self.executable()
         process.arguments = arguments
