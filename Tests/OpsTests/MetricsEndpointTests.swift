@@ -16,7 +16,7 @@ struct MetricsEndpointTests {
     @Test("/metrics renders the registry; /healthz follows the loop's beats")
     func routes() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(descriptor: MetricNameDescriptor(name: "pipeline_test_total"), labels: [("topic", "school.clicks")]).increment(by: Int64(3))
+        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "pipeline", metricName: "test", unitName: "total", helpText: ""), labels: [("topic", "school.clicks")]).increment(by: Int64(3))
         let uptime = ManualUptime()
         let liveness = Liveness(allowedSilence: .seconds(120)) { uptime.now }
         let app = Application(router: MetricsEndpoint.router(registry: registry, liveness: liveness))
