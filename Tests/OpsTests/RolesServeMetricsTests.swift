@@ -9,7 +9,8 @@ import Testing
 /// what Prometheus would scrape from them, and what BI reads once a month of events went through.
 @Suite("the roles serve what the dashboards and alerts read")
 struct RolesServeMetricsTests {
-    /// Switch on at merge, when `pipeline poll` exists: then its names are checked like the others.
+    /// Switch on at merge, when `pipeline poll --metrics-port` exists: the poller is then started
+    /// beside the others and its names are checked like theirs.
     static let pollRoleRuns = false
 
     @Test("ingest and worker expose every metric named by a dashboard or alert; lag and counts follow a month of demo events; every BI query answers")
@@ -53,7 +54,15 @@ struct RolesServeMetricsTests {
         #expect(click.status == 302 || click.status == 200, "click: \(click)")
         let ingestExposition = httpGet("\(ingestBase)/metrics").body
 
-        let exposed = MetricNames.exposed(in: idle).union(MetricNames.exposed(in: ingestExposition))
+        var exposed = MetricNames.exposed(in: idle).union(MetricNames.exposed(in: ingestExposition))
+        if Self.pollRoleRuns {
+            // No network token set: the poller polls nothing, yet its series must exist at zero.
+            let pollPort = try PipelineProcess.freePort()
+            let poll = try PipelineProcess(["poll", "--metrics-port", String(pollPort)], environment: environment)
+            #expect(eventually { httpGet("http://127.0.0.1:\(pollPort)/metrics").status == 200 }, "poll: \(poll.output)")
+            exposed.formUnion(MetricNames.exposed(in: httpGet("http://127.0.0.1:\(pollPort)/metrics").body))
+            #expect(poll.stop() == 0, "poll: \(poll.output.suffix(2_000))")
+        }
         for (name, readers) in try OpsFilesTests.referencedMetrics().sorted(by: { $0.key < $1.key }) {
             if OpsFilesTests.pollMetrics.contains(name) && !Self.pollRoleRuns { continue }
             #expect(exposed.contains(name), "\(name) is read by \(readers.joined(separator: ", ")) but no role exposes it")
