@@ -32,6 +32,12 @@ let package = Package(
         .target(name: "Events"),
         .target(name: "Aggregation", dependencies: ["Events"]),
         .target(name: "Normalizers", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Pollers", dependencies: [
+            "Events", "Kafka", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "Migrations", dependencies: [
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
