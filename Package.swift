@@ -32,6 +32,15 @@ let package = Package(
         .target(name: "Events"),
         .target(name: "Aggregation", dependencies: ["Events"]),
         .target(name: "Normalizers", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Pollers", dependencies: [
+            "Events", "Kafka", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The independent recomputation of the views from the distinct events, and reproducible
+        // random data sets: shared by the tests, the chaos run and the benchmark.
+        .target(name: "Verification", dependencies: ["Events", "Aggregation", "Postgres"]),
         .target(name: "Migrations", dependencies: [
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
@@ -75,7 +84,7 @@ let package = Package(
         .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport",
+            "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "IngestTests", dependencies: [

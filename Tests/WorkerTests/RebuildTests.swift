@@ -1,3 +1,4 @@
+import Verification
 import Events
 import Foundation
 import Migrations

@@ -1,3 +1,4 @@
+import Verification
 import Aggregation
 import Events
 import Foundation
@@ -10,38 +11,18 @@ import Worker
 /// oracle: a plain recomputation of SPEC §4 from the distinct events, written independently.
 @Suite("bi views equal a recomputation from the distinct events")
 struct ViewsEndToEndTests {
-    static let views = [
-        "funnel_daily", "traffic_report", "creative_daily", "creative_burnout", "cohorts_monthly", "managers_daily",
-        "mail_daily", "mail_letters", "chat_daily", "community_conversion", "overview_daily",
-    ]
-
     /// Reads a view as normalized rows.
     static func read(_ harness: WorkerHarness, _ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> [Oracle.Row] {
-        let result = try harness.result(sql, parameters)
-        return result.rows.map { row in
-            var values: [String: String?] = [:]
-            for (index, column) in result.columns.enumerated() { values[column] = row[index] }
-            return Oracle.normalize(row: values)
-        }
+        let connection = try harness.connection()
+        defer { connection.close() }
+        return try BIComparison.read(connection, sql, parameters)
     }
 
     /// Differences between the database and the oracle, over all views and a few traffic summaries.
     static func differences(_ harness: WorkerHarness, _ oracle: Oracle, summaries: [(String, LocalDate, LocalDate)]) throws -> [String] {
-        var differences: [String] = []
-        for view in views {
-            differences += Oracle.compare(
-                view: view, expected: oracle.rows(view: view)!, actual: try read(harness, "SELECT * FROM bi.\(view)"),
-                key: Oracle.keys[view]!)
-        }
-        for (project, from, to) in summaries {
-            differences += Oracle.compare(
-                view: "traffic_summary(\(project), \(from), \(to))",
-                expected: oracle.trafficSummary(project: project, from: from, to: to),
-                actual: try read(harness, "SELECT * FROM bi.traffic_summary($1, $2::date, $3::date)",
-                                 [project, from.description, to.description]),
-                key: Oracle.keys["traffic_summary"]!)
-        }
-        return differences
+        let connection = try harness.connection()
+        defer { connection.close() }
+        return try BIComparison.differences(connection, oracle, summaries: summaries.map { (project: $0.0, from: $0.1, to: $0.2) })
     }
 
     @Test("the hand-computed data set: late registration, paid order, refund at another rate, re-poll, credited click")

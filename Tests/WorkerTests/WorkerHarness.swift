@@ -65,8 +65,13 @@ struct WorkerHarness {
         _ = try producer.sendAndWait(messages, timeout: .seconds(30))
     }
 
+    /// A new connection to the harness's database; the caller closes it.
+    func connection() throws -> PostgresConnection {
+        try PostgresConnection(connectionString: databaseURL, logger: logger)
+    }
+
     func result(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
-        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        let connection = try connection()
         defer { connection.close() }
         return try connection.execute(sql, parameters)
     }

@@ -4,26 +4,26 @@ import Events
 extension Oracle {
     /// Columns holding ratios: rounded to 6 decimals (half away from zero) before normalizing, since
     /// PostgreSQL's numeric division picks its own precision.
-    static let ratioColumns: Set<String> = [
+    package static let ratioColumns: Set<String> = [
         "cpc", "cpr", "cpa", "cpo", "roas", "romi", "drr", "ctr", "cr_visit", "cr_order", "cr_paid",
         "conversion", "delivery_rate", "open_rate", "click_rate", "unsubscribe_rate", "ltv", "avg_check",
     ]
     /// Columns passed through as they are (text keys and dates).
-    static let textColumns: Set<String> = [
+    package static let textColumns: Set<String> = [
         "project", "network", "campaign_id", "ad_id", "manager_id", "channel", "letter_id", "chat_id", "status",
         "day", "month", "cohort_month", "first_day", "last_day",
     ]
-    static let booleanColumns: Set<String> = ["chat_active"]
+    package static let booleanColumns: Set<String> = ["chat_active"]
 
     /// Columns that are neither key nor measure: they do not make a row "non-zero" (SPEC 4.8 "Rows").
-    static let nonMeasureColumns: [String: Set<String>] = [
+    package static let nonMeasureColumns: [String: Set<String>] = [
         "creative_daily": ["cum_spend", "cum_revenue", "cum_profit"],
         "creative_burnout": ["first_day", "last_day", "status"],
         "cohorts_monthly": ["months_since"],
     ]
 
     /// The normalized text of one value as PostgreSQL's text output gives it (nil for NULL).
-    static func normalize(column: String, postgresText: String?) -> String? {
+    package static func normalize(column: String, postgresText: String?) -> String? {
         guard let text = postgresText else { return nil }
         if textColumns.contains(column) {
             // A date column may come back as a timestamp if cast loosely: keep the date part.
@@ -46,13 +46,13 @@ extension Oracle {
     }
 
     /// A whole row from PostgreSQL text, normalized column by column.
-    static func normalize(row: [String: String?]) -> Row {
+    package static func normalize(row: [String: String?]) -> Row {
         var out: Row = [:]
         for (column, value) in row { out[column] = normalize(column: column, postgresText: value) }
         return out
     }
 
-    static func isDecimalText(_ text: String) -> Bool {
+    package static func isDecimalText(_ text: String) -> Bool {
         var s = Substring(text)
         if s.first == "-" || s.first == "+" { s = s.dropFirst() }
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
@@ -62,7 +62,7 @@ extension Oracle {
 
     /// Rounds decimal text half away from zero to `places` fraction digits, on the digits themselves
     /// (no length limit).
-    static func roundText(_ text: String, places: Int) -> String {
+    package static func roundText(_ text: String, places: Int) -> String {
         var s = Substring(text)
         var negative = false
         if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
@@ -89,7 +89,7 @@ extension Oracle {
     }
 
     /// Strips trailing fraction zeros and a trailing '.', leading zeros, a '+', and turns "-0" into "0".
-    static func normalizeNumber(_ text: String) -> String {
+    package static func normalizeNumber(_ text: String) -> String {
         var s = Substring(text)
         var negative = false
         if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
@@ -105,7 +105,7 @@ extension Oracle {
     }
 
     /// Whether every measure of the row is zero or NULL (such a row "may be kept or dropped", SPEC 4.8).
-    static func isAllZero(view: String, row: Row, key: [String]) -> Bool {
+    package static func isAllZero(view: String, row: Row, key: [String]) -> Bool {
         let skip = Set(key).union(nonMeasureColumns[view] ?? []).union(textColumns).union(booleanColumns)
         for (column, value) in row where !skip.contains(column) {
             guard let value else { continue }
@@ -135,7 +135,7 @@ extension Oracle {
 
     /// Human-readable differences between the oracle's rows and the view's (already normalized) rows;
     /// empty when they agree. Rows whose measures are all zero may be present on one side only.
-    static func compare(view: String, expected: [Row], actual: [Row], key: [String]) -> [String] {
+    package static func compare(view: String, expected: [Row], actual: [Row], key: [String]) -> [String] {
         var problems: [String] = []
         func index(_ rows: [Row], _ side: String) -> [String: Row] {
             var result: [String: Row] = [:]
@@ -171,7 +171,7 @@ extension Oracle {
         return problems
     }
 
-    func compare(view: String, expected: [Row], actual: [Row], key: [String]) -> [String] {
+    package func compare(view: String, expected: [Row], actual: [Row], key: [String]) -> [String] {
         Self.compare(view: view, expected: expected, actual: actual, key: key)
     }
 
@@ -180,7 +180,7 @@ extension Oracle {
     }
 
     /// The key columns of each view, for `compare`.
-    static let keys: [String: [String]] = [
+    package static let keys: [String: [String]] = [
         "funnel_daily": ["project", "day", "network", "campaign_id", "ad_id"],
         "traffic_report": ["project", "day", "network", "campaign_id", "ad_id"],
         "traffic_summary": ["network", "campaign_id", "ad_id"],

@@ -7,30 +7,30 @@ import Events
 /// with no incremental state, so property tests can compare the streaming worker against it.
 /// Every rule here is derived from SPEC's text; `OracleReadings.swift` lists the readings chosen
 /// where SPEC leaves a choice.
-struct Oracle {
+package struct Oracle {
     /// A view row keyed by column name, values in the normalized text form of `Oracle.normalize`.
-    typealias Row = [String: String?]
-    typealias FXRate = (base: String, currency: String, day: LocalDate, rate: DecimalNumber)
+    package typealias Row = [String: String?]
+    package typealias FXRate = (base: String, currency: String, day: LocalDate, rate: DecimalNumber)
 
     /// How to break a tie on `occurred_at` when picking a payment's *first* `accepted` event.
     /// SPEC 4.8 says "every tie on occurred_at (… payments …) goes to the larger id, … and 'first'
     /// registration to the smaller one". The default is that literal reading: of accepted events at
     /// one instant, the larger id is the first; `false` takes the minimum of (occurred_at, id).
-    var firstAcceptedTieGoesToLargerID = true {
+    package var firstAcceptedTieGoesToLargerID = true {
         didSet { model = Model(oracle: self) }
     }
 
     /// The distinct events (first occurrence of each id) that are applied, in input order.
-    private(set) var applied: [Event] = []
+    package private(set) var applied: [Event] = []
     /// Distinct events excluded because a currency rate is missing (they would be dead-lettered).
-    private(set) var deadLettered: [Event] = []
+    package private(set) var deadLettered: [Event] = []
 
-    let timeZones: [String: TimeZone]
-    let baseCurrencies: [String: String]
+    package let timeZones: [String: TimeZone]
+    package let baseCurrencies: [String: String]
     private let rateTable: [RateKey: [(day: LocalDate, rate: DecimalNumber)]]
     private var model: Model! = nil
 
-    init(events: [Event], rates: [FXRate], timeZones: [String: TimeZone] = [:], baseCurrencies: [String: String] = [:]) {
+    package init(events: [Event], rates: [FXRate], timeZones: [String: TimeZone] = [:], baseCurrencies: [String: String] = [:]) {
         self.timeZones = timeZones
         self.baseCurrencies = baseCurrencies
         var table: [RateKey: [(day: LocalDate, rate: DecimalNumber)]] = [:]
@@ -56,13 +56,13 @@ struct Oracle {
 
     // MARK: - Configuration and helpers
 
-    func zone(_ project: String) -> TimeZone { timeZones[project] ?? .projectDefault }
-    func base(_ project: String) -> String { baseCurrencies[project] ?? "RUB" }
-    func day(_ instant: Instant, _ project: String) -> LocalDate { localDate(of: instant, in: zone(project)) }
+    package func zone(_ project: String) -> TimeZone { timeZones[project] ?? .projectDefault }
+    package func base(_ project: String) -> String { baseCurrencies[project] ?? "RUB" }
+    package func day(_ instant: Instant, _ project: String) -> LocalDate { localDate(of: instant, in: zone(project)) }
 
-    struct RateKey: Hashable { let base: String; let currency: String }
+    package struct RateKey: Hashable { let base: String; let currency: String }
 
-    static func rate(base: String, currency: String, on day: LocalDate,
+    package static func rate(base: String, currency: String, on day: LocalDate,
                      table: [RateKey: [(day: LocalDate, rate: DecimalNumber)]]) -> DecimalNumber? {
         if currency == base { return 1 }
         guard let list = table[RateKey(base: base, currency: currency)] else { return nil }
@@ -88,25 +88,25 @@ struct Oracle {
     }
 
     /// The event's amount in its project's base currency, rounded half away from zero to 2 decimals.
-    func baseAmount(_ event: Event) -> DecimalNumber {
+    package func baseAmount(_ event: Event) -> DecimalNumber {
         let money = Self.money(event, zone: zone(event.project))!
         let rate = Self.rate(base: base(event.project), currency: money.currency, on: money.day, table: rateTable)!
         return (money.amount * rate).rounded(toScale: 2)
     }
 
     /// `a` strictly before `b` in the total order (occurred_at, id by code point).
-    static func before(_ a: Event, _ b: Event) -> Bool {
+    package static func before(_ a: Event, _ b: Event) -> Bool {
         if a.occurredAt != b.occurredAt { return a.occurredAt < b.occurredAt }
         return idLess(a.id, b.id)
     }
 
-    static func idLess(_ a: String, _ b: String) -> Bool {
+    package static func idLess(_ a: String, _ b: String) -> Bool {
         Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
     }
 
     // MARK: - Derived facts (full recomputation)
 
-    struct OrderFacts {
+    package struct OrderFacts {
         var project: String
         var orderID: String
         var user: String
@@ -115,7 +115,7 @@ struct Oracle {
         var paidDay: LocalDate?
     }
 
-    struct Accepted {
+    package struct Accepted {
         var at: Instant
         var day: LocalDate
         var user: String
@@ -123,23 +123,23 @@ struct Oracle {
         var amount: DecimalNumber
     }
 
-    struct Refund {
+    package struct Refund {
         var day: LocalDate
         var user: String
         var amount: DecimalNumber
     }
 
-    struct PaymentFacts {
+    package struct PaymentFacts {
         var project: String
         var paymentID: String
         var accepted: Accepted?
         var refund: Refund?
     }
 
-    struct UserKey: Hashable { let project: String; let user: String }
-    struct IDKey: Hashable { let project: String; let id: String }
+    package struct UserKey: Hashable { let project: String; let user: String }
+    package struct IDKey: Hashable { let project: String; let id: String }
 
-    struct Model {
+    package struct Model {
         var projects: Set<String> = []
         var users: [String: Set<String>] = [:]                 // project → users
         var firstRegistration: [UserKey: Event] = [:]
@@ -224,20 +224,20 @@ struct Oracle {
     }
 
     /// A user's attribution: that of their first registration, else `(unattributed)`.
-    func attribution(project: String, user: String) -> Attribution {
+    package func attribution(project: String, user: String) -> Attribution {
         guard let first = model.firstRegistration[UserKey(project: project, user: user)],
               case .registration(let r) = first.data else { return .unattributed }
         return AttributionRules().attribution(of: r.utm)
     }
 
     /// The month start of the user's first registration, nil for the NULL cohort.
-    func cohortMonth(project: String, user: String) -> LocalDate? {
+    package func cohortMonth(project: String, user: String) -> LocalDate? {
         model.firstRegistration[UserKey(project: project, user: user)].map { day($0.occurredAt, project).monthStart }
     }
 
     // MARK: - Funnel
 
-    struct FunnelKey: Hashable, Comparable {
+    package struct FunnelKey: Hashable, Comparable {
         let project: String
         let day: LocalDate
         let network: String
@@ -252,14 +252,14 @@ struct Oracle {
             self.adID = a.adID
         }
 
-        static func < (l: FunnelKey, r: FunnelKey) -> Bool {
+        package static func < (l: FunnelKey, r: FunnelKey) -> Bool {
             (l.project, l.network, l.campaignID, l.adID) != (r.project, r.network, r.campaignID, r.adID)
                 ? (l.project, l.network, l.campaignID, l.adID) < (r.project, r.network, r.campaignID, r.adID)
                 : l.day < r.day
         }
     }
 
-    struct FunnelMeasures {
+    package struct FunnelMeasures {
         var impressions: Int64 = 0
         var adClicks: Int64 = 0
         var spend: DecimalNumber = 0
@@ -283,7 +283,7 @@ struct Oracle {
     }
 
     /// The funnel facts keyed by (project, day, attribution).
-    func funnel() -> [FunnelKey: FunnelMeasures] {
+    package func funnel() -> [FunnelKey: FunnelMeasures] {
         var result: [FunnelKey: FunnelMeasures] = [:]
         // ad_stats: latest poll per (project, network, account, campaign, ad, day).
         struct PollKey: Hashable { let project, network, account, campaign, ad: String; let day: LocalDate }
@@ -343,7 +343,7 @@ struct Oracle {
         ]
     }
 
-    func funnelDaily() -> [Row] {
+    package func funnelDaily() -> [Row] {
         funnel().sorted { $0.key < $1.key }.map { key, m in
             var row = Self.measureColumns(m)
             row["project"] = key.project
@@ -355,7 +355,7 @@ struct Oracle {
         }
     }
 
-    func trafficReport() -> [Row] {
+    package func trafficReport() -> [Row] {
         funnel().sorted { $0.key < $1.key }.map { key, m in
             var row = Self.measureColumns(m)
             row["project"] = key.project
@@ -380,7 +380,7 @@ struct Oracle {
         }
     }
 
-    func trafficSummary(project: String, from: LocalDate, to: LocalDate) -> [Row] {
+    package func trafficSummary(project: String, from: LocalDate, to: LocalDate) -> [Row] {
         struct AdKey: Hashable, Comparable {
             let network, campaign, ad: String
             static func < (l: AdKey, r: AdKey) -> Bool { (l.network, l.campaign, l.ad) < (r.network, r.campaign, r.ad) }
@@ -402,7 +402,7 @@ struct Oracle {
 
     // MARK: - Creatives
 
-    func creativeDaily() -> [Row] {
+    package func creativeDaily() -> [Row] {
         var rows: [Row] = []
         var running: (key: [String], spend: DecimalNumber, revenue: DecimalNumber, profit: DecimalNumber)?
         for (key, m) in funnel().sorted(by: { $0.key < $1.key }) {
@@ -422,7 +422,7 @@ struct Oracle {
         return rows
     }
 
-    func creativeBurnout() -> [Row] {
+    package func creativeBurnout() -> [Row] {
         let facts = funnel()
         var latest: [String: LocalDate] = [:]
         for key in facts.keys { latest[key.project] = max(latest[key.project] ?? key.day, key.day) }
@@ -475,11 +475,11 @@ struct Oracle {
 
     // MARK: - Cohorts
 
-    struct UserMoney { var payments = 0; var revenue: DecimalNumber = 0; var refunds: DecimalNumber = 0 }
-    struct UserMonth: Hashable { let project: String; let user: String; let month: LocalDate }
+    package struct UserMoney { var payments = 0; var revenue: DecimalNumber = 0; var refunds: DecimalNumber = 0 }
+    package struct UserMonth: Hashable { let project: String; let user: String; let month: LocalDate }
 
     /// Money per (project, user, month): accepted payments by the accepting user, refunds by the refunding one.
-    func userMonthly() -> [UserMonth: UserMoney] {
+    package func userMonthly() -> [UserMonth: UserMoney] {
         var result: [UserMonth: UserMoney] = [:]
         for (_, payment) in model.payments {
             if let a = payment.accepted {
@@ -494,7 +494,7 @@ struct Oracle {
         return result
     }
 
-    func cohortsMonthly() -> [Row] {
+    package func cohortsMonthly() -> [Row] {
         let money = userMonthly()
         var rows: [Row] = []
         for project in model.projects.sorted() {
@@ -544,7 +544,7 @@ struct Oracle {
 
     // MARK: - Managers
 
-    func managersDaily() -> [Row] {
+    package func managersDaily() -> [Row] {
         struct Key: Hashable { let project: String; let manager: String?; let day: LocalDate }
         var acc: [Key: (orders: Int, paid: Int, revenue: DecimalNumber)] = [:]
         for (_, order) in model.orders {
@@ -571,9 +571,9 @@ struct Oracle {
 
     // MARK: - Mail
 
-    struct Letter: Hashable, Comparable {
+    package struct Letter: Hashable, Comparable {
         let project, channel, letterID: String
-        static func < (l: Letter, r: Letter) -> Bool { (l.project, l.channel, l.letterID) < (r.project, r.channel, r.letterID) }
+        package static func < (l: Letter, r: Letter) -> Bool { (l.project, l.channel, l.letterID) < (r.project, r.channel, r.letterID) }
     }
 
     private func mailEvents() -> [(event: Event, mail: Mail)] {
@@ -591,7 +591,7 @@ struct Oracle {
         return result
     }
 
-    func mailDaily() -> [Row] {
+    package func mailDaily() -> [Row] {
         struct Key: Hashable { let letter: Letter; let day: LocalDate }
         var counts: [Key: [MailEvent: Int]] = [:]
         for (e, m) in mailEvents() {
@@ -617,7 +617,7 @@ struct Oracle {
     }
 
     /// payment (project, payment_id) → letter credited by the after-click rule of SPEC 4.8.
-    func afterClickCredit() -> [IDKey: Letter] {
+    package func afterClickCredit() -> [IDKey: Letter] {
         var clicks: [UserKey: [Event]] = [:]
         for (e, m) in mailEvents() where m.event == .clicked {
             clicks[UserKey(project: e.project, user: m.userID), default: []].append(e)
@@ -634,7 +634,7 @@ struct Oracle {
         return result
     }
 
-    func mailLetters() -> [Row] {
+    package func mailLetters() -> [Row] {
         var counts: [Letter: [MailEvent: Int]] = [:]
         for (e, m) in mailEvents() {
             counts[Letter(project: e.project, channel: m.channel, letterID: m.letterID), default: [:]][m.event, default: 0] += 1
@@ -666,7 +666,7 @@ struct Oracle {
 
     // MARK: - Chat and community
 
-    func chatDaily() -> [Row] {
+    package func chatDaily() -> [Row] {
         struct Key: Hashable { let project, chat: String; let day: LocalDate }
         var acc: [Key: (messages: Int, members: Set<String>, joins: Int, leaves: Int)] = [:]
         for e in applied {
@@ -690,7 +690,7 @@ struct Oracle {
             }
     }
 
-    func communityConversion() -> [Row] {
+    package func communityConversion() -> [Row] {
         var moneyByUser: [UserKey: (payments: Int, revenue: DecimalNumber)] = [:]
         for (_, payment) in model.payments {
             guard let a = payment.accepted else { continue }
@@ -723,7 +723,7 @@ struct Oracle {
 
     // MARK: - Overview
 
-    func overviewDaily() -> [Row] {
+    package func overviewDaily() -> [Row] {
         struct Key: Hashable { let project: String; let day: LocalDate }
         var totals: [Key: FunnelMeasures] = [:]
         for (key, m) in funnel() {
@@ -748,7 +748,7 @@ struct Oracle {
     // MARK: - By name
 
     /// The rows of a view by its name without the `bi.` prefix (traffic_summary excluded: it takes arguments).
-    func rows(view: String) -> [Row]? {
+    package func rows(view: String) -> [Row]? {
         switch view {
         case "funnel_daily": funnelDaily()
         case "traffic_report": trafficReport()
@@ -768,12 +768,12 @@ struct Oracle {
     // MARK: - Formatting
 
     /// A numeric in normalized text form.
-    static func num(_ value: DecimalNumber) -> String {
+    package static func num(_ value: DecimalNumber) -> String {
         normalizeNumber(value.description)
     }
 
     /// `numerator / denominator` rounded half away from zero to 6 decimals, normalized; nil when the denominator is 0.
-    static func ratio(_ numerator: DecimalNumber, _ denominator: DecimalNumber) -> String? {
+    package static func ratio(_ numerator: DecimalNumber, _ denominator: DecimalNumber) -> String? {
         guard let q = numerator.divided(by: denominator, toScale: 6) else { return nil }
         return normalizeNumber(q.description)
     }

@@ -4,27 +4,27 @@ import Foundation
 
 /// Random but reproducible data sets that exercise every rule: late and tied registrations,
 /// order and payment state changes, users changing, missing rates, re-polls, duplicates.
-struct RandomEvents {
+package struct RandomEvents {
     /// What a test produces and what the oracle is given.
-    struct DataSet {
-        var deliveries: [String]
-        var distinctInDeliveryOrder: [Event]
-        var rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)]
-        var projects: ProjectDirectory
-        var timeZones: [String: TimeZone]
-        var baseCurrencies: [String: String]
+    package struct DataSet {
+        package var deliveries: [String]
+        package var distinctInDeliveryOrder: [Event]
+        package var rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)]
+        package var projects: ProjectDirectory
+        package var timeZones: [String: TimeZone]
+        package var baseCurrencies: [String: String]
 
         /// The independent recomputation of every view from this data set's distinct events.
-        var oracle: Oracle {
+        package var oracle: Oracle {
             Oracle(events: distinctInDeliveryOrder, rates: rates, timeZones: timeZones, baseCurrencies: baseCurrencies)
         }
     }
 
     private var random: SeededGenerator
 
-    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+    package init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
-    static let rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)] = [
+    package static let rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)] = [
         ("RUB", "USD", LocalDate("2026-01-10")!, DecimalNumber("90.5")!),
         ("RUB", "USD", LocalDate("2026-02-01")!, DecimalNumber("91.2345")!),
         ("RUB", "USD", LocalDate("2026-02-15")!, DecimalNumber("89.99")!),
@@ -33,17 +33,17 @@ struct RandomEvents {
         ("USD", "EUR", LocalDate("2026-01-20")!, DecimalNumber("1.0831")!),
     ]
 
-    mutating func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
-    mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
-    mutating func number(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+    package mutating func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
+    package mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+    package mutating func number(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
 
     /// An instant between 2026-01-05 and 2026-03-20, on a coarse grid so that ties happen.
-    mutating func instant() -> String {
+    package mutating func instant() -> String {
         let day = LocalDate("2026-01-05")!.adding(days: number(0...74))
         return "\(day)T\(String(format: "%02d", pick([0, 5, 12, 20, 21, 23]))):\(pick(["00", "30"])):00\(pick(["Z", "+03:00", "-05:00"]))"
     }
 
-    mutating func utm() -> String {
+    package mutating func utm() -> String {
         var parts: [String] = []
         if let source = pick(["yandex", "vk", "facebook", "google", "", "newsletter", nil] as [String?]) {
             parts.append("\"source\":\"\(source)\"")
@@ -53,7 +53,7 @@ struct RandomEvents {
         return "{\(parts.joined(separator: ","))}"
     }
 
-    mutating func dataSet(count: Int) -> DataSet {
+    package mutating func dataSet(count: Int) -> DataSet {
         var events: [String] = []
         for index in 0..<count {
             let project = pick(["alpha", "alpha", "beta"])
@@ -105,10 +105,10 @@ struct RandomEvents {
 }
 
 /// SplitMix64: the same sequence on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+package struct SeededGenerator: RandomNumberGenerator {
+    package var state: UInt64
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
