@@ -1,0 +1,129 @@
+import Events
+import Foundation
+import Pollers
+import Testing
+
+@Suite("pipeline poll --once against fake networks and a mock Kafka cluster")
+struct PollCommandEndToEndTests {
+    /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
+    static func pipelineExecutable() -> URL {
+        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipeline")
+    }
+
+    /// Runs `pipeline` on a thread of its own (the fake servers need the cooperative pool meanwhile).
+    static func run(_ arguments: [String], environment extra: [String: String]) async throws -> (status: Int32, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = pipelineExecutable()
+                    process.arguments = arguments
+                    var environment = ProcessInfo.processInfo.environment
+                    environment["LOG_LEVEL"] = "error"
+                    environment["DATABASE_URL"] = ""
+                    environment.merge(extra) { $1 }
+                    process.environment = environment
+                    let errors = Pipe()
+                    process.standardError = errors
+                    process.standardOutput = FileHandle.nullDevice
+                    try process.run()
+                    let data = errors.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                })
+            }.start()
+        }
+    }
+
+    static let directReport = """
+        Date\tCampaignId\tAdGroupId\tAdId\tImpressions\tClicks\tCost
+        2026-03-01\t55\t4401\t777\t1000\t12\t123450000
+
+        """
+    static let vkBanners = #"{"count":1,"offset":0,"limit":200,"items":[{"id":11,"ad_group_id":901}]}"#
+    static let vkDay = #"{"items":[{"id":11,"rows":[{"date":"2026-03-01","base":{"shows":100,"clicks":3,"goals":0,"spent":"45.10","cpm":"451","cpc":"15.03","cpa":"0","ctr":3,"cr":0}}],"total":{"base":{"shows":100,"clicks":3,"spent":"45.10"}}}],"total":{"base":{"shows":100,"clicks":3,"spent":"45.10"}}}"#
+
+    static func vk(_ request: RecordedRequest) -> HTTPResponseData {
+        request.path == "/api/v2/banners.json"
+            ? HTTPResponseData(status: 200, body: Data(vkBanners.utf8))
+            : HTTPResponseData(status: 200, body: Data(vkDay.utf8))
+    }
+
+    @Test("both networks' rows land in school.adstats under project:network:ad_id:day, as SPEC envelopes")
+    func once() async throws {
+        let kafka = try KafkaFixture()
+        let direct = FakeAPI { request, _ in
+            request.header("Authorization") == "Bearer direct-token"
+                ? HTTPResponseData(status: 200, body: Data(Self.directReport.utf8))
+                : HTTPResponseData(status: 400, body: Data(#"{"error":{"request_id":"1","error_code":53,"error_string":"Authorization error","error_detail":"no token"}}"#.utf8))
+        }
+        let vk = FakeAPI { request, _ in Self.vk(request) }
+        let before = Instant(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let (status, stderr) = try await direct.serve { directURL in
+            try await vk.serve { vkURL in
+                try await Self.run(
+                    ["poll", "--once", "--project", "school", "--yandex-direct-url", directURL.absoluteString,
+                     "--vk-ads-url", vkURL.absoluteString, "--vk-ads-account-id", "vk-1", "--no-fx-rates"],
+                    environment: [
+                        "KAFKA_BROKERS": kafka.cluster.bootstrapServers,
+                        "PIPELINE_YANDEX_DIRECT_TOKEN": "direct-token",
+                        "PIPELINE_YANDEX_DIRECT_CLIENT_LOGIN": "school-login",
+                        "PIPELINE_VK_ADS_TOKEN": "vk-token",
+                    ])
+            }
+        }
+        let after = Instant(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        #expect(status == 0, "stderr: \(stderr)")
+        let messages = try await kafka.messages(count: 2).sorted { $0.keyText < $1.keyText }
+        #expect(messages.map(\.topic) == ["school.adstats", "school.adstats"])
+        #expect(messages.map(\.keyText) == ["school:vk_ads:11:2026-03-01", "school:yandex_direct:777:2026-03-01"])
+        let events = messages.map(\.event)
+        #expect(events.map(\.id) == [
+            "vk_ads:vk-1:901:11:2026-03-01:100:3:45.1RUB",
+            "yandex_direct:school-login:55:777:2026-03-01:1000:12:123.45RUB",
+        ])
+        #expect(events.map(\.source) == ["vk_ads", "yandex_direct"])
+        #expect(events.allSatisfy { $0.project == "school" && before <= $0.occurredAt && $0.occurredAt <= after })
+        #expect(events.map(\.data) == [
+            .adStats(AdStats(network: "vk_ads", accountID: "vk-1", campaignID: "901", adID: "11", day: LocalDate("2026-03-01")!,
+                             impressions: 100, clicks: 3, cost: DecimalNumber("45.10")!, currency: "RUB")),
+            .adStats(AdStats(network: "yandex_direct", accountID: "school-login", campaignID: "55", adID: "777", day: LocalDate("2026-03-01")!,
+                             impressions: 1000, clicks: 12, cost: DecimalNumber("123.45")!, currency: "RUB")),
+        ])
+        #expect(direct.requests.count == 1)
+        #expect(vk.requests.count == 2)
+    }
+
+    @Test("a refused network makes the exit status 1 and names it, while the other one is still polled")
+    func oneRefused() async throws {
+        let kafka = try KafkaFixture()
+        let direct = FakeAPI { _, _ in
+            HTTPResponseData(status: 400, body: Data(#"{"error":{"request_id":"1","error_code":53,"error_string":"Authorization error","error_detail":"Invalid OAuth token"}}"#.utf8))
+        }
+        let vk = FakeAPI { request, _ in Self.vk(request) }
+        let (status, stderr) = try await direct.serve { directURL in
+            try await vk.serve { vkURL in
+                try await Self.run(
+                    ["poll", "--once", "--project", "school", "--yandex-direct-url", directURL.absoluteString,
+                     "--vk-ads-url", vkURL.absoluteString, "--no-fx-rates"],
+                    environment: [
+                        "KAFKA_BROKERS": kafka.cluster.bootstrapServers,
+                        "PIPELINE_YANDEX_DIRECT_TOKEN": "revoked", "PIPELINE_VK_ADS_TOKEN": "vk-token",
+                    ])
+            }
+        }
+        #expect(status == 1)
+        #expect(stderr.contains("poll failed for: yandex_direct"))
+        #expect(!stderr.contains("revoked"))
+        let messages = try await kafka.messages(count: 1)
+        #expect(messages.map(\.keyText) == ["school:vk_ads:11:2026-03-01"])
+    }
+
+    @Test("with no credentials and no database there is nothing to poll, and it says so")
+    func nothing() async throws {
+        let (status, stderr) = try await Self.run(["poll", "--once", "--project", "school"], environment: ["KAFKA_BROKERS": "127.0.0.1:1"])
+        #expect(status != 0)
+        #expect(stderr.contains("nothing to poll"))
+    }
+}
