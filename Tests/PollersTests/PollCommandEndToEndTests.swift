@@ -127,3 +127,73 @@ struct PollCommandEndToEndTests {
         #expect(stderr.contains("nothing to poll"))
     }
 }
+
+@Suite("pipeline poll as a long-running role")
+struct PollCommandServiceTests {
+    /// A port that was free a moment ago (the child binds it right after).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                guard bind(fd, $0, length) == 0, getsockname(fd, $0, &length) == 0 else { throw CocoaError(.fileReadUnknown) }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("it polls, serves its metrics, and exits 0 on SIGTERM")
+    func sigterm() async throws {
+        let kafka = try KafkaFixture()
+        let vk = FakeAPI { request, _ in PollCommandEndToEndTests.vk(request) }
+        let port = try Self.freePort()
+        let (status, metrics) = try await vk.serve { vkURL in
+            let process = Process()
+            process.executableURL = PollCommandEndToEndTests.pipelineExecutable()
+            process.arguments = ["poll", "--project", "school", "--vk-ads-url", vkURL.absoluteString, "--no-fx-rates",
+                                 "--metrics-port", "\(port)"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["LOG_LEVEL"] = "error"
+            environment["DATABASE_URL"] = ""
+            environment["KAFKA_BROKERS"] = kafka.cluster.bootstrapServers
+            environment["PIPELINE_VK_ADS_TOKEN"] = "vk-token"
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            // The first poll's row, then the metrics that counted it.
+            #expect(try await kafka.messages(count: 1).count == 1)
+            let transport = URLSessionTransport(timeout: .seconds(5))
+            var metrics = ""
+            for _ in 0..<100 {
+                if let answer = try? await transport.send(HTTPRequestData(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)),
+                   answer.text.contains(#"pipeline_poll_runs_total{source="vk_ads",outcome="success"} 1"#)
+                {
+                    metrics = answer.text
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            process.terminate()  // SIGTERM
+            let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, Error>) in
+                Thread {
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                }.start()
+            }
+            return (status, metrics)
+        }
+        #expect(status == 0)
+        let lines = Set(metrics.split(separator: "\n").map(String.init))
+        #expect(lines.contains(#"pipeline_poll_runs_total{source="vk_ads",outcome="success"} 1"#))
+        #expect(lines.contains(#"pipeline_poll_runs_total{source="vk_ads",outcome="failure"} 0"#))
+        #expect(lines.contains(#"pipeline_poll_rows_total{source="vk_ads"} 1"#))
+        let lastSuccess = lines.first { $0.hasPrefix(#"pipeline_poll_last_success_seconds{source="vk_ads"} "#) }
+        let seconds = lastSuccess.flatMap { Double($0.split(separator: " ").last!) } ?? 0
+        #expect(seconds > 1_700_000_000)
+    }
+}

@@ -16,7 +16,7 @@ public struct AdStatsPollerService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for poller in pollers {
                     group.addTask {
