@@ -53,7 +53,7 @@ public struct GoogleAdsClient: AdNetworkClient {
         self.loginCustomerID = try loginCustomerID.map { try digits($0, "login customer id") }
         self.developerToken = try token(developerToken, "developer token")
         self.accessToken = try token(accessToken, "access token")
-        guard apiVersion.hasPrefix("v"), !apiVersion.contains("/") else {
+        guard apiVersion.count > 1, apiVersion.hasPrefix("v"), apiVersion.utf8.dropFirst().allSatisfy({ AdAPIJSON.isDigit($0) || $0 == UInt8(ascii: ".") }) else {
             throw PollError.unauthorized("Google Ads API version must look like v26, got \(AdAPIJSON.quoted(apiVersion))")
         }
         self.apiVersion = apiVersion

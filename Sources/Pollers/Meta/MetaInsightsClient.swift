@@ -91,7 +91,7 @@ public struct MetaInsightsClient: AdNetworkClient {
         guard !accessToken.isEmpty, !accessToken.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw PollError.unauthorized("Meta access token is empty or contains white space")
         }
-        guard apiVersion.hasPrefix("v"), !apiVersion.contains("/") else {
+        guard apiVersion.count > 1, apiVersion.hasPrefix("v"), apiVersion.utf8.dropFirst().allSatisfy({ AdAPIJSON.isDigit($0) || $0 == UInt8(ascii: ".") }) else {
             throw PollError.unauthorized("Meta API version must look like v25.0, got \(AdAPIJSON.quoted(apiVersion))")
         }
         accountID = digits
