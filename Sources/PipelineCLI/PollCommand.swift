@@ -61,17 +61,25 @@ struct PollCommand: AsyncParsableCommand {
     @Option(help: "VK Ads: seconds between polls.")
     var vkAdsInterval = 3600
 
-    // Meta and Google Ads (their clients are wired below)
+    // Meta
     @Option(help: "Meta Graph API base URL.")
     var metaURL = "https://graph.facebook.com"
+    @Option(help: "Meta Graph API version (vNN.0).")
+    var metaAPIVersion = MetaInsightsClient.defaultAPIVersion
     @Option(help: "Meta: days re-read per poll, today included (insights settle after 28 days).")
     var metaDays = 28
     @Option(help: "Meta: seconds between polls.")
     var metaInterval = 3600
     @Option(help: "Meta ad account time zone (days are cut in it).")
     var metaTimeZone = "Europe/Moscow"
+
+    // Google Ads
     @Option(help: "Google Ads API base URL.")
     var googleAdsURL = "https://googleads.googleapis.com"
+    @Option(help: "Google Ads API version (vNN).")
+    var googleAdsAPIVersion = GoogleAdsClient.defaultAPIVersion
+    @Option(help: "Google Ads manager (MCC) account the access goes through (login-customer-id), if any.")
+    var googleAdsLoginCustomerID: String?
     @Option(help: "Google Ads: seconds between polls (each re-reads the current and previous month).")
     var googleAdsInterval = 3600
     @Option(help: "Google Ads account time zone (days are cut in it).")
@@ -103,7 +111,7 @@ struct PollCommand: AsyncParsableCommand {
         let clock = SystemPollerClock()
         let transport = URLSessionTransport()
 
-        let clients = try adNetworkClients(environment: environment, transport: transport, clock: clock, logger: logger)
+        let clients = try adNetworkClients(environment: environment, transport: transport, clock: clock)
         let fxEnabled = fxRates && !settings.databaseURL.isEmpty
         if clients.isEmpty && !fxEnabled {
             throw ValidationError(
@@ -163,7 +171,7 @@ struct PollCommand: AsyncParsableCommand {
     }
 
     /// The clients whose credentials are set, each with its schedule.
-    func adNetworkClients(environment: [String: String], transport: any HTTPTransport, clock: any PollerClock, logger: Logger) throws
+    func adNetworkClients(environment: [String: String], transport: any HTTPTransport, clock: any PollerClock) throws
         -> [(client: any AdNetworkClient, schedule: AdNetworkSchedule)]
     {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -192,18 +200,49 @@ struct PollCommand: AsyncParsableCommand {
             schedule.interval = .seconds(try positive(vkAdsInterval, option: "--vk-ads-interval"))
             clients.append((client, schedule))
         }
-        // MARK: Meta and Google Ads — wired at merge with the pollers-meta-google branch.
-        // `MetaInsightsClient` (PIPELINE_META_TOKEN + PIPELINE_META_AD_ACCOUNT_ID, base --meta-url, window --meta-days,
-        // zone --meta-time-zone, interval --meta-interval) and `GoogleAdsClient` (PIPELINE_GOOGLE_ADS_DEVELOPER_TOKEN +
-        // _ACCESS_TOKEN + _CUSTOMER_ID, base --google-ads-url, window .currentAndPreviousMonth, zone --google-ads-time-zone,
-        // interval --google-ads-interval) are appended to `clients` here, like the two above, when their variables are set.
-        if value(EnvironmentVariable.metaToken) != nil || value(EnvironmentVariable.googleAdsDeveloperToken) != nil {
-            logger.warning("Meta / Google Ads credentials are set, but this build has no Meta or Google Ads client yet: not polled")
+        if let token = value(EnvironmentVariable.metaToken) {
+            guard let account = value(EnvironmentVariable.metaAdAccountID) else {
+                throw ValidationError("\(EnvironmentVariable.metaToken) is set but \(EnvironmentVariable.metaAdAccountID) is not: Meta needs both")
+            }
+            let client: MetaInsightsClient
+            do {
+                client = try MetaInsightsClient(
+                    adAccountID: account, accessToken: token, apiVersion: metaAPIVersion, baseURL: try url(metaURL, option: "--meta-url"),
+                    transport: transport, clock: clock)
+            } catch let error as PollError {
+                throw ValidationError("Meta (\(EnvironmentVariable.metaAdAccountID), \(EnvironmentVariable.metaToken), --meta-api-version): \(error)")
+            }
+            var schedule = AdNetworkSchedule.defaults(for: client.source, timeZone: try zone(metaTimeZone, option: "--meta-time-zone"))
+            schedule.window = .trailingDays(try positive(metaDays, option: "--meta-days"))
+            schedule.interval = .seconds(try positive(metaInterval, option: "--meta-interval"))
+            clients.append((client, schedule))
+        }
+        let googleVariables = [
+            EnvironmentVariable.googleAdsDeveloperToken, EnvironmentVariable.googleAdsAccessToken, EnvironmentVariable.googleAdsCustomerID,
+        ]
+        let googleSet = googleVariables.filter { value($0) != nil }
+        if !googleSet.isEmpty {
+            guard googleSet.count == googleVariables.count else {
+                throw ValidationError("Google Ads needs all of \(googleVariables.joined(separator: ", ")); missing: \(googleVariables.filter { value($0) == nil }.joined(separator: ", "))")
+            }
+            let client: GoogleAdsClient
+            do {
+                client = try GoogleAdsClient(
+                    customerID: value(EnvironmentVariable.googleAdsCustomerID)!,
+                    developerToken: value(EnvironmentVariable.googleAdsDeveloperToken)!,
+                    accessToken: value(EnvironmentVariable.googleAdsAccessToken)!,
+                    loginCustomerID: googleAdsLoginCustomerID, apiVersion: googleAdsAPIVersion,
+                    baseURL: try url(googleAdsURL, option: "--google-ads-url"), transport: transport)
+            } catch let error as PollError {
+                throw ValidationError("Google Ads (\(googleVariables.joined(separator: ", ")), --google-ads-login-customer-id, --google-ads-api-version): \(error)")
+            }
+            var schedule = AdNetworkSchedule.defaults(for: client.source, timeZone: try zone(googleAdsTimeZone, option: "--google-ads-time-zone"))
+            schedule.interval = .seconds(try positive(googleAdsInterval, option: "--google-ads-interval"))
+            clients.append((client, schedule))
         }
         return clients
     }
 
-    /// For the Meta and Google Ads schedules (`--meta-time-zone`, `--google-ads-time-zone`).
     private func zone(_ identifier: String, option: String) throws -> TimeZone {
         guard let zone = TimeZone(identifier: identifier) else { throw ValidationError("\(option): unknown time zone \"\(identifier)\"") }
         return zone

@@ -95,6 +95,52 @@ struct PollCommandEndToEndTests {
         #expect(vk.requests.count == 2)
     }
 
+    @Test("Meta and Google Ads are wired too: their rows land under their own keys")
+    func metaAndGoogle() async throws {
+        let kafka = try KafkaFixture()
+        // The process polls the real today, so the fakes answer for the last day asked (`until`, `AND '…'`).
+        let lastMetaDay = Recorder("")
+        let lastGoogleDay = Recorder("")
+        let meta = FakeAPI { request, _ in
+            let day = String(request.query["time_range"]?.split(separator: "\"").dropLast().last ?? "")
+            lastMetaDay.update { $0 = day }
+            return request.path == "/v25.0/act_1234567/insights" && request.header("Authorization") == "Bearer meta-token"
+                ? HTTPResponseData(status: 200, headers: ["Content-Type": "application/json"], body: Data(
+                    #"{"data":[{"ad_id":"6142546123068","campaign_id":"6142546000000","impressions":"9708","inline_link_clicks":"41","spend":"5339.5","account_currency":"USD","date_start":"\#(day)","date_stop":"\#(day)"}],"paging":{"cursors":{"before":"MAZDZD","after":"MAZDZD"}}}"#.utf8))
+                : HTTPResponseData(status: 400, body: Data(#"{"error":{"message":"unexpected","type":"OAuthException","code":100}}"#.utf8))
+        }
+        let google = FakeAPI { request, _ in
+            let day = String(request.body.split(separator: "'").dropLast().last ?? "")
+            lastGoogleDay.update { $0 = day }
+            return request.path == "/v26/customers/1234567890/googleAds:searchStream" && request.header("developer-token") == "dev-token"
+                ? HTTPResponseData(status: 200, headers: ["Content-Type": "application/json"], body: Data(
+                    #"[{"results":[{"customer":{"resourceName":"customers/1234567890","currencyCode":"EUR"},"campaign":{"resourceName":"customers/1234567890/campaigns/55","id":"55"},"adGroupAd":{"resourceName":"customers/1234567890/adGroupAds/77~999","ad":{"resourceName":"customers/1234567890/ads/999","id":"999"}},"metrics":{"impressions":"1000","clicks":"80","costMicros":"2500000000"},"segments":{"date":"\#(day)"}}],"fieldMask":"campaign.id,adGroupAd.ad.id,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,customer.currencyCode","requestId":"abc"}]"#.utf8))
+                : HTTPResponseData(status: 401, body: Data(#"{"error":{"code":401,"message":"unexpected","status":"UNAUTHENTICATED"}}"#.utf8))
+        }
+        let (status, stderr) = try await meta.serve { metaURL in
+            try await google.serve { googleURL in
+                try await Self.run(
+                    ["poll", "--once", "--project", "school", "--meta-url", metaURL.absoluteString, "--meta-days", "3",
+                     "--google-ads-url", googleURL.absoluteString, "--no-fx-rates"],
+                    environment: [
+                        "KAFKA_BROKERS": kafka.cluster.bootstrapServers,
+                        "PIPELINE_META_TOKEN": "meta-token", "PIPELINE_META_AD_ACCOUNT_ID": "act_1234567",
+                        "PIPELINE_GOOGLE_ADS_DEVELOPER_TOKEN": "dev-token", "PIPELINE_GOOGLE_ADS_ACCESS_TOKEN": "google-token",
+                        "PIPELINE_GOOGLE_ADS_CUSTOMER_ID": "123-456-7890",
+                    ])
+            }
+        }
+        #expect(status == 0, "stderr: \(stderr)")
+        let events = try await kafka.messages(count: 2).map(\.event).sorted { $0.id < $1.id }
+        let (metaDay, googleDay) = (lastMetaDay.value, lastGoogleDay.value)
+        #expect(LocalDate(metaDay) != nil && LocalDate(googleDay) != nil)
+        #expect(events.map(\.id) == [
+            "google_ads:1234567890:55:999:\(googleDay):1000:80:2500EUR",
+            "meta:1234567:6142546000000:6142546123068:\(metaDay):9708:41:5339.5USD",
+        ])
+        #expect(events.map(\.partitionKey) == ["school:google_ads:999:\(googleDay)", "school:meta:6142546123068:\(metaDay)"])
+    }
+
     @Test("a refused network makes the exit status 1 and names it, while the other one is still polled")
     func oneRefused() async throws {
         let kafka = try KafkaFixture()
