@@ -9,7 +9,7 @@ import Testing
 import Worker
 
 /// A database holding only `pipeline.fx_rates`, as `pipeline migrate` creates it.
-private struct RatesDatabase {
+struct RatesDatabase {
     let url: String
 
     init() throws {

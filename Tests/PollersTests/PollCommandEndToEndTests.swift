@@ -166,6 +166,24 @@ struct PollCommandEndToEndTests {
         #expect(messages.map(\.keyText) == ["school:vk_ads:11:2026-03-01"])
     }
 
+    @Test("with only DATABASE_URL it stores the bank's rates and exits 0")
+    func ratesOnly() async throws {
+        let database = try RatesDatabase()
+        let bank = FakeAPI { _, _ in HTTPResponseData(status: 200, body: Data(CBRSamples.february28)) }
+        let (status, stderr) = try await bank.serve { bankURL in
+            try await Self.run(
+                ["poll", "--once", "--project", "school", "--cbr-url", bankURL.absoluteString, "--fx-days", "1"],
+                environment: ["KAFKA_BROKERS": "127.0.0.1:1", "DATABASE_URL": database.url])
+        }
+        #expect(status == 0, "stderr: \(stderr)")
+        #expect(try database.rows() == [
+            "RUB AMD 2026-02-28 0.218536", "RUB EUR 2026-02-28 100.1000", "RUB KRW 2026-02-28 0.0635432", "RUB USD 2026-02-28 92.4512",
+        ])
+        // Today and tomorrow were asked for, as DD/MM/YYYY.
+        #expect(bank.requests.count == 2)
+        #expect(bank.requests.allSatisfy { $0.path == "/scripts/XML_daily.asp" && $0.query["date_req"]?.count == 10 })
+    }
+
     @Test("with no credentials and no database there is nothing to poll, and it says so")
     func nothing() async throws {
         let (status, stderr) = try await Self.run(["poll", "--once", "--project", "school"], environment: ["KAFKA_BROKERS": "127.0.0.1:1"])
