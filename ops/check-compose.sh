@@ -8,12 +8,9 @@
 # - every file or folder a service mounts from the repository exists;
 # - with promtool installed, Prometheus' configuration and alert rules pass `promtool check`, and
 #   the alerts' unit tests (ops/prometheus/alerts.test.yml) pass.
-# Subcommands being written on another branch are listed in PENDING_SUBCOMMANDS: they are reported,
-# not failed, while the binary lacks them, and checked like the others once it has them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${PIPELINE_BIN:-$(swift build --show-bin-path)/pipeline}
-PENDING_SUBCOMMANDS=${PENDING_SUBCOMMANDS-poll}
 compose=(docker-compose --env-file .env.example -f docker-compose.yml)
 "${compose[@]}" config -q
 resolved=$(mktemp)
@@ -33,10 +30,6 @@ PY
     # An unknown subcommand with --help prints the root help and exits 0: look for its own USAGE line.
     help=$("$bin" "$subcommand" --help 2>&1 || true)
     if ! grep -Eq "^USAGE: pipeline $subcommand( |\$)" <<<"$help"; then
-        if [[ " $PENDING_SUBCOMMANDS " == *" $subcommand "* ]]; then
-            echo "check-compose: $service → pipeline $subcommand: PENDING (not in this binary yet; remove it from PENDING_SUBCOMMANDS once merged)"
-            continue
-        fi
         echo "check-compose: service $service runs 'pipeline $subcommand', which is not a subcommand" >&2
         exit 1
     fi

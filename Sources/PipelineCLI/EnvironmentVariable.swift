@@ -31,6 +31,22 @@ enum EnvironmentVariable {
     static let projectSendGridKeySuffix = "_SENDGRID_KEY"
     /// Comma list of domains the click tracker may redirect to (subdomains included).
     static let projectAllowedHostsSuffix = "_ALLOWED_HOSTS"
+    /// Yandex Direct OAuth token; `pipeline poll` polls Direct only when it is set. Secret.
+    static let yandexDirectToken = "PIPELINE_YANDEX_DIRECT_TOKEN"
+    /// Yandex Direct advertiser login (`Client-Login`), required with an agency token; the rows' account id.
+    static let yandexDirectClientLogin = "PIPELINE_YANDEX_DIRECT_CLIENT_LOGIN"
+    /// VK Ads OAuth access token; `pipeline poll` polls VK Ads only when it is set. Secret.
+    static let vkAdsToken = "PIPELINE_VK_ADS_TOKEN"
+    /// Meta Marketing API access token. Secret.
+    static let metaToken = "PIPELINE_META_TOKEN"
+    /// Meta ad account id (`act_…` or the bare number).
+    static let metaAdAccountID = "PIPELINE_META_AD_ACCOUNT_ID"
+    /// Google Ads API developer token. Secret.
+    static let googleAdsDeveloperToken = "PIPELINE_GOOGLE_ADS_DEVELOPER_TOKEN"
+    /// Google Ads OAuth access token. Secret.
+    static let googleAdsAccessToken = "PIPELINE_GOOGLE_ADS_ACCESS_TOKEN"
+    /// Google Ads customer id (digits, dashes allowed).
+    static let googleAdsCustomerID = "PIPELINE_GOOGLE_ADS_CUSTOMER_ID"
     static let projectSuffixes = [
         projectSecretSuffix, projectSaltSuffix, projectTelegramSecretSuffix, projectUnisenderKeySuffix,
         projectSendGridKeySuffix, projectAllowedHostsSuffix,

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("ops files: metric names, alerts, runbook, Grafana macros")
 struct OpsFilesTests {
-    /// What the pollers expose (another branch): switched on in `RolesServeMetricsTests` once `pipeline poll` exists.
+    /// What `pipeline poll` exposes: the names the dashboards and alerts may read of it.
     static let pollMetrics: Set<String> = [
         "pipeline_poll_runs_total", "pipeline_poll_rows_total", "pipeline_poll_last_success_seconds",
     ]
