@@ -48,8 +48,12 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        .target(name: "Backfill", dependencies: [
+            "Events", "Normalizers", "Kafka",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
-            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest",
+            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "Backfill", "Normalizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,6 +81,13 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .testTarget(name: "BackfillTests", dependencies: [
+            "Backfill", "Events", "Normalizers", "Kafka",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]
