@@ -65,6 +65,11 @@ public struct BackfillRunner: Sendable {
             return outcome
         }
         entry.finished = false
+        if exportID != nil {
+            // Kept before any row: a rerun after a Kafka failure re-reads this export instead of spending quota.
+            checkpoint.entries[key] = entry
+            try checkpointFile?.save(checkpoint)
+        }
         let total = table.rowCount
         let started = now()
         var lastProgress = started
