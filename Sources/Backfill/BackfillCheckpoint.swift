@@ -26,6 +26,12 @@ public struct BackfillCheckpoint: Codable, Sendable, Hashable {
     public var entries: [String: Entry] = [:]
 
     public init() {}
+
+    /// The export an interrupted API import was reading, to be read again; nil once that import finished,
+    /// so the next run asks for fresh data.
+    public func resumableExportID(_ key: String) -> Int? {
+        entries[key].flatMap { $0.finished ? nil : $0.exportID }
+    }
 }
 
 /// The checkpoint on disk: read once, rewritten whole (temporary file + rename) so a crash leaves the old or the new one.

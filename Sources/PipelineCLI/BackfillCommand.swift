@@ -134,9 +134,7 @@ struct BackfillCommand: AsyncParsableCommand {
                 }
                 let key = "api:\(kind.rawValue)"
                 stderr.write(Data("\(kind.apiPath): requesting an export (GetCourse may take minutes)\n".utf8))
-                // Only an unfinished import re-reads its export; a finished one asks for fresh data.
-                let resumable = stored.entries[key].flatMap { $0.finished ? nil : $0.exportID }
-                var table = try await client.export(kind: kind, filters: filters, exportID: resumable)
+                var table = try await client.export(kind: kind, filters: filters, exportID: stored.resumableExportID(key))
                 let mapper: GetCourseRowMapper
                 do {
                     mapper = try GetCourseRowMapper(kind: kind, header: table.header, context: context, decimalSeparator: .point)

@@ -134,6 +134,27 @@ func ordersMapper(_ table: CSVExportTable) throws -> GetCourseRowMapper {
         #expect(Set(sink.events.map(\.id)) == generatedOrderIDs(count: 25).subtracting(generatedOrderIDs(count: 20)))
     }
 
+    @Test func anAPIExportIsResumableUntilItsImportFinished() async throws {
+        let checkpoint = temporaryCheckpoint()
+        var table = APIExportTable(name: "deals export 42", exportID: 42, header: ["ID заказа", "ID пользователя", "Статус", "Стоимость", "Дата создания"],
+                                   items: [["1", "2", "new", "5", "2026-01-16 10:00:00"], ["3", "4", "new", "5", "2026-01-16 10:00:00"]])
+        let mapper = try GetCourseRowMapper(kind: .orders, header: table.header, context: Support.context, decimalSeparator: .point)
+        await #expect(throws: BackfillError.self) {
+            _ = try await BackfillRunner(sink: RecordingSink(failOn: 1), checkpointFile: checkpoint).run(table: &table, mapper: mapper, key: "api:orders", exportID: 42)
+        }
+        // Kafka refused the first batch, yet the export id is kept: a rerun reads export 42 again.
+        #expect(try checkpoint.load().entries["api:orders"] == BackfillCheckpoint.Entry(identity: "export:42", rowsDone: 0, exportID: 42))
+        #expect(try checkpoint.load().resumableExportID("api:orders") == 42)
+
+        var again = APIExportTable(name: "deals export 42", exportID: 42, header: table.header, items: table.items)
+        let sink = RecordingSink()
+        let outcome = try await BackfillRunner(sink: sink, checkpointFile: checkpoint).run(table: &again, mapper: mapper, key: "api:orders", exportID: 42)
+        #expect(outcome.rowsRead == 2)
+        #expect(sink.events.map(\.id) == ["getcourse:order:1:new:2026-01-16T07:00:00Z", "getcourse:order:3:new:2026-01-16T07:00:00Z"])
+        // Finished: the next run asks for a fresh export.
+        #expect(try checkpoint.load().resumableExportID("api:orders") == nil)
+    }
+
     @Test func aChangedFileIsImportedFromTheStart() async throws {
         let checkpoint = temporaryCheckpoint()
         var first = try Support.table(generatedOrders(count: 5))
