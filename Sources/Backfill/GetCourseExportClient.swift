@@ -33,9 +33,10 @@ public enum ExportAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 /// wild) mean the export queue is busy: create again after `busyInterval`. Every request, creating and
 /// polling alike, waits for the `RequestBudget` (100 per 2 hours).
 public struct GetCourseExportClient: Sendable {
-    /// The waits; defaults follow the pollers seen in the wild (10 s polls, 5 min when busy).
+    /// The waits; defaults follow the pollers seen in the wild (30 s polls as NiktarioN/getcourse-api's
+    /// export poller, 5 min when busy), so a slow export does not eat the 100-request budget.
     public struct Waits: Sendable, Hashable {
-        public var pollInterval: Double = 10
+        public var pollInterval: Double = 30
         public var busyInterval: Double = 300
         /// Give up on an export still not ready after this long.
         public var maxExportWait: Double = 3600

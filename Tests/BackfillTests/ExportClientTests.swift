@@ -98,8 +98,8 @@ final class FakeGetCourse: @unchecked Sendable {
             ["871035642", "512478330", "payed", "14900.50", "2026-01-15 09:00:00", "2026-01-15 09:03:42", "тег1, тег2"],
             ["871035643", "512478331", "new", "4900", "2026-01-16 10:00:00", "", ""],
         ])
-        // 905: create again after 5 minutes; 909: poll again after 10 s.
-        #expect(await clock.sleeps == [300, 10, 10])
+        // 905: create again after 5 minutes; 909: poll again after 30 s.
+        #expect(await clock.sleeps == [300, 30, 30])
         let requests = fake.requests
         #expect(requests.map(\.path) == [
             "/pl/api/account/deals", "/pl/api/account/deals",
@@ -163,8 +163,8 @@ final class FakeGetCourse: @unchecked Sendable {
         await #expect(throws: ExportAPIError.gaveUp("export 777 still not ready (error_code 909) after 35 s")) {
             try await fake.serve { base in _ = try await client(base).export(kind: .users, filters: []) }
         }
-        // Polls at 0, 10, 20, 30 and 40 s; the last one is past the 35 s limit.
-        #expect(await clock.sleeps == [10, 10, 10, 10])
+        // Polls at 0, 30 and 60 s; the last one is past the 35 s limit.
+        #expect(await clock.sleeps == [30, 30])
     }
 
     @Test func resumedExportIsReadAgainNotCreated() async throws {
@@ -193,11 +193,11 @@ final class FakeGetCourse: @unchecked Sendable {
         fake.script("/pl/api/account/deals", [(200, Self.created)])
         fake.script("/pl/api/account/exports/777", [(200, Self.notReady), (200, Self.notReady), (200, Self.ready)])
         let clock = TestClock()
-        // Three requests per 100 s: the fourth (third poll, at 20 s) waits until the first leaves the window.
+        // Three requests per 100 s: the fourth (third poll, at 60 s) waits until the first leaves the window at 100 s.
         _ = try await fake.serve { base in
             try await client(base, clock: clock, budget: RequestBudget(limit: 3, windowSeconds: 100)).export(kind: .orders, filters: [])
         }
-        #expect(await clock.sleeps == [10, 10, 80])
+        #expect(await clock.sleeps == [30, 30, 40])
     }
 }
 
