@@ -50,6 +50,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Checkpoint file: written after Kafka confirms each batch; a rerun with it resumes.")
     var checkpoint: String?
 
+    @Option(help: "Also write the rejected rows' report (one line per row: table, line, column, problem) to this file.")
+    var rejects: String?
+
     @Option(help: "Rows per batch (one checkpoint per batch).")
     var batchRows: Int = 1000
 
@@ -86,12 +89,23 @@ struct BackfillCommand: AsyncParsableCommand {
 
         let producer = try KafkaProducer(configuration: settings.kafka, logger: logger)
         let stderr = FileHandle.standardError
+        var rejectsFile: FileHandle?
+        if let rejects {
+            guard FileManager.default.createFile(atPath: rejects, contents: nil), let handle = FileHandle(forWritingAtPath: rejects) else {
+                throw ValidationError("--rejects: cannot create \(rejects)")
+            }
+            rejectsFile = handle
+        }
+        let rejectsHandle = rejectsFile
         let runner = BackfillRunner(
             sink: KafkaEventSink(producer: producer, topics: settings.topics),
             checkpointFile: checkpoint.map(CheckpointFile.init(path:)),
             batchRows: batchRows,
             progress: { stderr.write(Data(($0 + "\n").utf8)) },
-            report: { stderr.write(Data(("rejected: " + $0 + "\n").utf8)) })
+            report: { line in
+                stderr.write(Data(("rejected: " + line + "\n").utf8))
+                rejectsHandle?.write(Data((line + "\n").utf8))
+            })
         var total = BackfillOutcome()
         func add(_ outcome: BackfillOutcome) {
             total.rowsResumed += outcome.rowsResumed
@@ -146,6 +160,7 @@ struct BackfillCommand: AsyncParsableCommand {
             }
         }
         try producer.flush(timeout: .seconds(30))
+        try rejectsHandle?.close()
         print("backfill: \(total.eventsDelivered) event(s) delivered from \(total.rowsRead) row(s), \(total.rowsRejected) rejected, \(total.rowsResumed) already done per the checkpoint")
         if total.rowsRejected > 0 { throw ExitCode(1) }
     }
