@@ -63,8 +63,13 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .target(name: "Backfill", dependencies: [
+            "Events", "Normalizers", "Kafka",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
+            "Backfill", "Normalizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,6 +114,13 @@ let package = Package(
         .testTarget(name: "PollersNetworkTests", dependencies: [
             "Pollers", "Events",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "BackfillTests", dependencies: [
+            "Backfill", "Events", "Normalizers", "Kafka",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
     ],

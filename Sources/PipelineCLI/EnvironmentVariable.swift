@@ -31,6 +31,8 @@ enum EnvironmentVariable {
     static let projectSendGridKeySuffix = "_SENDGRID_KEY"
     /// Comma list of domains the click tracker may redirect to (subdomains included).
     static let projectAllowedHostsSuffix = "_ALLOWED_HOSTS"
+    /// GetCourse Export API key (`pipeline backfill --api`). Secret.
+    static let projectGetCourseKeySuffix = "_GETCOURSE_KEY"
     /// Yandex Direct OAuth token; `pipeline poll` polls Direct only when it is set. Secret.
     static let yandexDirectToken = "PIPELINE_YANDEX_DIRECT_TOKEN"
     /// Yandex Direct advertiser login (`Client-Login`), required with an agency token; the rows' account id.
@@ -49,6 +51,6 @@ enum EnvironmentVariable {
     static let googleAdsCustomerID = "PIPELINE_GOOGLE_ADS_CUSTOMER_ID"
     static let projectSuffixes = [
         projectSecretSuffix, projectSaltSuffix, projectTelegramSecretSuffix, projectUnisenderKeySuffix,
-        projectSendGridKeySuffix, projectAllowedHostsSuffix,
+        projectSendGridKeySuffix, projectAllowedHostsSuffix, projectGetCourseKeySuffix,
     ]
 }

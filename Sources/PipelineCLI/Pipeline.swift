@@ -18,5 +18,6 @@ struct Pipeline: AsyncParsableCommand {
             DemoDataCommand.self,
             IngestCommand.self,
             PollCommand.self,
+            BackfillCommand.self,
         ])
 }
