@@ -17,5 +17,7 @@ struct Pipeline: AsyncParsableCommand {
             RedriveCommand.self,
             DemoDataCommand.self,
             IngestCommand.self,
+            ReportCommand.self,
+            DigestCommand.self,
         ])
 }
