@@ -58,13 +58,17 @@ struct DigestCommand: AsyncParsableCommand {
         let digest: Digest = try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
-                    let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
-                    defer { connection.close() }
-                    let reader = ReportReader(connection: connection)
-                    guard try reader.projectExists(project) else {
-                        throw ValidationError("--project: no figures for project \"\(project)\" in bi.funnel_daily")
+                    do {
+                        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+                        defer { connection.close() }
+                        let reader = ReportReader(connection: connection)
+                        guard try reader.projectExists(project) else {
+                            throw ValidationError("--project: no figures for project \"\(project)\" in bi.funnel_daily")
+                        }
+                        return try reader.digest(project: project, currency: currency, day: day)
+                    } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "3F000" {
+                        throw ValidationError("the bi views do not exist: run `pipeline migrate` first")
                     }
-                    return try reader.digest(project: project, currency: currency, day: day)
                 })
             }.start()
         }

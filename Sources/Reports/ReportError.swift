@@ -2,6 +2,7 @@
 ///
 /// `description` is safe to print and log: it never holds a bot token or a connection string.
 public struct ReportError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure it is.
     public enum Code: String, Sendable {
         /// A caller's argument is wrong (a period that ends before it starts).
         case invalidArgument

@@ -87,6 +87,18 @@ struct ReportFormatTests {
         #expect(Ratio.relativeChange(from: Ratio(-50, 1)!, to: Ratio(-25, 1)!) == Ratio(50, 1)!)
     }
 
+    @Test("sums beyond exact 38-digit cross products still give a change, not a crash")
+    func hugeValues() {
+        // ROAS 223456789012345.67 / 98765432109876.55 against 123456789012345.67 / 98765432109876.54:
+        // the cross products need about 47 digits. The change is 100000000000000 / 123456789012345.67
+        // = 0.8100000074 of the previous ROAS (the spends differ by 1e-16 of themselves): +81.0 %.
+        let before = Ratio(Self.d("123456789012345.67"), Self.d("98765432109876.54"))!
+        let now = Ratio(Self.d("223456789012345.67"), Self.d("98765432109876.55"))!
+        #expect(ReportFormat.signedPercent(Ratio.relativeChange(from: before, to: now)) == Self.spaced("+81.0 %"))
+        #expect(before < now && now != before)
+        #expect(ReportFormat.fraction(now - before) == "1.01")  // 100000000000000 / 98765432109876.5 = 1.0125
+    }
+
     @Test("a ratio keeps its denominator positive, so order and equality hold across signs")
     func ratioSigns() {
         #expect(Ratio(1, -2)! == Ratio(-1, 2)!)
