@@ -63,7 +63,7 @@ struct ReportCommandTests {
 
     @Test("the report opened in headless Chromium: every section present and filled, a full-size, non-blank screenshot")
     func chromium() async throws {
-        let databaseURL = try ReportDataSet.databaseURL.get()
+        let databaseURL = try await ReportDataSet.databaseURL()
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("report.html")
@@ -147,7 +147,7 @@ struct ReportCommandTests {
 
     @Test("pipeline report refuses a reversed period and an unknown project, naming the option")
     func refusals() async throws {
-        let databaseURL = try ReportDataSet.databaseURL.get()
+        let databaseURL = try await ReportDataSet.databaseURL()
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let reversed = try await Self.run(
@@ -171,7 +171,7 @@ struct ReportCommandTests {
 
     @Test("pipeline digest sends the day's message to the chat through the Bot API")
     func digest() async throws {
-        let databaseURL = try ReportDataSet.databaseURL.get()
+        let databaseURL = try await ReportDataSet.databaseURL()
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = "987654:digest-token"
@@ -200,7 +200,7 @@ struct ReportCommandTests {
 
     @Test("pipeline digest --dry-run prints the message; without a token it says which variable is missing")
     func digestDryRunAndMissingToken() async throws {
-        let databaseURL = try ReportDataSet.databaseURL.get()
+        let databaseURL = try await ReportDataSet.databaseURL()
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let dry = try await Self.run(

@@ -222,7 +222,28 @@ enum ReportDataSet {
     }
 
     /// The database the data set was applied to, once per test process: the tests only read it.
-    static let databaseURL: Result<String, any Error> = Result { try load(events) }
+    ///
+    /// Loaded on a thread of its own, so that tests waiting for it suspend instead of holding the
+    /// concurrency pool's few threads (which every suite of the test process shares) for seconds.
+    static func databaseURL() async throws -> String {
+        try await Loader.shared.databaseURL()
+    }
+
+    actor Loader {
+        static let shared = Loader()
+        private var loading: Task<String, any Error>?
+
+        func databaseURL() async throws -> String {
+            if let loading { return try await loading.value }
+            let task = Task<String, any Error> {
+                try await withCheckedThrowingContinuation { continuation in
+                    Thread { continuation.resume(with: Result { try ReportDataSet.load(ReportDataSet.events) }) }.start()
+                }
+            }
+            loading = task
+            return try await task.value
+        }
+    }
 
     /// A fresh database, migrated, with `events` produced to a mock cluster and applied by a worker.
     static func load(_ events: [String]) throws -> String {

@@ -8,15 +8,15 @@ import Testing
 /// figure it returns equals the hand derivation (`ReportExpectations`).
 @Suite("report reader on the hand-computed data set")
 struct ReportReaderTests {
-    static func withReader<T>(_ body: (ReportReader) throws -> T) throws -> T {
-        let connection = try PostgresConnection(connectionString: try ReportDataSet.databaseURL.get(), logger: ReportDataSet.logger())
+    static func withReader<T>(_ body: (ReportReader) throws -> T) async throws -> T {
+        let connection = try PostgresConnection(connectionString: try await ReportDataSet.databaseURL(), logger: ReportDataSet.logger())
         defer { connection.close() }
         return try body(ReportReader(connection: connection))
     }
 
     @Test("the report's every part")
-    func report() throws {
-        let report = try Self.withReader {
+    func report() async throws {
+        let report = try await Self.withReader {
             try $0.report(project: ReportDataSet.project, currency: "RUB", period: ReportExpectations.period,
                           generatedAt: ReportExpectations.generatedAt)
         }
@@ -44,9 +44,9 @@ struct ReportReaderTests {
     }
 
     @Test("an earlier period: previous-period totals, cohorts cut at its month, creatives carried in")
-    func earlierPeriod() throws {
+    func earlierPeriod() async throws {
         let period = try ReportPeriod(from: LocalDate("2026-02-20")!, to: LocalDate("2026-02-28")!)
-        let report = try Self.withReader {
+        let report = try await Self.withReader {
             try $0.report(project: ReportDataSet.project, currency: "RUB", period: period,
                           generatedAt: ReportExpectations.generatedAt)
         }
@@ -65,8 +65,8 @@ struct ReportReaderTests {
     }
 
     @Test("the digest of 2026-03-14")
-    func digest() throws {
-        var digest = try Self.withReader {
+    func digest() async throws {
+        var digest = try await Self.withReader {
             try $0.digest(project: ReportDataSet.project, currency: "RUB", day: LocalDate("2026-03-14")!)
         }
         digest.campaigns.sort { $0.name < $1.name }
@@ -74,8 +74,8 @@ struct ReportReaderTests {
     }
 
     @Test("a project with no figures is told apart from one with figures")
-    func projectExists() throws {
-        #expect(try Self.withReader { try $0.projectExists(ReportDataSet.project) })
-        #expect(try !Self.withReader { try $0.projectExists("no-such-school") })
+    func projectExists() async throws {
+        #expect(try await Self.withReader { try $0.projectExists(ReportDataSet.project) })
+        #expect(try await Self.withReader { try !$0.projectExists("no-such-school") })
     }
 }
