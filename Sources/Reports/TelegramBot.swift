@@ -13,6 +13,7 @@ public struct TelegramBot: Sendable {
     /// Telegram's own endpoint; tests point `apiBase` at a local fake.
     public static let defaultAPIBase = URL(string: "https://api.telegram.org")!
 
+    /// Where the Bot API is (a local Bot API server, or a test's fake).
     public var apiBase: URL
     /// Sends after the first one, at most, before giving up. Default 3.
     public var maximumRetries = 3
