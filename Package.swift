@@ -67,9 +67,13 @@ let package = Package(
             "Events", "Normalizers", "Kafka",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "Reports", dependencies: [
+            "Events", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
-            "Backfill", "Normalizers",
+            "Backfill", "Normalizers", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,6 +125,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", "Events", "Postgres", "Migrations", "Worker", "Kafka", "PipelineTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
     ],

@@ -61,3 +61,14 @@ LOG_LEVEL=warning "$bin" worker --until-caught-up
 
 psql "$DATABASE_URL" -X -q -P pager=off -v ON_ERROR_STOP=1 -v project=demo-school \
     -v from_day=2026-10-01 -v to_day=2026-10-31 -v dead_letters="${dead_letters:-unknown}" -f ops/demo-summary.sql
+
+# The month as a page a school's owner would open (self-contained HTML, charts in SVG), and the
+# digest its chat would get for the month's last day. The page outlives the demo's scratch folder.
+out=${PIPELINE_DEMO_OUTPUT:-/tmp/pipeline-demo-output}
+mkdir -p "$out"
+"$bin" report --project demo-school --from 2026-10-01 --to 2026-10-31 --output "$out/report.html" >/dev/null
+echo
+echo "== Daily digest for 2026-10-31 (pipeline digest --dry-run; without it, it goes to Telegram)"
+"$bin" digest --project demo-school --date 2026-10-31 --dry-run
+echo
+echo "== Report: $out/report.html (open it in a browser)"

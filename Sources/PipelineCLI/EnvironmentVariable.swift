@@ -17,6 +17,12 @@ enum EnvironmentVariable {
     static let biReaderRole = "BI_READER_ROLE"
     /// Log level: trace, debug, info (default), notice, warning, error, critical.
     static let logLevel = "LOG_LEVEL"
+    /// Telegram bot token `pipeline digest` sends with. Secret.
+    static let digestTelegramToken = "PIPELINE_DIGEST_TELEGRAM_TOKEN"
+    /// Chat the digest goes to: a numeric chat id (`-100…` for groups and channels) or `@channelname`.
+    static let digestChatID = "PIPELINE_DIGEST_CHAT_ID"
+    /// Bot API base URL. Default `https://api.telegram.org`; tests point it at a local fake.
+    static let digestTelegramAPIURL = "PIPELINE_DIGEST_TELEGRAM_API_URL"
     /// Per-project ingest credentials: `PIPELINE_PROJECT_<NAME><suffix>`, `<NAME>` upper-cased with `-` as `_`.
     static let projectPrefix = "PIPELINE_PROJECT_"
     /// GetCourse `secret` query parameter. Secret.

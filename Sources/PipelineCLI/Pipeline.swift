@@ -19,5 +19,7 @@ struct Pipeline: AsyncParsableCommand {
             IngestCommand.self,
             PollCommand.self,
             BackfillCommand.self,
+            ReportCommand.self,
+            DigestCommand.self,
         ])
 }
