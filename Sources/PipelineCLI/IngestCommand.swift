@@ -106,26 +106,3 @@ struct IngestCommand: AsyncParsableCommand {
         return projects
     }
 }
-
-/// Holds the producer for the server's lifetime and flushes it once the server has stopped.
-private struct ProducerFlushService: Service {
-    let producer: KafkaProducer
-    let timeout: Duration
-    let logger: Logger
-
-    func run() async throws {
-        // Nothing to do until shutdown; the server, listed after us, stops first.
-        try? await gracefulShutdown()
-        let producer = producer
-        let timeout = timeout
-        do {
-            // flush blocks: a thread of its own keeps the cooperative pool free.
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-                Thread { continuation.resume(with: Result { try producer.flush(timeout: timeout) }) }.start()
-            }
-            logger.info("producer flushed")
-        } catch {
-            logger.error("producer flush incomplete", metadata: ["error": "\(error)"])
-        }
-    }
-}

@@ -148,7 +148,7 @@ struct PollCommand: AsyncParsableCommand {
         }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ProducerFlushOnShutdown(producer: producer, timeout: .seconds(shutdownTimeout), logger: logger)),
+            .init(service: ProducerFlushService(producer: producer, timeout: .seconds(shutdownTimeout), logger: logger)),
         ]
         if metricsPort != 0 {
             services.append(.init(service: MetricsEndpoint(host: metricsHost, port: metricsPort, registry: registry, logger: logger)))
@@ -262,27 +262,6 @@ struct PollCommand: AsyncParsableCommand {
         let timeout = Duration.seconds(shutdownTimeout)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             Thread { continuation.resume(with: Result { try producer.flush(timeout: timeout) }) }.start()
-        }
-    }
-}
-
-/// Holds the producer while the pollers run and flushes it once they have stopped (listed first, stopped last).
-private struct ProducerFlushOnShutdown: Service {
-    let producer: KafkaProducer
-    let timeout: Duration
-    let logger: Logger
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        let producer = producer
-        let timeout = timeout
-        do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-                Thread { continuation.resume(with: Result { try producer.flush(timeout: timeout) }) }.start()
-            }
-            logger.info("producer flushed")
-        } catch {
-            logger.error("producer flush incomplete", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -77,7 +77,7 @@ import Testing
             try await Self.client(closed).fetchStatistics(days: days("2026-01-01", "2026-01-07"))
         } throws: { error in
             guard case PollError.transient(let reason)? = error as? PollError else { return false }
-            return reason.hasPrefix("Google Ads did not answer: ")
+            return reason.hasPrefix("Google Ads: no answer: ")
         }
     }
 

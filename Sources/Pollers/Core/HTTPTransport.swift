@@ -75,3 +75,19 @@ public struct URLSessionTransport: HTTPTransport {
         return HTTPResponseData(status: http.statusCode, headers: headers, body: body)
     }
 }
+
+extension HTTPTransport {
+    /// Sends `request`, turning a failure to get any answer into `PollError.transient` prefixed with `what`
+    /// (an API's name and call), so every poller retries it alike; cancellation and poll errors pass through.
+    public func sendOrTransient(_ request: HTTPRequestData, what: String) async throws -> HTTPResponseData {
+        do {
+            return try await send(request)
+        } catch let error as PollError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw PollError.transient("\(what): no answer: \(error.localizedDescription)")
+        }
+    }
+}

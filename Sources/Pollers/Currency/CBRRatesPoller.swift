@@ -138,16 +138,7 @@ public struct CBRRatesPoller: Service {
         var components = URLComponents(
             url: configuration.baseURL.appendingPathComponent("scripts/XML_daily.asp"), resolvingAgainstBaseURL: false)!
         components.queryItems = [URLQueryItem(name: "date_req", value: CBRDailyRates.queryDate(day))]
-        let response: HTTPResponseData
-        do {
-            response = try await transport.send(HTTPRequestData(method: "GET", url: components.url!))
-        } catch let error as PollError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PollError.transient("CBR: no answer: \(error.localizedDescription)")
-        }
+        let response = try await transport.sendOrTransient(HTTPRequestData(method: "GET", url: components.url!), what: "CBR")
         switch response.status {
         case 200:
             do {

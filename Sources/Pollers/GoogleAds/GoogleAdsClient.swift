@@ -75,16 +75,7 @@ public struct GoogleAdsClient: AdNetworkClient {
         if let loginCustomerID { headers["login-customer-id"] = loginCustomerID }
         let request = HTTPRequestData(method: "POST", url: url, headers: headers, body: GoogleAdsAPI.requestBody(days: days))
 
-        let response: HTTPResponseData
-        do {
-            response = try await transport.send(request)
-        } catch let error as PollError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PollError.transient("Google Ads did not answer: \(error.localizedDescription)")
-        }
+        let response = try await transport.sendOrTransient(request, what: "Google Ads")
         guard response.status == 200 else {
             throw GoogleAdsAPI.pollError(httpStatus: response.status, body: response.body, defaultRetryDelay: defaultRetryDelay)
         }

@@ -232,15 +232,7 @@ public struct MetaInsightsClient: AdNetworkClient {
     }
 
     private func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
-        do {
-            return try await transport.send(request)
-        } catch let error as PollError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PollError.transient("Meta did not answer \(request.method) \(request.url.path): \(error.localizedDescription)")
-        }
+        try await transport.sendOrTransient(request, what: "Meta \(request.method) \(request.url.path)")
     }
 
     /// The answer if it is a success; otherwise the `PollError` it stands for.

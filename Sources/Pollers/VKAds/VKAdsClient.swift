@@ -85,16 +85,7 @@ public struct VKAdsClient: AdNetworkClient {
         components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
         let request = HTTPRequestData(
             method: "GET", url: components.url!, headers: ["Authorization": "Bearer \(configuration.token)", "Accept": "application/json"])
-        let response: HTTPResponseData
-        do {
-            response = try await transport.send(request)
-        } catch let error as PollError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PollError.transient("VK Ads \(path): no answer: \(error.localizedDescription)")
-        }
+        let response = try await transport.sendOrTransient(request, what: "VK Ads \(path)")
         guard response.status != 200 else { return response }
         throw Self.error(for: response, path: path)
     }

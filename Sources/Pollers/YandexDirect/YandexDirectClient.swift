@@ -98,15 +98,7 @@ public struct YandexDirectClient: AdNetworkClient {
     }
 
     private func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
-        do {
-            return try await transport.send(request)
-        } catch let error as PollError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PollError.transient("Yandex Direct: no answer: \(error.localizedDescription)")
-        }
+        try await transport.sendOrTransient(request, what: "Yandex Direct")
     }
 
     /// Error codes from the API's list: 53 (invalid token), 54 (no rights), 58 (unfinished registration),
