@@ -188,9 +188,10 @@ import Testing
         let privateKey = P256.Signing.PrivateKey()
         let harness = try IngestHarness(sendgridKey: privateKey.publicKey.derRepresentation.base64EncodedString())
         let sendgridBody = #"[{"email":"a@b.ru","timestamp":1768467822,"event":"open","sg_event_id":"b3Blbi0x","sg_message_id":"m1.filter","user_id":"u1"}]"#
-        var sendgridHeaders = HTTPFields.header("X-Twilio-Email-Event-Webhook-Signature",
-                                                try privateKey.signature(for: Data(("1768467830" + sendgridBody).utf8)).derRepresentation.base64EncodedString())
-        sendgridHeaders[.init("X-Twilio-Email-Event-Webhook-Timestamp")!] = "1768467830"
+        var signed = HTTPFields.header("X-Twilio-Email-Event-Webhook-Signature",
+                                       try privateKey.signature(for: Data(("1768467830" + sendgridBody).utf8)).derRepresentation.base64EncodedString())
+        signed[.init("X-Twilio-Email-Event-Webhook-Timestamp")!] = "1768467830"
+        let sendgridHeaders = signed
         let unisender = Self.unisenderSigned(#"{"auth":"%AUTH%","events_by_user":[{"events":["# + IngestSuccessPathTests.unisenderItem(
             job: "j1", status: "opened", email: "a@b.ru", time: "2026-01-15 09:00:00", user: "u1", letter: "l1") + "]}]}")
         try await harness.test { client in

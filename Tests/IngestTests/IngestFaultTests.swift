@@ -81,10 +81,15 @@ import Testing
         let retried = try await harness.test { client in
             var pending = Set(1...requests).subtracting(tally.acknowledged.map { Int($0.dropFirst("school:".count))! })
             for _ in 0..<20 where !pending.isEmpty {
-                for id in pending.sorted() {
-                    let status = try await client.execute(uri: Self.orderURI(id), method: .get) { $0.status }
-                    if status == .ok { pending.remove(id) }
+                let done = try await withThrowingTaskGroup(of: Int?.self) { group in
+                    for id in pending {
+                        group.addTask { try await client.execute(uri: Self.orderURI(id), method: .get) { $0.status == .ok ? id : nil } }
+                    }
+                    var done: Set<Int> = []
+                    for try await id in group { if let id { done.insert(id) } }
+                    return done
                 }
+                pending.subtract(done)
             }
             return pending
         }
@@ -118,7 +123,8 @@ import Testing
         // After the outage the queue drains and the server takes requests again.
         let recovered = try await harness.test { client in
             for _ in 0..<20 {
-                if try await client.execute(uri: Self.orderURI(1000), method: .get, { $0.status }) == .ok { return true }
+                let status = try await client.execute(uri: Self.orderURI(1000), method: .get) { $0.status }
+                if status == .ok { return true }
             }
             return false
         }
@@ -151,7 +157,7 @@ import Testing
                     var request = URLRequest(url: URL(string: base + Self.orderURI(next, project: IngestProcess.project, secret: IngestProcess.secret))!)
                     request.httpMethod = "POST"
                     let id = next
-                    group.addTask { [request] in (id, await send(request, session: session)) }
+                    group.addTask { [request] in (id, await sendRequest(request, session: session)) }
                     next += 1
                 }
                 guard let (id, outcome) = await group.next() else { break }

@@ -118,7 +118,7 @@ struct Outcome: Sendable {
 }
 
 /// Sends one request over a real socket; a transport failure (refused, reset) is an outcome, not an error.
-func send(_ request: URLRequest, session: URLSession) async -> Outcome {
+func sendRequest(_ request: URLRequest, session: URLSession) async -> Outcome {
     await withCheckedContinuation { continuation in
         session.dataTask(with: request) { _, response, _ in
             guard let http = response as? HTTPURLResponse else { return continuation.resume(returning: Outcome()) }

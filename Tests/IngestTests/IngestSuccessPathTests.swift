@@ -97,9 +97,10 @@ import Testing
         ].joined(separator: ",") + "]"
         let timestamp = "1768467830"
         let signature = try privateKey.signature(for: Data((timestamp + body).utf8)).derRepresentation.base64EncodedString()
-        var headers = HTTPFields.header("X-Twilio-Email-Event-Webhook-Signature", signature)
-        headers[.init("X-Twilio-Email-Event-Webhook-Timestamp")!] = timestamp
-        headers[.contentType] = "application/json"
+        var signed = HTTPFields.header("X-Twilio-Email-Event-Webhook-Signature", signature)
+        signed[.init("X-Twilio-Email-Event-Webhook-Timestamp")!] = timestamp
+        signed[.contentType] = "application/json"
+        let headers = signed
         try await harness.test { client in
             try await client.execute(uri: "/mail/school/sendgrid", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .ok)
