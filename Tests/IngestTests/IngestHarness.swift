@@ -64,7 +64,7 @@ struct IngestHarness {
 
     /// Runs `body` against the router, without sockets.
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        try await Application(router: router).test(.router, body)
+        try await Application(router: router, logger: Self.logger()).test(.router, body)
     }
 
     /// Every message of every SPEC topic, by topic.
