@@ -3,7 +3,8 @@ import Logging
 
 /// Puts the request's project into its logger (beside Hummingbird's `hb.request.id`) and logs one line per request.
 ///
-/// Every line logged while handling a request goes through `context.logger`, so it carries both. The line names the
+/// Every line logged while handling a request goes through `context.logger`, so it carries both. One line per request,
+/// at info (debug for answered probes and scrapes, warning for 503s); it names the
 /// route pattern, never the concrete URI: query strings carry GetCourse secrets and personal data. A refusal is
 /// logged by its field only (`cost_money_value`), not its problem, which may quote the sender's value.
 struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -17,7 +18,9 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         let method = request.method.rawValue
         do {
             let response = try await next(request, context)
-            logger.info("request", metadata: ["method": .string(method), "route": .string(route), "status": .stringConvertible(response.status.code)])
+            // Probes and scrapes arrive every few seconds: at info they would drown the webhooks.
+            let level: Logger.Level = context.parameters.get("project") == nil ? .debug : .info
+            logger.log(level: level, "request", metadata: ["method": .string(method), "route": .string(route), "status": .stringConvertible(response.status.code)])
             return response
         } catch let error as IngestError {
             let level: Logger.Level = error.status.code >= 500 ? .warning : .info
