@@ -47,6 +47,9 @@ import Testing
              status: .badRequest, error: #"created_at: must be a date and time such as "2026-01-15 09:00:00" or "2026-01-15T09:00:00+03:00", got "yesterday""#),
         Case(name: "callback: unknown status", method: .get, uri: "/gc/school/order?secret=\(IngestHarness.secret)&" + order.replacingOccurrences(of: "status=payed", with: "status=%3Cb%3E"),
              status: .badRequest, error: #"status: must be a GetCourse deal status (cancelled, false, in_work, new, not_confirmed, part_payed, payed, payment_waiting, pending, waiting_for_return), got "<b>""#),
+        Case(name: "callback: user id over 100 characters", method: .get,
+             uri: "/gc/school/user?secret=\(IngestHarness.secret)&user_id=" + String(repeating: "9", count: 300),
+             status: .badRequest, error: "user_id: must be at most 100 characters, got 300"),
         Case(name: "callback: no secret", method: .get, uri: "/gc/school/order?" + order, status: .unauthorized, error: "secret missing"),
         Case(name: "callback: wrong secret", method: .get, uri: "/gc/school/order?secret=\(IngestHarness.secret)x&" + order, status: .forbidden, error: "secret does not match"),
         Case(name: "callback: unknown project", method: .get, uri: "/gc/nobody/order?secret=x&" + order, status: .unauthorized, error: #"unknown project "nobody""#),
@@ -71,6 +74,8 @@ import Testing
              status: .badRequest, error: "$: invalid JSON: invalid UTF-8 in a string at byte 13"),
         Case(name: "deals: body over the limit", uri: deals, body: [UInt8](repeating: 0x20, count: (1 << 20) + 1), status: .contentTooLarge,
              error: "body: larger than 1048576 bytes"),
+        Case(name: "deals: NUL in an id", uri: deals, body: bytes(deal.replacingOccurrences(of: #""id":"871035642""#, with: #""id":"87\u0000""#)),
+             status: .badRequest, error: "deal.id: must not contain the NUL character (U+0000)"),
         Case(name: "deals: wrong secret", uri: "/gc/school/deals?secret=nope", body: bytes(deal), status: .forbidden, error: "secret does not match"),
 
         // Unisender Go.
