@@ -91,6 +91,19 @@ final class IngestProcess: @unchecked Sendable {
         return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
     }
 
+    /// A blocking POST with curl; returns the status.
+    func post(_ path: String, headers: [String: String] = [:], body: String) throws -> Int {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "POST", "--data-binary", body]
+            + headers.flatMap { ["-H", "\($0.key): \($0.value)"] } + [baseURL + path]
+        let output = Pipe()
+        curl.standardOutput = output
+        try curl.run()
+        curl.waitUntilExit()
+        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
+    }
+
     /// Every message of `topics` in the cluster, read with a group of its own.
     func messages(in topics: [String], atLeast count: Int) async throws -> [KafkaMessage] {
         let configuration = cluster.configuration()

@@ -191,6 +191,24 @@ import Testing
         #expect(try await Self.landed(second, atLeast: 1) == ["school.chat school:-1009999 telegram:-1009999:91:message"])
     }
 
+    @Test func theRealBinaryKeepsAMigrationAcrossARestartWithStateDir() async throws {
+        let stateDirectory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: stateDirectory) }
+        let headers = ["X-Telegram-Bot-Api-Secret-Token": IngestProcess.telegramSecret, "Content-Type": "application/json"]
+        let first = try IngestProcess(arguments: ["--state-dir", stateDirectory.path])
+        let migrate = Self.telegramUpdate(chat: -4001, type: "group", messageID: 90, body: #""migrate_to_chat_id":-1009999"#)
+        #expect(try first.post("/telegram/fuzz", headers: headers, body: migrate) == 200)
+        first.stop()
+        #expect(first.process.terminationStatus == 0)
+
+        let second = try IngestProcess(arguments: ["--state-dir", stateDirectory.path])
+        let late = Self.telegramUpdate(chat: -4001, type: "group", messageID: 91, body: #""text":"late message in the old group""#)
+        #expect(try second.post("/telegram/fuzz", headers: headers, body: late) == 200)
+        let messages = try await second.messages(in: ["school.chat"], atLeast: 1)
+        #expect(messages.map { $0.key.map { String(decoding: $0, as: UTF8.self) } } == ["fuzz:-1009999"])
+        #expect(try messages.map { try Event.decode(json: $0.value).id } == ["telegram:-1009999:91:message"])
+    }
+
     @Test func withoutAStateDirectoryAMigrationIsForgottenOnRestart() async throws {
         let first = try IngestHarness()
         let migrate = Self.telegramUpdate(chat: -4001, type: "group", messageID: 90, body: #""migrate_to_chat_id":-1009999"#)
