@@ -7,12 +7,16 @@
 # Environment: FUZZ_PROJECT (a configured project), FUZZ_SECRET, FUZZ_TELEGRAM_SECRET (its credentials),
 # FUZZ_EXAMPLES (examples per operation, default 20), FUZZ_SEED (default 1).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+root=$(cd "$(dirname "$0")/../.." && pwd)
 url=${1:?usage: $0 BASE_URL [schemathesis options]}
 shift
 export FUZZ_PROJECT=${FUZZ_PROJECT:-fuzz} FUZZ_SECRET=${FUZZ_SECRET:-} FUZZ_TELEGRAM_SECRET=${FUZZ_TELEGRAM_SECRET:-}
-openapi-spec-validator schemas/openapi.yaml
-exec schemathesis --no-color --config-file ops/fuzz/schemathesis.toml run schemas/openapi.yaml \
+openapi-spec-validator "$root/schemas/openapi.yaml"
+# schemathesis keeps a cache in its working directory: a throwaway one keeps the repository clean.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+schemathesis --no-color --config-file "$root/ops/fuzz/schemathesis.toml" run "$root/schemas/openapi.yaml" \
     --url "$url" \
     --checks not_a_server_error \
     --phases examples,fuzzing \
