@@ -101,6 +101,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "OpsTests", dependencies: [
             "MetricsEndpoint", "Worker", "Migrations", "Kafka", "Postgres", "Events", "PipelineTestSupport",
@@ -132,6 +133,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "FuzzTests", dependencies: ["Events", "Normalizers", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

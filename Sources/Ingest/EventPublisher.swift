@@ -7,20 +7,17 @@ struct EventPublisher: Sendable {
     let producer: KafkaProducer
     let topics: EventTopics
     let metrics: IngestMetrics
-    let logger: Logger
 
+    /// - Parameter logger: the request's logger, so a refusal is logged with its request id and project.
     /// - Returns: how many events are now durably in Kafka.
     /// - Throws: `IngestError.kafkaUnavailable` for any Kafka failure, since then nothing may be acknowledged.
-    func publish(_ events: [Event]) async throws(IngestError) -> Int {
+    func publish(_ events: [Event], logger: Logger) async throws(IngestError) -> Int {
         guard !events.isEmpty else { return 0 }
         let messages = events.map {
             KafkaOutgoingMessage(topic: topics.topic(for: $0.type), key: $0.partitionKey, value: $0.encodeJSON())
         }
         do {
             _ = try await producer.send(messages)
-        } catch let error as KafkaError {
-            logger.warning("events not acknowledged by Kafka", metadata: ["error": "\(error)", "events": "\(events.count)"])
-            throw .kafkaUnavailable
         } catch {
             logger.warning("events not acknowledged by Kafka", metadata: ["error": "\(error)", "events": "\(events.count)"])
             throw .kafkaUnavailable

@@ -12,6 +12,7 @@ public enum IngestApplication {
     ///   - admin: asked for metadata by `/readyz`.
     ///   - registry: rendered by `/metrics`.
     ///   - metrics: where the request and event counters are recorded (normally a factory over `registry`).
+    ///   - chatAliases: Telegram chat migrations; pass a store opened on a state directory to keep them across restarts.
     ///   - now: the arrival clock (default: the system clock).
     public static func buildRouter(
         configuration: IngestConfiguration,
@@ -20,15 +21,18 @@ public enum IngestApplication {
         registry: PrometheusCollectorRegistry,
         metrics: IngestMetrics,
         logger: Logger,
+        chatAliases: ChatAliasStore = ChatAliasStore(),
         now: (@Sendable () -> Instant)? = nil
     ) -> Router<BasicRequestContext> {
         let handlers = IngestHandlers(
             configuration: configuration,
-            publisher: EventPublisher(producer: producer, topics: configuration.topics, metrics: metrics, logger: logger),
+            publisher: EventPublisher(producer: producer, topics: configuration.topics, metrics: metrics),
             readiness: KafkaReadiness(admin: admin, timeout: configuration.readinessTimeout),
             registry: registry,
+            chatAliases: chatAliases,
             now: now ?? { Instant(date: Date()) })
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLoggingMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.get("/gc/{project}/{kind}", use: handlers.getCourseCallback)
         router.post("/gc/{project}/{kind}", use: handlers.getCourseCallback)

@@ -47,6 +47,10 @@ public struct IngestError: HTTPResponseError, CustomStringConvertible {
     static let kafkaUnavailable = IngestError(
         status: .serviceUnavailable, message: "kafka unavailable, retry", headers: [.retryAfter: "5"])
 
+    /// 503 with `Retry-After`: a chat migration could not be written to the state directory, so it is not taken.
+    static let stateUnavailable = IngestError(
+        status: .serviceUnavailable, message: "state directory not writable, retry", headers: [.retryAfter: "5"])
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json"

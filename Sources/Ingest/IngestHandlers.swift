@@ -13,7 +13,7 @@ struct IngestHandlers: Sendable {
     let publisher: EventPublisher
     let readiness: KafkaReadiness
     let registry: PrometheusCollectorRegistry
-    let chatAliases = ChatAliasStore()
+    let chatAliases: ChatAliasStore
     /// Injected so that ids derived from the arrival time are reproducible in tests.
     let now: @Sendable () -> Instant
 
@@ -34,7 +34,7 @@ struct IngestHandlers: Sendable {
         let events = try normalized { () throws(NormalizationError) in
             try normalizer.normalize(kind: kind, query: query, receivedAt: now())
         }
-        return try await accepted(events)
+        return try await accepted(events, context: context)
     }
 
     func getCourseDeal(_ request: Request, context: Context) async throws -> Response {
@@ -44,7 +44,7 @@ struct IngestHandlers: Sendable {
         let body = try await body(of: request)
         let normalizer = GetCourseDealWebhook(context: Self.context(project, credentials))
         let events = try normalized { () throws(NormalizationError) in try normalizer.normalize(body: body) }
-        return try await accepted(events)
+        return try await accepted(events, context: context)
     }
 
     // MARK: Mail services
@@ -55,7 +55,7 @@ struct IngestHandlers: Sendable {
         let body = try await body(of: request)
         let normalizer = UnisenderGoWebhook(context: Self.context(project, credentials), apiKey: key)
         let events = try normalized(signatureFields: ["auth"]) { () throws(NormalizationError) in try normalizer.normalize(body: body) }
-        return try await accepted(events)
+        return try await accepted(events, context: context)
     }
 
     func sendGrid(_ request: Request, context: Context) async throws -> Response {
@@ -80,7 +80,7 @@ struct IngestHandlers: Sendable {
         let events = try normalized(signatureFields: [signatureName]) { () throws(NormalizationError) in
             try normalizer.normalize(body: body, signature: signature, timestamp: timestamp)
         }
-        return try await accepted(events)
+        return try await accepted(events, context: context)
     }
 
     // MARK: Telegram
@@ -96,8 +96,8 @@ struct IngestHandlers: Sendable {
         let body = try await body(of: request)
         let normalizer = TelegramUpdate(context: Self.context(project, credentials))
         switch await chatAliases.normalize(body, with: normalizer) {
-        case .success(let output): return try await accepted(output.events)
-        case .failure(let error): throw IngestError.badInput(error)
+        case .success(let output): return try await accepted(output.events, context: context)
+        case .failure(let error): throw error
         }
     }
 
@@ -114,7 +114,7 @@ struct IngestHandlers: Sendable {
         let redirect = try normalized { () throws(NormalizationError) in
             try tracker.normalize(pathComponents: ["c", project, link], query: query, visitorID: visitorID, receivedAt: now())
         }
-        _ = try await publisher.publish([redirect.event])
+        _ = try await publisher.publish([redirect.event], logger: context.logger)
         var response = Response(status: .found, headers: [.location: redirect.target, .cacheControl: "no-store"])
         response.setCookie(Cookie(
             name: Self.visitorCookie, value: visitorID, maxAge: Self.visitorCookieMaxAge, path: "/",
@@ -181,8 +181,8 @@ struct IngestHandlers: Sendable {
         }
     }
 
-    private func accepted(_ events: [Event]) async throws -> Response {
-        let count = try await publisher.publish(events)
+    private func accepted(_ events: [Event], context: Context) async throws -> Response {
+        let count = try await publisher.publish(events, logger: context.logger)
         return Self.json(.ok, "{\"accepted\":\(count)}")
     }
 

@@ -54,10 +54,10 @@ public struct ClickTracker: Sendable {
         let target = try query.required(["url"]).value
         try checkTarget(target)
 
-        let utm = UTM(source: query.value("utm_source"), medium: query.value("utm_medium"), campaign: query.value("utm_campaign"),
-                      content: query.value("utm_content"), term: query.value("utm_term"))
+        let utm = UTM(source: try query.value("utm_source"), medium: try query.value("utm_medium"), campaign: try query.value("utm_campaign"),
+                      content: try query.value("utm_content"), term: try query.value("utm_term"))
         var clickIDs: [String: String] = [:]
-        for name in Self.clickIDParameters { if let value = query.value(name) { clickIDs[name] = value } }
+        for name in Self.clickIDParameters { if let value = try query.value(name) { clickIDs[name] = value } }
         let identity = Self.clickIDParameters.first { clickIDs[$0] != nil }.map { "\($0)=\(clickIDs[$0]!)" }
             ?? "at=\(receivedAt.microsecondsSinceEpoch)"
         let click = Click(visitorID: visitor, url: target, utm: utm, clickIDs: clickIDs.isEmpty ? nil : clickIDs)

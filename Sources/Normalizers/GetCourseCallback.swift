@@ -47,14 +47,14 @@ public struct GetCourseCallback: Sendable {
     }
 
     private func registration(_ query: QueryReader, receivedAt: Instant) throws(NormalizationError) -> Event {
-        let userID = try query.required(["user_id", "id"]).value
+        let userID = try query.identifier(["user_id", "id"]).value
         let occurredAt = try query.first(["created_at"]).map(instant) ?? receivedAt
         let registration = Registration(
             userID: userID,
-            visitorID: query.value("visitor_id"),
-            funnel: query.value("funnel"),
-            utm: utm(query),
-            emailSHA256: query.value("email").map { Digests.emailSHA256($0, salt: context.salt) }
+            visitorID: try query.value("visitor_id"),
+            funnel: try query.value("funnel"),
+            utm: try utm(query),
+            emailSHA256: try query.value("email").map { Digests.emailSHA256($0, salt: context.salt) }
         )
         return try EventChecking.checked(Event(
             id: "getcourse:user:\(userID):registration", project: context.project, source: Self.source,
@@ -63,25 +63,25 @@ public struct GetCourseCallback: Sendable {
 
     /// The user's own tags (`utm_*`) when any is set, else the `user_utm_*` export-style names; never mixed,
     /// because tags from two different visits would describe no real visit.
-    private func utm(_ query: QueryReader) -> UTM {
+    private func utm(_ query: QueryReader) throws(NormalizationError) -> UTM {
         for prefix in ["utm_", "user_utm_"] {
-            let utm = UTM(source: query.value(prefix + "source"), medium: query.value(prefix + "medium"),
-                          campaign: query.value(prefix + "campaign"), content: query.value(prefix + "content"),
-                          term: query.value(prefix + "term"))
+            let utm = UTM(source: try query.value(prefix + "source"), medium: try query.value(prefix + "medium"),
+                          campaign: try query.value(prefix + "campaign"), content: try query.value(prefix + "content"),
+                          term: try query.value(prefix + "term"))
             if utm != UTM() { return utm }
         }
         return UTM()
     }
 
     private func order(_ query: QueryReader) throws(NormalizationError) -> Event {
-        let orderID = try query.required(["order_id", "id"]).value
-        let userID = try query.required(["user_id"]).value
+        let orderID = try query.identifier(["order_id", "id"]).value
+        let userID = try query.identifier(["user_id"]).value
         let rawStatus = try query.required(["status"])
         let status = try GetCourseStatus.orderStatus(rawStatus.value, field: rawStatus.key)
         let amount: DecimalNumber
-        if let found = query.first(["cost_money_value", "cost"]) {
+        if let found = try query.first(["cost_money_value", "cost"]) {
             amount = try AmountParsing.parse(found.value, field: found.key)
-        } else if let formatted = query.value("cost_money") {
+        } else if let formatted = try query.value("cost_money") {
             amount = try AmountParsing.parse(formatted, field: "cost_money", allowCurrencySuffix: true)
         } else {
             throw NormalizationError(field: "cost_money_value", problem: "missing (expected cost_money_value, cost or cost_money)")
@@ -89,23 +89,23 @@ public struct GetCourseCallback: Sendable {
         let createdAt = try instant(query.required(["created_at"]))
         // payed_at only dates a paid state: used for a later status it would tie with the paid event and lose.
         let paidStates: Set<OrderStatus> = [.paid, .partPaid]
-        let stamp = query.first(["updated_at", "status_changed_at"])
-            ?? (paidStates.contains(status) ? query.first(["payed_at"]) : nil)
-            ?? query.first(["created_at"])!
-        let occurredAt = try instant(stamp)
+        var stamp = try query.first(["updated_at", "status_changed_at"])
+        if stamp == nil, paidStates.contains(status) { stamp = try query.first(["payed_at"]) }
+        if stamp == nil { stamp = try query.first(["created_at"]) }
+        let occurredAt = try instant(stamp!)
         let order = Order(
             orderID: orderID, userID: userID, status: status, amount: amount,
             currency: try CurrencyParsing.code(query.value("currency"), field: "currency"),
-            product: query.first(["product", "positions", "offers"])?.value,
-            managerID: managerID(query), createdAt: createdAt)
+            product: try query.first(["product", "positions", "offers"])?.value,
+            managerID: try managerID(query), createdAt: createdAt)
         return try EventChecking.checked(Event(
             id: "getcourse:order:\(orderID):\(GetCourseStatus.code(rawStatus.value)):\(occurredAt.rfc3339String)",
             project: context.project, source: Self.source, occurredAt: occurredAt, data: .order(order)))
     }
 
-    private func managerID(_ query: QueryReader) -> String? {
-        if let id = query.value("manager_id") { return id }
-        guard let email = query.value("manager_email") else { return nil }
+    private func managerID(_ query: QueryReader) throws(NormalizationError) -> String? {
+        if let id = try query.value("manager_id") { return id }
+        guard let email = try query.value("manager_email") else { return nil }
         return "email:" + Digests.emailSHA256(email, salt: context.salt).prefix(16)
     }
 
@@ -119,7 +119,7 @@ public struct GetCourseCallback: Sendable {
         default:
             throw NormalizationError(field: rawStatus.key, problem: "must be a GetCourse payment status (accepted, returned, returned_to_balance, expected, tobalance, frombalance), got \(quoted(rawStatus.value))")
         }
-        let paymentID = try query.required(["payment_id"]).value
+        let paymentID = try query.identifier(["payment_id"]).value
         let amountField = try query.required(["amount", "payed_money", "cost_money_value"])
         let amount = try AmountParsing.parse(amountField.value, field: amountField.key)
         if amount.isZero {
@@ -128,7 +128,7 @@ public struct GetCourseCallback: Sendable {
         }
         let occurredAt = try query.first(["status_changed_at", "payed_at", "created_at"]).map(instant) ?? receivedAt
         let payment = Payment(
-            paymentID: paymentID, orderID: try query.required(["order_id"]).value, userID: try query.required(["user_id"]).value,
+            paymentID: paymentID, orderID: try query.identifier(["order_id"]).value, userID: try query.identifier(["user_id"]).value,
             amount: amount, currency: try CurrencyParsing.code(query.value("currency"), field: "currency"), status: status)
         return try EventChecking.checked(Event(
             id: "getcourse:payment:\(paymentID):\(status.rawValue)", project: context.project, source: Self.source,

@@ -72,23 +72,29 @@ struct JSONReader {
         return items.enumerated().map { JSONReader($0.element, path: "\(path)[\($0.offset)]") }
     }
 
+    /// The same words as the envelope decoder's, which refuses NUL because PostgreSQL text cannot hold it.
+    static let nulProblem = "must not contain the NUL character (U+0000)"
+
+    /// A string; NUL is refused here, under the sender's field, rather than later under the event's.
     func string() throws(NormalizationError) -> String {
         guard case .string(let text) = value else {
             throw NormalizationError(field: path, problem: "must be a string, got \(value.typeName)")
         }
+        guard !text.unicodeScalars.contains("\u{0}") else { throw NormalizationError(field: path, problem: Self.nulProblem) }
         return text
     }
 
-    /// An identifier that sources send as a string or as an integer (`"871035642"` or `871035642`); never empty.
+    /// An identifier that sources send as a string or as an integer (`"871035642"` or `871035642`); never empty,
+    /// at most `IdentifierLimit.maximumLength` characters.
     func identifier() throws(NormalizationError) -> String {
         let text: String
         switch value {
-        case .string(let string): text = string.trimmingCharacters(in: .whitespaces)
+        case .string: text = try string().trimmingCharacters(in: .whitespaces)
         case .number(let literal) where literal.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }): text = literal
         default: throw NormalizationError(field: path, problem: "must be a string or an integer id, got \(value.typeName == "number" ? "a fractional number" : value.typeName)")
         }
         if text.isEmpty { throw NormalizationError(field: path, problem: "must not be empty") }
-        return text
+        return try IdentifierLimit.checked(text, field: path)
     }
 
     func nonEmptyString() throws(NormalizationError) -> String {

@@ -68,7 +68,8 @@ public struct SendGridEventWebhook: Sendable {
             throw NormalizationError(field: nameField.path, problem: "must be one of \(known), got \(quoted(name))")
         }
         guard let mailEvent = mapped else { return nil }
-        let eventID = try item.required("sg_event_id").nonEmptyString()
+        let eventIDField = try item.required("sg_event_id")
+        let eventID = try IdentifierLimit.checked(try eventIDField.nonEmptyString(), field: eventIDField.path)
         let occurredAt = try TimeParsing.instant(unixSeconds: item.required("timestamp").value, field: item.childPath("timestamp"))
         guard let userField = try item.optional("user_id") else {
             throw NormalizationError(field: item.childPath("user_id"), problem: "missing: messages must carry the school's user id as a custom arg")

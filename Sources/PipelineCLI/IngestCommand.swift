@@ -31,6 +31,11 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes.")
     var maxBodyBytes: Int = 1 << 20
 
+    @Option(help: ArgumentHelp(
+        "Directory for state that must survive a restart (Telegram chat migrations, in telegram-chat-aliases.json).",
+        discussion: "Without it the migrations are kept in memory only and forgotten on restart."))
+    var stateDir: String?
+
     @Option(help: "Longest wait for in-flight requests and the producer's flush on SIGTERM/SIGINT, in seconds.")
     var shutdownTimeout: Int = 30
 
@@ -48,11 +53,18 @@ struct IngestCommand: AsyncParsableCommand {
 
         let configuration = IngestConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, projects: projects, topics: settings.topics)
+        let chatAliases: ChatAliasStore
+        if let stateDir {
+            chatAliases = try ChatAliasStore(stateDirectory: URL(fileURLWithPath: stateDir))
+        } else {
+            logger.warning("no --state-dir: Telegram chat migrations are kept in memory only and forgotten on restart")
+            chatAliases = ChatAliasStore()
+        }
         let producer = try KafkaProducer(configuration: settings.kafka, logger: logger)
         let router = IngestApplication.buildRouter(
             configuration: configuration, producer: producer,
             admin: try KafkaAdmin(configuration: settings.kafka, logger: logger),
-            registry: registry, metrics: IngestMetrics(), logger: logger)
+            registry: registry, metrics: IngestMetrics(), logger: logger, chatAliases: chatAliases)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "pipeline-ingest"),

@@ -22,21 +22,38 @@ struct IngestHarness {
     let router: Router<BasicRequestContext>
     let topics = EventTopics()
 
-    init(deliveryTimeoutMilliseconds: Int = 30_000, maxBodyBytes: Int = 1 << 20) throws {
-        let logger = Self.logger()
-        cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        for topic in topics.all { try cluster.createTopic(topic, partitions: 1) }
+    /// - Parameters:
+    ///   - cluster: a cluster to reuse (an ingest "restart" against the same Kafka); a fresh one by default.
+    ///   - producerProperties: librdkafka properties of the producer (e.g. a small `queue.buffering.max.messages`).
+    ///   - chatAliases: the Telegram alias store (in memory by default).
+    init(
+        deliveryTimeoutMilliseconds: Int = 30_000, maxBodyBytes: Int = 1 << 20, cluster: KafkaMockCluster? = nil,
+        producerProperties: [String: String] = [:], sendgridKey: String = IngestHarness.sendgridKey,
+        chatAliases: ChatAliasStore = ChatAliasStore(), logger: Logger = IngestHarness.logger()
+    ) throws {
+        if let cluster {
+            self.cluster = cluster
+        } else {
+            self.cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+            for topic in topics.all { try self.cluster.createTopic(topic, partitions: 1) }
+        }
         producer = try KafkaProducer(
-            configuration: cluster.configuration(), deliveryTimeoutMilliseconds: deliveryTimeoutMilliseconds, logger: logger)
+            configuration: self.cluster.configuration(properties: producerProperties),
+            deliveryTimeoutMilliseconds: deliveryTimeoutMilliseconds, logger: logger)
         let credentials = ProjectCredentials(
-            secret: Self.secret, salt: "s4lt", telegramSecret: Self.telegramSecret, unisenderKey: Self.unisenderKey,
-            sendgridKey: Self.sendgridKey, allowedHosts: ["school.ru"])
+            secret: Self.secret, salt: Self.salt, telegramSecret: Self.telegramSecret, unisenderKey: Self.unisenderKey,
+            sendgridKey: sendgridKey, allowedHosts: ["school.ru"])
         let configuration = IngestConfiguration(maxBodyBytes: maxBodyBytes, projects: ["SCHOOL": credentials])
         router = IngestApplication.buildRouter(
             configuration: configuration, producer: producer,
-            admin: try KafkaAdmin(configuration: cluster.configuration(), logger: logger),
-            registry: registry, metrics: IngestMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
+            admin: try KafkaAdmin(configuration: self.cluster.configuration(), logger: logger),
+            registry: registry, metrics: IngestMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger,
+            chatAliases: chatAliases, now: { Self.arrival })
     }
+
+    /// The arrival clock of every harness: fixed, so ids derived from it are known in advance.
+    static let arrival = Instant(rfc3339: "2026-01-15T10:00:00Z")!
+    static let salt = "s4lt"
 
     /// Quiet unless INGEST_TEST_LOG names a level.
     static func logger() -> Logger {
@@ -47,7 +64,29 @@ struct IngestHarness {
 
     /// Runs `body` against the router, without sockets.
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        try await Application(router: router).test(.router, body)
+        try await Application(router: router, logger: Self.logger()).test(.router, body)
+    }
+
+    /// Every message of every SPEC topic, by topic.
+    func allMessages(atLeast count: Int = 0, within limit: Duration = .seconds(10)) async throws -> [String: [KafkaMessage]] {
+        let configuration = cluster.configuration()
+        let topics = topics.all
+        let messages = try await onThread {
+            let consumer = try KafkaConsumer(
+                configuration: configuration, groupID: "reader-\(UUID().uuidString)", rebalance: .fromBeginning, logger: Self.logger())
+            defer { consumer.close() }
+            try consumer.subscribe(topics: topics)
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: limit)
+            let quiet = clock.now.advanced(by: .seconds(2))
+            var messages: [KafkaMessage] = []
+            while clock.now < deadline && (messages.count < count || clock.now < quiet) {
+                messages += try consumer.pollBatch(maxMessages: 500, timeout: .milliseconds(200))
+                if count > 0 && messages.count >= count && clock.now >= quiet { break }
+            }
+            return messages
+        }
+        return Dictionary(grouping: messages, by: \.topic)
     }
 
     /// Every message now in `topic`, read back with a consumer group of its own.

@@ -96,5 +96,15 @@ struct SecretsInLogsTests {
         for secret in secrets + [email, email.lowercased(), encodedEmail] {
             #expect(!output.contains(secret), "the log contains \(secret)")
         }
+        // Every line the request handling logs carries the request id and the project, for following one request.
+        let requestLines = output.split(separator: "\n").filter { $0.contains("[Ingest]") }
+        #expect(requestLines.count >= 3, "one line per request at least")
+        for line in requestLines {
+            #expect(line.contains("hb.request.id=") && line.contains("project="), "\(line)")
+        }
+        let webhookLines = requestLines.filter { $0.contains("route=/gc/") }
+        #expect(webhookLines.count == 3 && webhookLines.allSatisfy { $0.contains("project=demo") }, "\(webhookLines)")
+        #expect(requestLines.contains { $0.contains("status=403") && $0.contains("reason=secret") })
+        #expect(requestLines.contains { $0.contains("status=400") && $0.contains("reason=cost_money_value") && !$0.contains("\"abc\"") })
     }
 }
