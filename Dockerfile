@@ -13,10 +13,13 @@ RUN swift build -c release --product pipeline --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/pipeline" /out/pipeline
 
 FROM debian:bookworm-slim
-# bash: the compose healthchecks speak HTTP through /dev/tcp, with no curl in the image.
-RUN apt-get update && apt-get install -y --no-install-recommends librdkafka1 libpq5 tzdata ca-certificates bash \
+# bash: the compose healthchecks speak HTTP through /dev/tcp. libcurl4: Foundation's URLSession, which the
+# pollers, the backfill's Export API client and the digest use, loads it at run time.
+# /var/lib/pipeline: the ingest server's --state-dir (a named volume takes this owner).
+RUN apt-get update && apt-get install -y --no-install-recommends librdkafka1 libpq5 libcurl4 tzdata ca-certificates bash \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --no-create-home --uid 10001 pipeline
+    && useradd --system --no-create-home --uid 10001 pipeline \
+    && install -d -o pipeline /var/lib/pipeline
 COPY --from=build /out/pipeline /usr/local/bin/pipeline
 COPY schemas /app/schemas
 WORKDIR /app
