@@ -67,7 +67,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "PipelineTestSupport", dependencies: [
-            "Kafka", "Postgres",
+            "Kafka", "Postgres", "Events", "Migrations", "Worker",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -82,10 +82,15 @@ let package = Package(
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "IngestTests", dependencies: [
-            "Ingest", "Kafka", "Events",
+            "Ingest", "Kafka", "Events", "PipelineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .testTarget(name: "ChaosTests", dependencies: [
+            "Verification", "PipelineTestSupport", "Kafka", "Postgres", "Events", "Migrations",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]
