@@ -50,7 +50,7 @@ struct SecurityPassThroughTests {
             ])
         }
         #expect(status != 0)
-        #expect(output.contains("ssl.ca.location"), "\(output)")
+        #expect(output.contains("ssl.ca.location failed"), "\(output)")
         #expect(output.contains(missing), "\(output)")
     }
 
@@ -64,7 +64,8 @@ struct SecurityPassThroughTests {
             ])
         }
         #expect(protocolStatus != 0)
-        #expect(protocolOutput.contains("security.protocol") && protocolOutput.contains("carrier_pigeon"), "\(protocolOutput)")
+        // librdkafka refuses the value when it is set; the error names the property, not the value.
+        #expect(protocolOutput.contains("property 'security.protocol'"), "\(protocolOutput)")
 
         let (saslStatus, saslOutput) = try await onOwnThread {
             try Self.pipeline(["worker", "--until-caught-up"], environment: [
@@ -74,7 +75,7 @@ struct SecurityPassThroughTests {
             ])
         }
         #expect(saslStatus != 0)
-        #expect(saslOutput.contains("CARRIER-PIGEON"), "\(saslOutput)")
+        #expect(saslOutput.contains("Unsupported SASL mechanism: CARRIER-PIGEON"), "\(saslOutput)")
         #expect(!saslOutput.contains("pass-7a1f"))
     }
 
