@@ -57,8 +57,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        .target(name: "MetricsEndpoint", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
-            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest",
+            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,6 +89,12 @@ let package = Package(
         ]),
         .testTarget(name: "IngestTests", dependencies: [
             "Ingest", "Kafka", "Events", "PipelineTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .testTarget(name: "OpsTests", dependencies: [
+            "MetricsEndpoint", "Worker", "Migrations", "Kafka", "Postgres", "Events", "PipelineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

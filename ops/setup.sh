@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-# chromium renders the HTML report in its test; wrk loads the ingest server in the benchmark.
-for package in librdkafka-dev libpq-dev postgresql tzdata kcat docker-compose chromium fonts-dejavu-core wrk; do
+# chromium renders the HTML report in its test; wrk loads the ingest server in the benchmark;
+# prometheus brings promtool, which checks the alert rules and runs their unit tests.
+for package in librdkafka-dev libpq-dev postgresql tzdata kcat docker-compose chromium fonts-dejavu-core wrk prometheus; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -12,6 +12,12 @@ public struct DeadLetter: Sendable {
         self.reason = reason
     }
 
+    /// The project named by the message key (`project:…`, SPEC §2), for logs; nil when the key has none.
+    public var project: String? {
+        guard let key = message.key, let colon = key.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return nil }
+        return String(decoding: key[..<colon], as: UTF8.self)
+    }
+
     /// Header names carried by every dead letter, so it can be traced and re-driven.
     public enum Header {
         public static let reason = "deadletter.reason"

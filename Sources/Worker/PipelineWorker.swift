@@ -54,8 +54,12 @@ public final class PipelineWorker {
             rebalance: KafkaRebalanceHandler(
                 onAssign: { partitions in
                     let stored = try offsets.nextOffsets(for: partitions, in: connection.value)
-                    logger.info("partitions assigned", metadata: [
-                        "partitions": "\(partitions.map { "\($0.topic)/\($0.partition)@\(stored[$0] ?? 0)" })"])
+                    logger.info("partitions assigned", metadata: ["count": "\(partitions.count)"])
+                    for partition in partitions {
+                        logger.debug("partition assigned", metadata: [
+                            "topic": "\(partition.topic)", "partition": "\(partition.partition)",
+                            "offset": "\(stored[partition] ?? 0)"])
+                    }
                     return stored
                 },
                 onRevoke: { partitions in
@@ -121,6 +125,7 @@ public final class PipelineWorker {
             afterBatch(summary)
             for letter in outcome.deadLetters {
                 logger.warning("dead letter", metadata: [
+                    "project": "\(letter.project ?? "")",
                     "topic": "\(letter.message.topic)", "partition": "\(letter.message.partition)",
                     "offset": "\(letter.message.offset)", "reason": "\(letter.reason)"])
             }
@@ -145,7 +150,7 @@ public final class PipelineWorker {
             try consumer.seek(partition, to: next)
             positions[partition] = next
             logger.notice("stored offset behind this consumer: re-reading", metadata: [
-                "partition": "\(partition)", "from": "\(next)", "was": "\(position)"])
+                "topic": "\(partition.topic)", "partition": "\(partition.partition)", "from": "\(next)", "was": "\(position)"])
         }
     }
 

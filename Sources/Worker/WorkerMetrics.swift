@@ -1,3 +1,5 @@
+import Foundation
+import Kafka
 import Metrics
 
 /// What a worker reports through swift-metrics; the executable chooses the backend.
@@ -7,8 +9,28 @@ struct WorkerMetrics {
     static let duplicates = "pipeline_worker_duplicate_events_total"
     static let deadLetters = "pipeline_worker_dead_letters_total"
     static let batchDuration = "pipeline_worker_batch_duration_seconds"
+    /// Unix time of the last batch applied: a flat line while messages wait means a stuck worker.
+    static let lastBatch = "pipeline_worker_last_batch_timestamp_seconds"
+    /// Messages in a partition not yet applied: high watermark − stored next offset (ConsumerLagSampler).
+    static let consumerLag = "pipeline_worker_consumer_lag"
+    /// Unix time the lag was last measured, so a sampler that stopped is not read as "no lag".
+    static let lagSampled = "pipeline_worker_consumer_lag_sampled_timestamp_seconds"
 
     let factory: any MetricsFactory
+
+    /// Creates every series a dashboard or alert reads, at zero, before the first batch: Prometheus
+    /// renders a series only once it exists, and `increase()` misses a counter's first value.
+    static func registerAtZero(topics: [String], factory: any MetricsFactory) {
+        for topic in topics {
+            Counter(label: messages, dimensions: [("topic", topic)], factory: factory).increment(by: 0)
+            Counter(label: deadLetters, dimensions: [("topic", topic)], factory: factory).increment(by: 0)
+        }
+        Counter(label: applied, factory: factory).increment(by: 0)
+        Counter(label: duplicates, factory: factory).increment(by: 0)
+        _ = Timer(label: batchDuration, factory: factory)
+        Gauge(label: lastBatch, factory: factory).record(0)
+        Gauge(label: lagSampled, factory: factory).record(0)
+    }
 
     /// Counts one applied batch: its messages per topic, applied events, duplicates, dead letters per topic.
     func record(_ outcome: BatchApplier.Outcome, messagesPerTopic: [String: Int], duration: Duration) {
@@ -24,5 +46,24 @@ struct WorkerMetrics {
         }
         Timer(label: Self.batchDuration, factory: factory).recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        Gauge(label: Self.lastBatch, factory: factory).record(Date().timeIntervalSince1970)
+    }
+
+    /// Publishes one measurement of the lag of every partition.
+    func recordLag(_ lag: [KafkaTopicPartition: Int64], at time: Date) {
+        for (partition, messages) in lag {
+            Gauge(label: Self.consumerLag, dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
+                  factory: factory).record(messages)
+        }
+        Gauge(label: Self.lagSampled, factory: factory).record(time.timeIntervalSince1970)
+    }
+}
+
+extension PipelineWorker {
+    /// Creates the worker's series at zero for the consumed topics, before the first batch
+    /// (see `WorkerMetrics.registerAtZero`); the executable calls it once it chose the backend.
+    public static func registerMetricsAtZero(configuration: WorkerConfiguration) {
+        WorkerMetrics.registerAtZero(
+            topics: configuration.consumedTopics, factory: configuration.metricsFactory ?? MetricsSystem.factory)
     }
 }

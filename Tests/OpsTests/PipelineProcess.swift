@@ -1,0 +1,86 @@
+import Foundation
+
+/// A `pipeline` role running as its own process, as an operator would run it, its output in a file.
+final class PipelineProcess {
+    let process = Process()
+    let logFile: URL
+    private let log: FileHandle
+
+    /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
+    static func executable() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("pipeline")
+        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
+            throw OpsTestError("pipeline executable not found at \(besideTests.path): build with `swift build --build-tests`")
+        }
+        return besideTests
+    }
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-\(arguments[0])-\(UUID()).log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        log = try FileHandle(forWritingTo: logFile)
+        process.executableURL = try Self.executable()
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? log.close()
+        try? FileManager.default.removeItem(at: logFile)
+    }
+
+    var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// SIGTERM, then waits: the role's graceful shutdown path.
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Runs a short-lived subcommand to completion and returns its output; a non-zero exit throws.
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String]) throws -> String {
+        try OpsFiles.run(try executable().path, arguments, environment: environment)
+    }
+
+    /// A port nobody listens on now (the kernel's pick for port 0).
+    static func freePort() throws -> Int {
+        let output = try OpsFiles.run("/usr/bin/env", [
+            "python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1]); s.close()",
+        ])
+        guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw OpsTestError("no free port: \(output)") }
+        return port
+    }
+}
+
+/// One HTTP GET with curl: status and body (status 0 when nothing answers).
+func httpGet(_ url: String) -> (status: Int, body: String) {
+    let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-http-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: bodyFile) }
+    guard let status = try? OpsFiles.run("/usr/bin/curl", ["-s", "-o", bodyFile.path, "-w", "%{http_code}", "--max-time", "10", url])
+    else { return (0, "") }
+    return (Int(status) ?? 0, (try? String(contentsOf: bodyFile, encoding: .utf8)) ?? "")
+}
+
+/// Polls `condition` every 100 ms until it holds or `limit` passes; the caller asserts on the outcome.
+/// A deadline to fail by, never a measured duration.
+func eventually(within limit: Duration = .seconds(60), _ condition: () throws -> Bool) rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: limit)
+    while clock.now < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    return try condition()
+}
