@@ -25,6 +25,13 @@ enum ChaosSettings {
     static var outageSeconds: Int { max(1, integer("CHAOS_OUTAGE_SECONDS", 30)) }
     /// Seed of the data sets and of the fault instants.
     static var seed: UInt64 { UInt64(integer("CHAOS_SEED", 2026)) }
+    /// Where worker logs are kept after the run (default: a temporary file, removed).
+    static var logDirectory: String? { ProcessInfo.processInfo.environment["CHAOS_LOG_DIR"] }
+    /// The workers' LOG_LEVEL; at least warning, since scenario (b) counts the "batch failed" warnings.
+    static var workerLogLevel: String {
+        let level = ProcessInfo.processInfo.environment["CHAOS_WORKER_LOG_LEVEL"] ?? "warning"
+        return ["trace", "debug", "info", "notice", "warning"].contains(level) ? level : "warning"
+    }
     /// File the rows are appended to, for `ops/chaos.sh` to print the whole table.
     static var reportFile: String? { ProcessInfo.processInfo.environment["CHAOS_REPORT"] }
 }
@@ -101,14 +108,15 @@ final class WorkerProcess {
     let logFile: URL
 
     init(_ harness: WorkerHarness, configFile: URL, batch: Int) throws {
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-worker-\(UUID()).log")
+        logFile = URL(fileURLWithPath: ChaosSettings.logDirectory ?? NSTemporaryDirectory())
+            .appendingPathComponent("chaos-worker-\(UUID()).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = try PipelineExecutable.url()
         process.arguments = ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", String(batch)]
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BROKERS"] = harness.cluster.bootstrapServers
         environment["DATABASE_URL"] = harness.databaseURL
-        environment["LOG_LEVEL"] = "warning"
+        environment["LOG_LEVEL"] = ChaosSettings.workerLogLevel
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: logFile)
@@ -132,7 +140,7 @@ final class WorkerProcess {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: logFile)
+        if ChaosSettings.logDirectory == nil { try? FileManager.default.removeItem(at: logFile) }
     }
 }
 
