@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "PipelineTestSupport", dependencies: [
-            "Kafka", "Postgres",
+            "Kafka", "Postgres", "Events", "Migrations", "Worker",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -97,7 +97,7 @@ let package = Package(
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "IngestTests", dependencies: [
-            "Ingest", "Kafka", "Events",
+            "Ingest", "Kafka", "Events", "PipelineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -134,6 +134,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FuzzTests", dependencies: ["Events", "Normalizers", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ChaosTests", dependencies: [
+            "Verification", "PipelineTestSupport", "Kafka", "Postgres", "Events", "Migrations",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -50,6 +50,9 @@ public final class PostgresConnection: @unchecked Sendable {
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.lastError(connection)
             PQfinish(connection)
+            // libpq's reason (refused, SSL required, authentication...) names hosts and users, never the
+            // password; without it an operator cannot tell a wrong sslmode from a down server.
+            logger.error("could not connect to the database", metadata: ["libpq": "\(message)"])
             throw PostgresError(code: .connection, summary: "could not connect to the database", message: message)
         }
         handle = connection

@@ -1,3 +1,4 @@
+import PipelineTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -30,11 +31,11 @@ final class IngestProcess: @unchecked Sendable {
         for topic in ["school.clicks", "school.registrations", "school.orders", "school.mails", "school.chat", "school.adstats", "school.deadletter"] {
             try cluster.createTopic(topic, partitions: 1)
         }
-        port = try SecretsInLogsTests.freePort()
+        port = try PipelineExecutable.freePort()
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
-        process.executableURL = try SecretsInLogsTests.pipelineExecutable()
+        process.executableURL = try PipelineExecutable.url()
         process.arguments = ["ingest", "--port", String(port)] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BROKERS"] = cluster.bootstrapServers

@@ -1,40 +1,12 @@
 import Foundation
 import Kafka
 import Logging
+import PipelineTestSupport
 import Testing
 
 /// Runs the real `pipeline ingest` process, as an operator would, with every log level on.
 @Suite("secrets stay out of the logs")
 struct SecretsInLogsTests {
-    static func pipelineExecutable() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("pipeline")
-        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
-            throw MissingExecutable(path: besideTests.path)
-        }
-        return besideTests
-    }
-
-    struct MissingExecutable: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "pipeline executable not found at \(path): build with `swift build --build-tests`" }
-    }
-
-    /// A port nobody listens on now (the kernel's pick for port 0).
-    static func freePort() throws -> Int {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c",
-                            "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1]); s.close()"]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        python.waitUntilExit()
-        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
     @Test("a trace-level ingest run that accepts and refuses requests never prints a secret or an e-mail")
     func noSecretInTraceLogs() throws {
         var logger = Logger(label: "secrets-test")
@@ -45,14 +17,14 @@ struct SecretsInLogsTests {
         }
         let secrets = ["gc-secret-7f3a9", "salt-91bd2c", "tg-token-55e1", "kafka-pass-0c4d"]
         let email = "Private.Person@example.com"
-        let port = try Self.freePort()
+        let port = try PipelineExecutable.freePort()
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: logFile) }
         let log = try FileHandle(forWritingTo: logFile)
 
         let ingest = Process()
-        ingest.executableURL = try Self.pipelineExecutable()
+        ingest.executableURL = try PipelineExecutable.url()
         ingest.arguments = ["ingest", "--port", String(port)]
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BROKERS"] = cluster.bootstrapServers

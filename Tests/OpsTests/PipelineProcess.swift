@@ -1,4 +1,5 @@
 import Foundation
+import PipelineTestSupport
 
 /// A `pipeline` role running as its own process, as an operator would run it, its output in a file.
 final class PipelineProcess {
@@ -7,15 +8,7 @@ final class PipelineProcess {
     private let log: FileHandle
 
     /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
-    static func executable() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("pipeline")
-        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
-            throw OpsTestError("pipeline executable not found at \(besideTests.path): build with `swift build --build-tests`")
-        }
-        return besideTests
-    }
+    static func executable() throws -> URL { try PipelineExecutable.url() }
 
     init(_ arguments: [String], environment: [String: String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-\(arguments[0])-\(UUID()).log")
@@ -54,14 +47,7 @@ final class PipelineProcess {
         try OpsFiles.run(try executable().path, arguments, environment: environment)
     }
 
-    /// A port nobody listens on now (the kernel's pick for port 0).
-    static func freePort() throws -> Int {
-        let output = try OpsFiles.run("/usr/bin/env", [
-            "python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1]); s.close()",
-        ])
-        guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw OpsTestError("no free port: \(output)") }
-        return port
-    }
+    static func freePort() throws -> Int { try PipelineExecutable.freePort() }
 }
 
 /// One HTTP GET with curl: status and body (status 0 when nothing answers).

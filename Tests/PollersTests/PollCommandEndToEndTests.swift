@@ -1,15 +1,13 @@
 import Events
 import Foundation
+import PipelineTestSupport
 import Pollers
 import Testing
 
 @Suite("pipeline poll --once against fake networks and a mock Kafka cluster")
 struct PollCommandEndToEndTests {
     /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
-    static func pipelineExecutable() -> URL {
-        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipeline")
-    }
+    static func pipelineExecutable() throws -> URL { try PipelineExecutable.url() }
 
     /// Runs `pipeline` on a thread of its own (the fake servers need the cooperative pool meanwhile).
     static func run(_ arguments: [String], environment extra: [String: String]) async throws -> (status: Int32, stderr: String) {
@@ -17,7 +15,7 @@ struct PollCommandEndToEndTests {
             Thread {
                 continuation.resume(with: Result {
                     let process = Process()
-                    process.executableURL = pipelineExecutable()
+                    process.executableURL = try pipelineExecutable()
                     process.arguments = arguments
                     var environment = ProcessInfo.processInfo.environment
                     environment["LOG_LEVEL"] = "error"
@@ -194,22 +192,7 @@ struct PollCommandEndToEndTests {
 
 @Suite("pipeline poll as a long-running role")
 struct PollCommandServiceTests {
-    /// A port that was free a moment ago (the child binds it right after).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                guard bind(fd, $0, length) == 0, getsockname(fd, $0, &length) == 0 else { throw CocoaError(.fileReadUnknown) }
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try PipelineExecutable.freePort() }
 
     @Test("it polls, serves its metrics, and exits 0 on SIGTERM")
     func sigterm() async throws {
@@ -218,7 +201,7 @@ struct PollCommandServiceTests {
         let port = try Self.freePort()
         let (status, metrics) = try await vk.serve { vkURL in
             let process = Process()
-            process.executableURL = PollCommandEndToEndTests.pipelineExecutable()
+            process.executableURL = try PollCommandEndToEndTests.pipelineExecutable()
             process.arguments = ["poll", "--project", "school", "--vk-ads-url", vkURL.absoluteString, "--no-fx-rates",
                                  "--metrics-port", "\(port)"]
             var environment = ProcessInfo.processInfo.environment

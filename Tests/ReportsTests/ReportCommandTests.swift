@@ -1,19 +1,12 @@
 import Foundation
+import PipelineTestSupport
 import Testing
 
 /// The real `pipeline report` and `pipeline digest` processes on the data set: the page opened in
 /// headless Chromium (one run: DOM and screenshot), the digest sent to a fake Telegram.
 @Suite("pipeline report and digest, end to end")
 struct ReportCommandTests {
-    static func pipelineExecutable() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("pipeline")
-        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
-            throw Failure("pipeline executable not found at \(besideTests.path): build with `swift build --build-tests`")
-        }
-        return besideTests
-    }
+    static func pipelineExecutable() throws -> URL { try PipelineExecutable.url() }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String

@@ -1,6 +1,7 @@
 import Verification
 import Events
 import Foundation
+import PipelineTestSupport
 import Migrations
 import Testing
 import Worker

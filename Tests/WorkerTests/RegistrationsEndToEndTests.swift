@@ -1,5 +1,6 @@
 import Verification
 import Foundation
+import PipelineTestSupport
 import Kafka
 import MetricsTestKit
 import Testing

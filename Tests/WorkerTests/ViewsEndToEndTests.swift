@@ -2,6 +2,7 @@ import Verification
 import Aggregation
 import Events
 import Foundation
+import PipelineTestSupport
 import Kafka
 import Postgres
 import Testing

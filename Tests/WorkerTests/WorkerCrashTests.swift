@@ -1,28 +1,13 @@
 import Verification
 import Foundation
+import PipelineTestSupport
 import Testing
 
 @Suite("worker killed with SIGKILL and restarted")
 struct WorkerCrashTests {
-    /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
-    static func pipelineExecutable() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return URL(fileURLWithPath: path) }
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("pipeline")
-        guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
-            throw CrashTestError("pipeline executable not found at \(besideTests.path): build with `swift build --build-tests`")
-        }
-        return besideTests
-    }
-
-    struct CrashTestError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
     func startWorker(_ harness: WorkerHarness, configFile: URL, untilCaughtUp: Bool) throws -> Process {
         let process = Process()
-        process.executableURL = try Self.pipelineExecutable()
+        process.executableURL = try PipelineExecutable.url()
         process.arguments = ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", "50"]
             + (untilCaughtUp ? ["--until-caught-up"] : [])
         var environment = ProcessInfo.processInfo.environment

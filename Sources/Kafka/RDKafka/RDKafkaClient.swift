@@ -28,6 +28,9 @@ final class RDKafkaClient: @unchecked Sendable {
             rd_kafka_new(kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, &errstr, errstr.count)
         }
         guard let created else {
+            // librdkafka's reason names the property ("ssl.ca.location failed: ...", "Unsupported SASL
+            // mechanism: ..."); the error's description stays generic, so the operator learns it here.
+            context.logger.error("librdkafka refused the client configuration", metadata: ["librdkafka": "\(String(errorBuffer: errstr))"])
             throw KafkaError(code: .invalidArgument, isRetriable: false, message: String(errorBuffer: errstr))
         }
         config.relinquish()

@@ -3,34 +3,38 @@ import Events
 import Kafka
 import Logging
 import Migrations
-import PipelineTestSupport
 import Postgres
 import Worker
 
 /// One isolated world per test: its own topics on a mock cluster, its own database, its own group.
-struct WorkerHarness {
-    let cluster: KafkaMockCluster
-    let topics: EventTopics
-    let databaseURL: String
-    let groupID: String
-    let logger: Logger
+///
+/// Shared by the worker tests and the chaos suite (which needs several brokers and replicated topics).
+public struct WorkerHarness: Sendable {
+    public let cluster: KafkaMockCluster
+    public let topics: EventTopics
+    public let databaseURL: String
+    public let groupID: String
+    public let logger: Logger
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// - Parameter server: the PostgreSQL to use (default: the one shared by the test process).
-    init(partitions: Int32 = 4, server: ThrowawayPostgres = .shared) throws {
+    /// - Parameters:
+    ///   - server: the PostgreSQL to use (default: the one shared by the test process).
+    ///   - brokers: mock brokers; every topic is replicated on `replicationFactor` of them.
+    public init(partitions: Int32 = 4, server: ThrowawayPostgres = .shared, brokers: Int = 1, replicationFactor: Int16 = 1) throws {
         var logger = Logger(label: "worker-tests")
         logger.logLevel = .error
         self.logger = logger
         let suffix = UUID().uuidString.prefix(8).lowercased()
-        cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        cluster = try KafkaMockCluster(brokers: brokers, logger: logger)
         topics = EventTopics(
             clicks: "t\(suffix).clicks", registrations: "t\(suffix).registrations", orders: "t\(suffix).orders",
             mails: "t\(suffix).mails", chat: "t\(suffix).chat", adStats: "t\(suffix).adstats",
             deadLetter: "t\(suffix).deadletter")
         for topic in topics.all {
-            try cluster.createTopic(topic, partitions: topic == topics.deadLetter ? 1 : partitions)
+            try cluster.createTopic(
+                topic, partitions: topic == topics.deadLetter ? 1 : partitions, replicationFactor: replicationFactor)
         }
         databaseURL = try server.createDatabase(prefix: "worker")
         groupID = "workers-\(suffix)"
@@ -40,9 +44,9 @@ struct WorkerHarness {
             .migrate(connection)
     }
 
-    var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: cluster.bootstrapServers) }
+    public var kafka: KafkaConfiguration { KafkaConfiguration(bootstrapServers: cluster.bootstrapServers) }
 
-    func workerConfiguration(untilCaughtUp: Bool = true, batch: Int = 500) -> WorkerConfiguration {
+    public func workerConfiguration(untilCaughtUp: Bool = true, batch: Int = 500) -> WorkerConfiguration {
         var configuration = WorkerConfiguration(kafka: kafka, databaseURL: databaseURL)
         configuration.groupID = groupID
         configuration.topics = topics
@@ -52,9 +56,14 @@ struct WorkerHarness {
     }
 
     /// Produces raw values keyed as `pipeline produce` would (invalid ones with a key of our choosing).
-    func produce(_ values: [String], topic: String? = nil) throws {
+    public func produce(_ values: [String], topic: String? = nil) throws {
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
-        let messages = values.map { value -> KafkaOutgoingMessage in
+        _ = try producer.sendAndWait(messages(values, topic: topic), timeout: .seconds(30))
+    }
+
+    /// The messages `produce` sends: each event to its type's topic, keyed by its partition key.
+    public func messages(_ values: [String], topic: String? = nil) -> [KafkaOutgoingMessage] {
+        values.map { value -> KafkaOutgoingMessage in
             if let event = try? Event.decode(json: Array(value.utf8)) {
                 return KafkaOutgoingMessage(
                     topic: topic ?? topics.topic(for: event.type), key: Array(event.partitionKey.utf8),
@@ -62,22 +71,37 @@ struct WorkerHarness {
             }
             return KafkaOutgoingMessage(topic: topic ?? topics.registrations, key: Array("bad".utf8), value: Array(value.utf8))
         }
-        _ = try producer.sendAndWait(messages, timeout: .seconds(30))
+    }
+
+    /// A `pipeline worker --config` file naming this harness's topics and the given projects'
+    /// time zones and base currencies; the caller removes it.
+    public func workerConfigFile(projects: [String: (timeZone: String, baseCurrency: String)] = [:]) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(groupID)-\(UUID()).json")
+        let projectsJSON = projects.sorted { $0.key < $1.key }.map {
+            #""\#($0.key)": {"time_zone": "\#($0.value.timeZone)", "base_currency": "\#($0.value.baseCurrency)"}"#
+        }.joined(separator: ", ")
+        try Data("""
+            {"topics": {"clicks": "\(topics.clicks)", "registrations": "\(topics.registrations)", "orders": "\(topics.orders)",
+                        "mails": "\(topics.mails)", "chat": "\(topics.chat)", "adstats": "\(topics.adStats)",
+                        "deadletter": "\(topics.deadLetter)"},
+             "projects": {\(projectsJSON)}}
+            """.utf8).write(to: file)
+        return file
     }
 
     /// A new connection to the harness's database; the caller closes it.
-    func connection() throws -> PostgresConnection {
+    public func connection() throws -> PostgresConnection {
         try PostgresConnection(connectionString: databaseURL, logger: logger)
     }
 
-    func result(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+    public func result(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
         let connection = try connection()
         defer { connection.close() }
         return try connection.execute(sql, parameters)
     }
 
     /// Stores currency rates as `pipeline fx import` would.
-    func importRates(_ rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)]) throws {
+    public func importRates(_ rates: [(base: String, currency: String, day: LocalDate, rate: DecimalNumber)]) throws {
         _ = try result(
             """
             INSERT INTO pipeline.fx_rates (base_currency, currency, day, rate)
@@ -86,7 +110,7 @@ struct WorkerHarness {
             [rates.map(\.base), rates.map(\.currency), rates.map(\.day.description), rates.map(\.rate.description)])
     }
 
-    func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> [[String?]] {
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> [[String?]] {
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
         let result = try connection.execute(sql, parameters)
@@ -94,7 +118,7 @@ struct WorkerHarness {
     }
 
     /// Registrations per (project, day), summed over attributions, as `bi.funnel_daily` holds them.
-    func registrationsDaily() throws -> [String: Int] {
+    public func registrationsDaily() throws -> [String: Int] {
         var result: [String: Int] = [:]
         for row in try query(
             "SELECT project, day::text, sum(registrations) FROM bi.funnel_daily GROUP BY 1, 2 HAVING sum(registrations) > 0")
@@ -105,11 +129,3 @@ struct WorkerHarness {
     }
 }
 
-/// A registration envelope as the platform's producer would write it.
-func registrationJSON(id: String, project: String = "school-a", user: String, at occurredAt: String,
-                      source: String = "yandex") -> String {
-    """
-    {"id":"\(id)","type":"registration","project":"\(project)","source":"getcourse","occurred_at":"\(occurredAt)",\
-    "data":{"user_id":"\(user)","utm":{"source":"\(source)","campaign":"c1","content":"a1"}}}
-    """
-}
