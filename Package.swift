@@ -57,8 +57,13 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // `pipeline bench`: the embedded stack under load (it starts a throwaway PostgreSQL).
+        .target(name: "Bench", dependencies: [
+            "Events", "Kafka", "Postgres", "Worker", "Verification", "PipelineTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
-            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest",
+            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +86,7 @@ let package = Package(
             "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Events"]),
         .testTarget(name: "IngestTests", dependencies: [
             "Ingest", "Kafka", "Events",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

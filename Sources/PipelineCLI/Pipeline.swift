@@ -17,5 +17,6 @@ struct Pipeline: AsyncParsableCommand {
             RedriveCommand.self,
             DemoDataCommand.self,
             IngestCommand.self,
+            BenchCommand.self,
         ])
 }

@@ -124,7 +124,7 @@ struct BatchApplier {
     }
 
     /// The events whose id was never applied, each once (the first delivered), in delivery order.
-    private func firstDeliveries(
+    func firstDeliveries(
         of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
     ) throws -> [(event: Event, message: KafkaMessage)] {
         guard !events.isEmpty else { return [] }
@@ -137,7 +137,7 @@ struct BatchApplier {
 
     /// Records applied ids. A plain insert: if another worker applied one of them meanwhile,
     /// the unique violation rolls this batch back and the retry sees it as applied.
-    private func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
+    func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
         guard !ids.isEmpty else { return }
         try connection.execute(
             "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[])", [ids])
