@@ -82,5 +82,5 @@ extension BenchRun {
 
 /// Consumer settings the worker and the benchmark's readers share.
 enum WorkerTuning {
-    static let consumerProperties: [String: String] = [:]
+    static let consumerProperties: [String: String] = WorkerConfiguration.consumerDefaults
 }

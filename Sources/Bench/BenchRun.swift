@@ -62,11 +62,13 @@ public struct BenchRun {
         let databaseURL = try postgres.createDatabase(prefix: "bench")
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
         let topics = EventTopics()
-        var partitions: [String: Int32] = [:]
+        // Orders and payments share a topic: sized by everything that goes to it.
+        var expected: [String: Int] = [:]
         for type in EventType.allCases {
-            let expected = BenchEvents.expectedCount(of: type, total: options.events)
-            let count = max(2, (expected * 13 / 10 + Self.messagesPerPartition - 1) / Self.messagesPerPartition)
-            partitions[topics.topic(for: type)] = Int32(count)
+            expected[topics.topic(for: type), default: 0] += BenchEvents.expectedCount(of: type, total: options.events)
+        }
+        let partitions = expected.mapValues { count in
+            Int32(max(2, (count * 13 / 10 + Self.messagesPerPartition - 1) / Self.messagesPerPartition))
         }
         for topic in topics.all { try cluster.createTopic(topic, partitions: partitions[topic] ?? 2) }
         let environment = [

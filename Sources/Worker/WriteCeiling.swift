@@ -32,7 +32,7 @@ package struct WriteCeiling {
             events.append((try Event.decode(json: message.value), message))
             nextOffsets[message.topicPartition] = max(nextOffsets[message.topicPartition] ?? 0, message.offset + 1)
         }
-        try timed { try connection.execute("BEGIN") }
+        _ = try timed { try connection.execute("BEGIN") }
         do {
             _ = try timed { try applier.offsets.lockNextOffsets(for: nextOffsets.keys.sorted(), in: connection) }
             let fresh = try timed { try applier.firstDeliveries(of: events, in: connection) }
@@ -44,10 +44,10 @@ package struct WriteCeiling {
                 try applier.recordApplied(ids, in: connection)
                 try applier.writer.write(changes, loaded: state, in: connection)
                 try applier.offsets.store(nextOffsets, in: connection)
-                try connection.execute("COMMIT")
+                _ = try connection.execute("COMMIT")
             }
         } catch {
-            try? connection.execute("ROLLBACK")
+            _ = try? connection.execute("ROLLBACK")
             throw error
         }
         return database
