@@ -135,7 +135,9 @@ public struct BenchEvents {
             key = "\(project):\(user)"
             body = #"{"letter_id":"L\#(below(20))","channel":"\#(pick(["email", "email", "telegram"]))","user_id":"\#(user)","event":"\#(pick(["sent", "delivered", "delivered", "opened", "clicked", "unsubscribed", "bounced", "spam"]))"}"#
         case .chat:
-            let chat = "ch\(below(5))"
+            // Enough chats that their keys spread over the topic's partitions (the mock drops data
+            // beyond ~5 MiB per partition, and a key stays in one).
+            let chat = "ch\(below(UInt64(max(5, settings.count / 5_000))))"
             key = "\(project):\(chat)"
             body = #"{"chat_id":"\#(chat)","message_id":"\#(index)","user_id":"u\#(below(users))","kind":"\#(pick(["message", "message", "message", "join", "leave"]))"}"#
         case .adStats:

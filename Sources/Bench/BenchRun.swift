@@ -110,6 +110,18 @@ public struct BenchRun {
         _ = try producer.sendAndWait(outgoing, timeout: .seconds(300))
         producing += started.duration(to: .now)
         outgoing = []
+        // The mock cluster drops a partition's oldest data beyond ~5 MiB without a word: check.
+        let admin = try KafkaAdmin(configuration: cluster.configuration(), logger: logger)
+        var held: Int64 = 0
+        for topic in topics.eventTopics {
+            for partition in 0..<(partitions[topic] ?? 0) {
+                let marks = try admin.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
+                held += marks.high - marks.low
+            }
+        }
+        guard held == Int64(options.events) else {
+            throw BenchError("the mock cluster holds \(held) of \(options.events) envelopes: a partition went over ~5 MiB")
+        }
         let totalPartitions = partitions.filter { $0.key != topics.deadLetter }.values.reduce(0) { $0 + Int($1) }
         table.add("data set", "\(options.events) envelopes, \(distinctCount) distinct, \(options.users) users",
                   "7 types, 3 projects, \(totalPartitions) partitions, produced in \(seconds(producing)) s (\(format(generated.duration(to: .now))) s with generation)")
