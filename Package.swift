@@ -71,9 +71,14 @@ let package = Package(
             "Events", "Postgres",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `pipeline bench`: the embedded stack under load (it starts a throwaway PostgreSQL).
+        .target(name: "Bench", dependencies: [
+            "Events", "Kafka", "Postgres", "Worker", "Verification", "PipelineTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
-            "Backfill", "Normalizers", "Reports",
+            "Backfill", "Normalizers", "Reports", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,6 +101,7 @@ let package = Package(
             "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Events"]),
         .testTarget(name: "IngestTests", dependencies: [
             "Ingest", "Kafka", "Events", "PipelineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

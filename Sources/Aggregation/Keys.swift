@@ -136,7 +136,20 @@ public struct ChatMemberKey: Sendable, Hashable {
 /// Orders strings as PostgreSQL's `COLLATE "C"` does: by code point (UTF-8 bytes), not by
 /// Swift's Unicode-aware ordering, so ties resolve the same in the worker and in SQL.
 public func codePointLess(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    // UTF-8 byte order is code point order; compared over the contiguous bytes, since the
+    // generic `lexicographicallyPrecedes` on the UTF-8 views showed in the worker's profile.
+    if let result = lhs.utf8.withContiguousStorageIfAvailable({ l in
+        rhs.utf8.withContiguousStorageIfAvailable { r -> Bool in
+            let common = min(l.count, r.count)
+            var index = 0
+            while index < common {
+                if l[index] != r[index] { return l[index] < r[index] }
+                index += 1
+            }
+            return l.count < r.count
+        }
+    }), let result { return result }
+    return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
 }
 
 func codePointLess(_ lhs: (String, String), _ rhs: (String, String)) -> Bool {

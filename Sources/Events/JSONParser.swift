@@ -194,6 +194,24 @@ public struct JSONParser {
     private mutating func parseString() throws(SyntaxError) -> String {
         let start = index
         index += 1
+        // Fast path: a string of plain ASCII without escapes (ids, names, timestamps, amounts) is
+        // made straight from its bytes, with no buffer and no UTF-8 validation to pay for.
+        var ascii: UInt8 = 0
+        var scan = index
+        while scan < bytes.count {
+            let byte = bytes[scan]
+            if byte == UInt8(ascii: "\"") {
+                if ascii < 0x80 {
+                    let string = String(decoding: bytes[index..<scan], as: UTF8.self)
+                    index = scan + 1
+                    return string
+                }
+                break
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            ascii |= byte
+            scan += 1
+        }
         var buffer: [UInt8] = []
         var runStart = index
         while true {

@@ -50,7 +50,10 @@ struct ObjectReader {
         if let duplicate = object.firstDuplicateKey {
             throw EventDecodingError(field: path, problem: "duplicate field \(Self.quoted(duplicate))")
         }
-        for key in object.keys where !allowed.contains(where: { $0.utf8.elementsEqual(key.utf8) }) {
+        // Length first: most names differ in length, and the byte comparison is the slow generic one.
+        for key in object.keys where !allowed.contains(where: {
+            $0.utf8.count == key.utf8.count && $0.utf8.elementsEqual(key.utf8)
+        }) {
             throw EventDecodingError(field: path, problem: "unknown field \(Self.quoted(key))")
         }
     }
@@ -75,11 +78,15 @@ struct ObjectReader {
     }
 
     func string(_ key: String) throws(EventDecodingError) -> String {
-        try Self.string(required(key), path: fieldPath(key))
+        let value = try required(key)
+        // The common case without building the field's path (a String per field read).
+        if case .string(let string) = value, !string.utf8.contains(0) { return string }
+        return try Self.string(value, path: fieldPath(key))
     }
 
     func optionalString(_ key: String) throws(EventDecodingError) -> String? {
         guard let value = optional(key) else { return nil }
+        if case .string(let string) = value, !string.utf8.contains(0) { return string }
         return try Self.string(value, path: fieldPath(key))
     }
 
@@ -88,7 +95,8 @@ struct ObjectReader {
             throw EventDecodingError(field: path, problem: "must be a string, got \(value.typeName)")
         }
         // PostgreSQL text cannot hold U+0000: refused here rather than stopping a worker later.
-        guard !string.unicodeScalars.contains("\u{0}") else {
+        // U+0000 is exactly the byte 0 in UTF-8.
+        guard !string.utf8.contains(0) else {
             throw EventDecodingError(field: path, problem: "must not contain the NUL character (U+0000)")
         }
         return string
@@ -122,7 +130,8 @@ struct ObjectReader {
     /// Reads a decimal string as the schemas define it: no sign, no exponent, no leading zeros,
     /// at most 20 integer and 18 fraction digits.
     func amount(_ key: String, mustBePositive: Bool) throws(EventDecodingError) -> DecimalNumber {
-        let path = fieldPath(key)
+        // Built only for an error message: most reads succeed.
+        var path: String { fieldPath(key) }
         let value = try required(key)
         let example = "must be a decimal string such as \"1490.00\""
         guard case .string(let text) = value else {
@@ -159,7 +168,8 @@ struct ObjectReader {
     /// Reads a JSON integer in `0...AdStats.maximumCount`. Like JSON Schema's `integer`, a number
     /// with a zero fraction or an exponent (`10.0`, `1e2`) is an integer; the check is exact, on the literal.
     func count(_ key: String) throws(EventDecodingError) -> Int64 {
-        let path = fieldPath(key)
+        // Built only for an error message: most reads succeed.
+        var path: String { fieldPath(key) }
         let value = try required(key)
         guard case .number(let literal) = value else {
             throw EventDecodingError(field: path, problem: "must be an integer, got \(value.typeName)")
@@ -226,7 +236,8 @@ struct ObjectReader {
 
     /// Reads an RFC 3339 timestamp with an offset, returning the instant and the original text.
     func timestamp(_ key: String) throws(EventDecodingError) -> (Instant, String) {
-        let path = fieldPath(key)
+        // Built only for an error message: most reads succeed.
+        var path: String { fieldPath(key) }
         let text = try string(key)
         switch Instant.parse(text) {
         case .success(let instant):
@@ -243,7 +254,8 @@ struct ObjectReader {
     }
 
     func date(_ key: String) throws(EventDecodingError) -> LocalDate {
-        let path = fieldPath(key)
+        // Built only for an error message: most reads succeed.
+        var path: String { fieldPath(key) }
         let text = try string(key)
         if let date = LocalDate(text) { return date }
         let bytes = Array(text.utf8)

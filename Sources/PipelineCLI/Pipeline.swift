@@ -21,5 +21,6 @@ struct Pipeline: AsyncParsableCommand {
             BackfillCommand.self,
             ReportCommand.self,
             DigestCommand.self,
+            BenchCommand.self,
         ])
 }

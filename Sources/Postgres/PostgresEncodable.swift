@@ -51,26 +51,32 @@ extension Array: PostgresArrayLiteral where Element: PostgresEncodable {}
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     // Every non-NULL element is double-quoted, which is valid for any element type and makes
     // commas, braces, spaces, the word NULL and empty strings unambiguous.
+    // Built as UTF-8 bytes: appending scalar by scalar to a String cost more than the statements
+    // themselves on the worker's batches (a third of its instructions).
     public var postgresText: String? {
-        var literal = "{"
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        literal.reserveCapacity(count * 16 + 2)
         for (position, element) in enumerated() {
-            if position > 0 { literal += "," }
+            if position > 0 { literal.append(UInt8(ascii: ",")) }
             guard let text = element.postgresText else {
-                literal += "NULL"
+                literal += "NULL".utf8
                 continue
             }
-            if element is any PostgresArrayLiteral {
-                literal += text
+            // An array's text always starts with "{", so the dynamic cast is needed only then.
+            if text.utf8.first == UInt8(ascii: "{"), element is any PostgresArrayLiteral {
+                literal += text.utf8
                 continue
             }
-            literal += "\""
-            for character in text.unicodeScalars {
-                if character == "\"" || character == "\\" { literal += "\\" }
-                literal.unicodeScalars.append(character)
+            literal.append(UInt8(ascii: "\""))
+            // `"` and `\` are ASCII, so escaping bytes is escaping scalars.
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
             }
-            literal += "\""
+            literal.append(UInt8(ascii: "\""))
         }
-        return literal + "}"
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 }
 

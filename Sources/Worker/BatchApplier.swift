@@ -1,5 +1,7 @@
 import Aggregation
+import Dispatch
 import Events
+import Foundation
 import Kafka
 import Postgres
 
@@ -47,7 +49,8 @@ struct BatchApplier {
 
         // Messages below the stored offset were applied by an earlier owner of the partition.
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
-        var events: [(event: Event, message: KafkaMessage)] = []
+        var pending: [KafkaMessage] = []
+        pending.reserveCapacity(messages.count)
         for message in messages {
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
             if message.offset < stored[partition, default: 0] {
@@ -55,8 +58,13 @@ struct BatchApplier {
                 continue
             }
             nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
+            pending.append(message)
+        }
+        var events: [(event: Event, message: KafkaMessage)] = []
+        events.reserveCapacity(pending.count)
+        for (message, decoded) in zip(pending, Self.decodeAll(pending)) {
             do {
-                let event = try Event.decode(json: message.value)
+                let event = try decoded.get()
                 guard topics.topic(for: event.type) == message.topic else {
                     outcome.deadLetters.append(DeadLetter(
                         message: message,
@@ -87,6 +95,21 @@ struct BatchApplier {
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)
         return outcome
+    }
+
+    /// Decodes the messages on all cores: decoding is pure and was the largest share of the
+    /// worker's own CPU time, while the rest of a batch is one transaction on one connection.
+    static func decodeAll(_ messages: [KafkaMessage]) -> [Result<Event, EventDecodingError>] {
+        let chunks = messages.count < 512 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard chunks > 1 else { return messages.map { message in Result { () throws(EventDecodingError) in try Event.decode(json: message.value) } } }
+        let results = UnsafeResults(count: messages.count)
+        let size = (messages.count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in chunk * size..<min(messages.count, (chunk + 1) * size) {
+                results.set(index, Result { () throws(EventDecodingError) in try Event.decode(json: messages[index].value) })
+            }
+        }
+        return results.values
     }
 
     /// Dead-letters one message and moves its partition's offset past it, inside the caller's
@@ -124,7 +147,7 @@ struct BatchApplier {
     }
 
     /// The events whose id was never applied, each once (the first delivered), in delivery order.
-    private func firstDeliveries(
+    func firstDeliveries(
         of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
     ) throws -> [(event: Event, message: KafkaMessage)] {
         guard !events.isEmpty else { return [] }
@@ -137,7 +160,7 @@ struct BatchApplier {
 
     /// Records applied ids. A plain insert: if another worker applied one of them meanwhile,
     /// the unique violation rolls this batch back and the retry sees it as applied.
-    private func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
+    func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
         guard !ids.isEmpty else { return }
         try connection.execute(
             "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[])", [ids])
@@ -153,4 +176,22 @@ struct OffsetGap: Error {
     }
 
     var seekTo: [KafkaTopicPartition: Int64]
+}
+
+/// Slots that parallel decoders fill, each index by exactly one of them.
+private final class UnsafeResults: @unchecked Sendable {
+    // Safe: every index is written by one iteration of `concurrentPerform` and read only after it
+    // returned; a raw buffer, because concurrent writes through an array property would be
+    // (rightly) reported as overlapping accesses.
+    private let buffer: UnsafeMutableBufferPointer<Result<Event, EventDecodingError>?>
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+    func set(_ index: Int, _ value: Result<Event, EventDecodingError>) { buffer[index] = value }
+    var values: [Result<Event, EventDecodingError>] { buffer.map { $0! } }
 }

@@ -162,8 +162,8 @@ struct ChangeWriter {
     private func writeFunnel(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
         let rows = changes.funnel.sorted { lhs, rhs in
             let l = lhs.key, r = rhs.key
-            return (l.project, l.day.description, l.attribution.network, l.attribution.campaignID, l.attribution.adID)
-                < (r.project, r.day.description, r.attribution.network, r.attribution.campaignID, r.attribution.adID)
+            return (l.project, l.day, l.attribution.network, l.attribution.campaignID, l.attribution.adID)
+                < (r.project, r.day, r.attribution.network, r.attribution.campaignID, r.attribution.adID)
         }
         guard !rows.isEmpty else { return }
         try connection.execute("""
@@ -210,8 +210,8 @@ struct ChangeWriter {
         // Several workers (mail events are keyed by user) add to the same letter-day rows: one order.
         let daily = changes.mailDaily.sorted { lhs, rhs in
             let l = lhs.key, r = rhs.key
-            return (l.letter.project, l.letter.channel, l.letter.letterID, l.day.description)
-                < (r.letter.project, r.letter.channel, r.letter.letterID, r.day.description)
+            return (l.letter.project, l.letter.channel, l.letter.letterID, l.day)
+                < (r.letter.project, r.letter.channel, r.letter.letterID, r.day)
         }
         if !daily.isEmpty {
             try connection.execute("""

@@ -48,7 +48,7 @@ public final class PipelineWorker {
         let logger = self.logger
 
         let consumer = try KafkaConsumer(
-            configuration: configuration.kafka,
+            configuration: configuration.consumerKafka,
             groupID: configuration.groupID,
             sessionTimeoutMilliseconds: configuration.sessionTimeoutMilliseconds,
             rebalance: KafkaRebalanceHandler(

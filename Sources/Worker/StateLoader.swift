@@ -96,8 +96,8 @@ struct StateLoader {
 
     private func loadAdStats(_ keys: Set<AdStatsKey>, into state: inout BatchState, _ connection: PostgresConnection) throws {
         guard !keys.isEmpty else { return }
-        let sorted = keys.sorted { ($0.project, $0.network, $0.accountID, $0.campaignID, $0.adID, $0.day.description)
-            < ($1.project, $1.network, $1.accountID, $1.campaignID, $1.adID, $1.day.description) }
+        let sorted = keys.sorted { ($0.project, $0.network, $0.accountID, $0.campaignID, $0.adID, $0.day)
+            < ($1.project, $1.network, $1.accountID, $1.campaignID, $1.adID, $1.day) }
         for row in try connection.execute("""
             SELECT s.project, s.network, s.account_id, s.campaign_id, s.ad_id, s.day::text,
                    \(SQL.micros("s.polled_at")), s.event_id, s.impressions, s.clicks, s.spend::text

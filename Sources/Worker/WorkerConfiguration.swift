@@ -38,6 +38,21 @@ public struct WorkerConfiguration: Sendable {
         self.databaseURL = databaseURL
     }
 
+    /// Consumer properties the worker sets unless the configuration names them: librdkafka's
+    /// default pre-fetch queue (64 MiB, plus 1 MiB per partition fetched) was most of the worker's
+    /// resident memory over a hundred partitions, and a batch of 5,000 envelopes needs ~2 MB.
+    public static let consumerDefaults: [String: String] = [
+        "queued.max.messages.kbytes": "16384",
+        "max.partition.fetch.bytes": "262144",
+    ]
+
+    /// The Kafka configuration of the worker's consumer: `kafka` with `consumerDefaults` under it.
+    public var consumerKafka: KafkaConfiguration {
+        var result = kafka
+        for (name, value) in Self.consumerDefaults where result.properties[name] == nil { result.properties[name] = value }
+        return result
+    }
+
     /// The topics this worker consumes: every event topic.
     public var consumedTopics: [String] { topics.eventTopics }
 }

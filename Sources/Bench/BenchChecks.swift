@@ -1,0 +1,86 @@
+import Events
+import Foundation
+import Kafka
+import Postgres
+import Verification
+import Worker
+
+extension BenchRun {
+    /// The outcome of the exactly-once check.
+    struct Check {
+        var passed: Bool
+        var detail: String
+    }
+
+    /// Every distinct envelope applied once and none twice: the worker's own count, the stored
+    /// ids, and either every view against the oracle's recomputation or (for large runs) the
+    /// per-type totals the generator knows.
+    func exactlyOnce(
+        databaseURL: String, distinctJSON: [String]?, distinctCount: Int, perType: [EventType: Int], registeredUsers: Int, workerOutput: String
+    ) throws -> Check {
+        var problems: [String] = []
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        let summary = workerOutput.split(separator: "\n").last { $0.hasPrefix("worker done:") }.map(String.init) ?? ""
+        if !summary.contains(" \(distinctCount) applied,") { problems.append("worker summary \"\(summary)\" is not \(distinctCount) applied") }
+        if !summary.hasSuffix(" 0 dead letters") { problems.append("dead letters: \(summary)") }
+        let stored = try connection.execute("SELECT count(*) FROM pipeline.applied_events").rows[0].decode(0, as: Int.self)
+        if stored != distinctCount { problems.append("\(stored) ids stored, \(distinctCount) distinct envelopes") }
+        var method: String
+        if let distinctJSON {
+            let started = ContinuousClock.now
+            let events = try distinctJSON.map { try Event.decode(json: Array($0.utf8)) }
+            let oracle = Oracle(events: events, rates: [])
+            let differences = try BIComparison.differences(connection, oracle)
+            problems += differences.prefix(5)
+            if differences.count > 5 { problems.append("… \(differences.count - 5) more differences") }
+            method = "all \(BIComparison.views.count) bi views equal the oracle's recomputation (\(seconds(started.duration(to: .now))) s)"
+        } else {
+            // Totals the generator knows, counted from the stored state independently of the views' arithmetic.
+            let registered = try connection.execute(
+                "SELECT count(*) FROM pipeline.users WHERE first_reg_at IS NOT NULL").rows[0].decode(0, as: Int.self)
+            if registered != registeredUsers { problems.append("\(registered) registered users stored, \(registeredUsers) generated") }
+            method = "totals: ids, \(registered) registered users (the oracle runs up to \(options.oracleLimit) events)"
+        }
+        let breakdown = EventType.allCases.map { "\($0.rawValue) \(perType[$0] ?? 0)" }.joined(separator: ", ")
+        return Check(
+            passed: problems.isEmpty,
+            detail: problems.isEmpty
+                ? "\(distinctCount) distinct applied once (\(breakdown)); \(method)"
+                : problems.joined(separator: "; "))
+    }
+
+    /// Replays the topics through the worker's statements in a fresh database, timing only PostgreSQL.
+    func writeCeiling(databaseURL: String, cluster: KafkaMockCluster, topics: EventTopics, work: String) throws
+        -> (events: Int, seconds: Duration, detail: String)
+    {
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        let ceiling = WriteCeiling(groupID: "bench-ceiling")
+        let consumer = try KafkaConsumer(
+            configuration: cluster.configuration(properties: WorkerTuning.consumerProperties),
+            groupID: "bench-ceiling-\(UUID().uuidString.prefix(8))", rebalance: .fromBeginning, logger: logger)
+        defer { consumer.close() }
+        try consumer.subscribe(topics: topics.eventTopics)
+        var read = 0
+        var database = Duration.zero
+        var batches = 0
+        let started = ContinuousClock.now
+        while read < options.events {
+            let batch = try consumer.pollBatch(maxMessages: options.batchSize, timeout: .milliseconds(200))
+            guard !batch.isEmpty else {
+                if started.duration(to: .now) > .seconds(900) { throw BenchError("write ceiling: read \(read) in 900 s") }
+                continue
+            }
+            read += batch.count
+            batches += 1
+            database += try ceiling.apply(batch, in: connection)
+        }
+        return (read, database, "the worker's statements for the same \(batches) batches in a fresh database, one transaction each, PostgreSQL time only (\(seconds(database)) s)")
+    }
+}
+
+/// Consumer settings the worker and the benchmark's readers share.
+enum WorkerTuning {
+    static let consumerProperties: [String: String] = WorkerConfiguration.consumerDefaults
+}

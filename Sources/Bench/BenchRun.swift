@@ -1,0 +1,274 @@
+import Events
+import Foundation
+import Kafka
+import Logging
+import PipelineTestSupport
+import Postgres
+import Verification
+
+/// One `pipeline bench` run: a throwaway PostgreSQL and librdkafka's mock cluster, a generated
+/// data set pre-loaded to the topics, then the real `pipeline worker` (a child process), the
+/// ceilings around it, the Python baseline, ingest under wrk and freshness, each measured.
+public struct BenchRun {
+    /// What to run.
+    public struct Options: Sendable {
+        public var events = 1_000_000
+        public var users = 100_000
+        public var seed: UInt64 = 6
+        /// The `pipeline` executable the children run (normally this process's own).
+        public var executable: String
+        /// Compare every view with the oracle (a full recomputation) up to this many events;
+        /// above it only row counts and totals are compared.
+        public var oracleLimit = 300_000
+        /// bench/baseline.py, or nil to skip the Python baseline.
+        public var pythonBaseline: String?
+        /// Run the ingest load (wrk) and the freshness probe.
+        public var ingest = true
+        /// Seconds of each wrk run.
+        public var ingestSeconds = 10
+        /// The executable whose `worker` is measured, when not `executable`.
+        public var workerExecutable: String?
+        /// Worker batch size (its --batch-size).
+        public var batchSize = 5_000
+
+        public init(executable: String) { self.executable = executable }
+    }
+
+    public let options: Options
+    let logger: Logger
+    /// Progress lines (to standard error).
+    let progress: (String) -> Void
+
+    public init(options: Options, logger: Logger, progress: @escaping (String) -> Void) {
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Messages per partition: the mock cluster keeps about 5 MiB per partition and silently drops
+    /// older data, and an envelope takes about 400 bytes there.
+    static let messagesPerPartition = 8_000
+
+    /// Runs everything and returns the table.
+    public func run() throws -> BenchTable {
+        var table = BenchTable()
+        let work = NSTemporaryDirectory() + "pipeline-bench-" + UUID().uuidString.prefix(8).lowercased()
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+
+        progress("starting PostgreSQL and the mock cluster")
+        let postgres = try ThrowawayPostgres()
+        defer { postgres.stop() }
+        let databaseURL = try postgres.createDatabase(prefix: "bench")
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        let topics = EventTopics()
+        // Orders and payments share a topic: sized by everything that goes to it.
+        var expected: [String: Int] = [:]
+        for type in EventType.allCases {
+            expected[topics.topic(for: type), default: 0] += BenchEvents.expectedCount(of: type, total: options.events)
+        }
+        let partitions = expected.mapValues { count in
+            Int32(max(2, (count * 13 / 10 + Self.messagesPerPartition - 1) / Self.messagesPerPartition))
+        }
+        for topic in topics.all { try cluster.createTopic(topic, partitions: partitions[topic] ?? 2) }
+        let environment = [
+            "KAFKA_BROKERS": cluster.bootstrapServers, "DATABASE_URL": databaseURL, "LOG_LEVEL": "warning",
+        ]
+        try runChild(["migrate"], environment: environment, work: work, name: "migrate")
+
+        // The data set.
+        progress("generating and producing \(options.events) events (\(options.users) users)")
+        let generated = ContinuousClock.now
+        var generator = BenchEvents(settings: BenchEvents.Settings(count: options.events, users: options.users, seed: options.seed))
+        var outgoing: [KafkaOutgoingMessage] = []
+        var distinct: [String] = []
+        let keepDistinct = options.events <= options.oracleLimit
+        var distinctCount = 0
+        var perType: [EventType: Int] = [:]
+        var registered = Set<String>()
+        let producer = try KafkaProducer(configuration: cluster.configuration(properties: [
+            "batch.num.messages": "10000", "queue.buffering.max.messages": "200000",
+            "queue.buffering.max.kbytes": "1048576",
+        ]), lingerMilliseconds: 20, deliveryTimeoutMilliseconds: 300_000, logger: logger)
+        var producing = Duration.zero
+        while let envelope = generator.next() {
+            if !envelope.isRepeat {
+                distinctCount += 1
+                perType[envelope.type, default: 0] += 1
+                if envelope.type == .registration { registered.insert(envelope.key) }
+                if keepDistinct { distinct.append(envelope.json) }
+            }
+            outgoing.append(KafkaOutgoingMessage(topic: topics.topic(for: envelope.type), key: envelope.key, value: envelope.json))
+            if outgoing.count == 50_000 {
+                let started = ContinuousClock.now
+                _ = try producer.sendAndWait(outgoing, timeout: .seconds(300))
+                producing += started.duration(to: .now)
+                outgoing.removeAll(keepingCapacity: true)
+            }
+        }
+        let started = ContinuousClock.now
+        _ = try producer.sendAndWait(outgoing, timeout: .seconds(300))
+        producing += started.duration(to: .now)
+        outgoing = []
+        // The mock cluster drops a partition's oldest data beyond ~5 MiB without a word: check.
+        let admin = try KafkaAdmin(configuration: cluster.configuration(), logger: logger)
+        var held: Int64 = 0
+        for topic in topics.eventTopics {
+            for partition in 0..<(partitions[topic] ?? 0) {
+                let marks = try admin.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
+                held += marks.high - marks.low
+            }
+        }
+        guard held == Int64(options.events) else {
+            throw BenchError("the mock cluster holds \(held) of \(options.events) envelopes: a partition went over ~5 MiB")
+        }
+        let totalPartitions = partitions.filter { $0.key != topics.deadLetter }.values.reduce(0) { $0 + Int($1) }
+        table.add("data set", "\(options.events) envelopes, \(distinctCount) distinct, \(options.users) users",
+                  "7 types, 3 projects, \(totalPartitions) partitions, produced in \(seconds(producing)) s (\(format(generated.duration(to: .now))) s with generation)")
+
+        // The consume ceiling: the same topics read by librdkafka, messages discarded.
+        progress("consume ceiling")
+        let consume = try consumeAll(cluster: cluster, topics: topics.eventTopics, expected: options.events)
+        table.add("consume ceiling", "\(rate(options.events, consume.total)) msg/s",
+                  "librdkafka, same topics, discarded; \(seconds(consume.total)) s incl. \(seconds(consume.join)) s group join")
+
+        // The worker, the real binary.
+        progress("pipeline worker --until-caught-up")
+        let firstBatch = FirstBatchWatch(databaseURL: databaseURL, logger: logger)
+        let worker = try runChild(
+            ["worker", "--until-caught-up", "--batch-size", "\(options.batchSize)"], environment: environment, work: work,
+            name: "worker", executable: options.workerExecutable)
+        let join = firstBatch.stop()
+        let workerRate = Double(options.events) / worker.wall.seconds
+        let applying = join.map { worker.wall - $0 }
+        table.add("worker throughput", "\(Int(workerRate)) events/s",
+                  "\(options.events) envelopes in \(seconds(worker.wall)) s wall, the real binary, until caught up; "
+                    + (applying.map { "\(rate(options.events, $0)) events/s after the first batch committed at \(seconds(join!)) s (group join)" } ?? ""))
+        table.add("worker CPU", "\(String(format: "%.2f", worker.cpuSeconds / Double(options.events) * 1e6)) s per million events",
+                  "user \(String(format: "%.2f", worker.userSeconds)) s + system \(String(format: "%.2f", worker.systemSeconds)) s (getrusage of the child)")
+        table.add("worker peak RSS", "\(worker.peakRSS / 1_048_576) MB", "\(options.users) users known")
+        table.add("worker / consume ceiling", "\(percent(consume.total.seconds / worker.wall.seconds))", "")
+
+        // Exactly once.
+        progress("exactly-once check")
+        let check = try exactlyOnce(
+            databaseURL: databaseURL, distinctJSON: keepDistinct ? distinct : nil, distinctCount: distinctCount, perType: perType, registeredUsers: registered.count,
+            workerOutput: try String(contentsOfFile: work + "/worker.out", encoding: .utf8))
+        distinct = []
+        table.add("exactly once", check.passed ? "passed" : "FAILED", check.detail)
+
+        // PostgreSQL's rate for the worker's own write pattern.
+        progress("PostgreSQL write ceiling")
+        let ceilingURL = try postgres.createDatabase(prefix: "bench_ceiling")
+        try runChild(["migrate"], environment: ["DATABASE_URL": ceilingURL, "LOG_LEVEL": "warning"], work: work, name: "migrate-ceiling")
+        let writes = try writeCeiling(databaseURL: ceilingURL, cluster: cluster, topics: topics, work: work)
+        table.add("PostgreSQL write ceiling", "\(rate(writes.events, writes.seconds)) events/s", writes.detail)
+        table.add("worker / PostgreSQL ceiling", percent(workerRate / (Double(writes.events) / writes.seconds.seconds)), "")
+
+        if let script = options.pythonBaseline {
+            progress("Python baseline")
+            let baselineURL = try postgres.createDatabase(prefix: "bench_python")
+            let python = try runChild(
+                ["python3", script, "--brokers", cluster.bootstrapServers, "--database", baselineURL,
+                 "--expect", "\(options.events)"],
+                environment: [:], work: work, name: "python", executable: "/usr/bin/env")
+            let pythonRate = Double(options.events) / python.wall.seconds
+            let output = (try? String(contentsOfFile: work + "/python.out", encoding: .utf8)) ?? ""
+            table.add("Python baseline", "\(Int(pythonRate)) events/s",
+                      "confluent-kafka + psycopg, funnel_daily + cohort counters; \(seconds(python.wall)) s, CPU \(String(format: "%.1f", python.cpuSeconds)) s; \(output.split(separator: "\n").last.map(String.init) ?? "")")
+            table.add("worker / Python baseline", String(format: "%.1f×", workerRate / pythonRate), "")
+        }
+
+        if options.ingest {
+            try IngestBench(run: self, cluster: cluster, databaseURL: databaseURL, work: work).measure(into: &table)
+        }
+        return table
+    }
+
+    /// Runs `pipeline <arguments>` (or `executable`) to completion; throws unless it exits 0.
+    @discardableResult
+    func runChild(_ arguments: [String], environment: [String: String], work: String, name: String,
+                  executable: String? = nil) throws -> ChildProcess.Usage {
+        let child = try ChildProcess(
+            executable: executable ?? options.executable, arguments: arguments, environment: environment,
+            standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
+        let usage = child.wait()
+        guard usage.status == 0 else {
+            let errors = (try? String(contentsOfFile: "\(work)/\(name).err", encoding: .utf8)) ?? ""
+            throw BenchError("\(name) exited with status \(usage.status): \(errors.suffix(2000))")
+        }
+        return usage
+    }
+
+    /// Reads every message of `topics` from the beginning in a fresh group and discards it.
+    func consumeAll(cluster: KafkaMockCluster, topics: [String], expected: Int) throws -> (total: Duration, join: Duration) {
+        let started = ContinuousClock.now
+        let consumer = try KafkaConsumer(
+            configuration: cluster.configuration(properties: WorkerTuning.consumerProperties),
+            groupID: "bench-consume-\(UUID().uuidString.prefix(8))", rebalance: .fromBeginning, logger: logger)
+        defer { consumer.close() }
+        try consumer.subscribe(topics: topics)
+        var read = 0
+        var firstMessage: ContinuousClock.Instant?
+        while read < expected {
+            let batch = try consumer.pollBatch(maxMessages: 5_000, timeout: .milliseconds(200))
+            if !batch.isEmpty, firstMessage == nil { firstMessage = .now }
+            read += batch.count
+            if started.duration(to: .now) > .seconds(600) { throw BenchError("consume ceiling: read \(read) of \(expected) in 600 s") }
+        }
+        return (started.duration(to: .now), started.duration(to: firstMessage ?? .now))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+func seconds(_ duration: Duration) -> String { String(format: "%.2f", duration.seconds) }
+func format(_ duration: Duration) -> String { seconds(duration) }
+func rate(_ count: Int, _ duration: Duration) -> Int { Int(Double(count) / duration.seconds) }
+func percent(_ fraction: Double) -> String { String(format: "%.0f%%", fraction * 100) }
+
+/// Watches, from another thread, for the worker's first committed batch (stored offsets > 0), so
+/// the group join can be told apart from the applying.
+final class FirstBatchWatch: @unchecked Sendable {
+    // Safe: `seen` and `done` are only touched under `lock`.
+    private let lock = NSLock()
+    private var seen: Duration?
+    private var done = false
+    private let started = ContinuousClock.now
+    private let thread: Thread
+
+    init(databaseURL: String, logger: Logger) {
+        let box = Box()
+        thread = Thread {
+            guard let connection = try? PostgresConnection(connectionString: databaseURL, logger: logger) else { return }
+            defer { connection.close() }
+            while !(box.watch?.isDone ?? false) {
+                let sum = (try? connection.execute(
+                    "SELECT coalesce(sum(next_offset), 0)::bigint FROM pipeline.consumer_offsets").rows.first?.decode(0, as: Int64.self)) ?? 0
+                if sum > 0 { box.watch?.record(); return }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        box.watch = self
+        thread.start()
+    }
+
+    private final class Box: @unchecked Sendable {
+        // Safe: set once before the thread starts.
+        weak var watch: FirstBatchWatch?
+    }
+
+    private var isDone: Bool { lock.withLock { done } }
+    private func record() { lock.withLock { if seen == nil { seen = started.duration(to: .now) } } }
+
+    /// Stops watching; when the first batch was seen, counted from the start of the watch.
+    func stop() -> Duration? {
+        lock.withLock {
+            done = true
+            return seen
+        }
+    }
+}

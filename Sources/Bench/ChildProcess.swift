@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with posix_spawn and reaped with wait4, so the benchmark gets the
+/// child's own CPU time and peak RSS (Foundation's Process gives neither).
+public final class ChildProcess {
+    /// What the child used, as the kernel accounted it.
+    public struct Usage: Sendable {
+        public var status: Int32
+        public var wall: Duration
+        public var userSeconds: Double
+        public var systemSeconds: Double
+        /// Peak resident set size, in bytes.
+        public var peakRSS: Int
+        public var cpuSeconds: Double { userSeconds + systemSeconds }
+    }
+
+    public let pid: pid_t
+    private let started = ContinuousClock.now
+
+    /// Starts `executable` with `arguments`, the current environment plus `environment`, standard
+    /// output and error redirected to the given files (nil: inherited).
+    public init(executable: String, arguments: [String], environment: [String: String] = [:],
+                standardOutput: String? = nil, standardError: String? = nil) throws {
+        var merged = ProcessInfo.processInfo.environment
+        for (name, value) in environment { merged[name] = value }
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        if let standardOutput {
+            posix_spawn_file_actions_addopen(&fileActions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        if let standardError {
+            posix_spawn_file_actions_addopen(&fileActions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &fileActions, nil, argv, envp)
+        guard result == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(result)))") }
+        pid = child
+    }
+
+    /// Blocks until the child exits; its status, wall time since start, CPU time and peak RSS.
+    public func wait() -> Usage {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let wall = started.duration(to: .now)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Usage(status: exit, wall: wall, userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime),
+                     peakRSS: Int(usage.ru_maxrss) * 1024)
+    }
+
+    /// Asks the child to stop (SIGTERM).
+    public func terminate() { kill(pid, SIGTERM) }
+}
+
+/// A benchmark step that could not be carried out, with what went wrong.
+public struct BenchError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Bench
+import Foundation
+
+/// `pipeline bench`: the embedded stack under load, with the figures printed as a table.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the worker, its ceilings, the Python baseline, ingest and freshness on an embedded stack.",
+        discussion: """
+            Starts a throwaway PostgreSQL and librdkafka's mock cluster, pre-loads a generated data set \
+            (all seven types, retried webhooks, no order across keys, three projects) and runs this \
+            executable's `worker --until-caught-up` as a child process; then the consume and PostgreSQL \
+            ceilings, bench/baseline.py, wrk against `ingest`, and freshness. Build in release mode first \
+            for meaningful figures. Prints a table on standard output, progress on standard error.
+            """)
+
+    @Option(help: "Envelopes to generate (retries included).")
+    var events: Int = 1_000_000
+
+    @Option(help: "Distinct users of the data set.")
+    var users: Int = 100_000
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 6
+
+    @Option(help: "Compare every bi view with the oracle up to this many events (above: totals only).")
+    var oracleLimit: Int = 300_000
+
+    @Option(help: "Worker batch size.")
+    var batchSize: Int = 5_000
+
+    @Option(help: "Seconds of each ingest load run.")
+    var ingestSeconds: Int = 10
+
+    @Option(help: "Run the worker from this `pipeline` executable instead (to compare two builds on the same data).")
+    var workerExecutable: String?
+
+    @Flag(help: "Skip the Python baseline.")
+    var noPython = false
+
+    @Flag(help: "Skip ingest and freshness.")
+    var noIngest = false
+
+    func run() throws {
+        guard events > 0 else { throw ValidationError("--events: must be at least 1") }
+        guard users > 0 else { throw ValidationError("--users: must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size: must be at least 1") }
+        guard ingestSeconds > 0 else { throw ValidationError("--ingest-seconds: must be at least 1") }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var options = BenchRun.Options(executable: executable)
+        options.events = events
+        options.users = users
+        options.seed = seed
+        options.oracleLimit = oracleLimit
+        options.batchSize = batchSize
+        options.ingestSeconds = ingestSeconds
+        options.ingest = !noIngest
+        options.workerExecutable = workerExecutable
+        if !noPython {
+            guard let script = BenchRun.locate("bench/baseline.py") else {
+                throw ValidationError("bench/baseline.py not found: run from the repository root or pass --no-python")
+            }
+            options.pythonBaseline = script
+        }
+        let logger = makeLogger("pipeline.bench")
+        let table = try BenchRun(options: options, logger: logger) { line in
+            FileHandle.standardError.write(Data("bench: \(line)\n".utf8))
+        }.run()
+        print(table.text)
+    }
+}
