@@ -78,7 +78,7 @@ let package = Package(
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
-            "Backfill", "Normalizers", "Reports", "Bench",
+            "Backfill", "Normalizers", "Reports", "Bench", "Verification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +139,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "FuzzTests", dependencies: ["Events", "Normalizers", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "FuzzTests", dependencies: ["Events", "Normalizers", "Verification", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ChaosTests", dependencies: [
             "Verification", "PipelineTestSupport", "Kafka", "Postgres", "Events", "Migrations",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import Events
+import Verification
 
 /// A scalable, reproducible stream of event envelopes for the benchmark: all seven types, many users
 /// over several projects, retried webhooks (the same envelope twice) and no order across keys or
@@ -44,7 +45,7 @@ public struct BenchEvents {
     ]
 
     public let settings: Settings
-    private var random: SplitMix
+    private var random: SeededGenerator
     private var produced = 0
     /// Recent envelopes, some of which are sent again (a webhook retried after a lost answer).
     private var recent: [Envelope] = []
@@ -52,7 +53,7 @@ public struct BenchEvents {
     public init(settings: Settings) {
         precondition(settings.count >= 0 && settings.users > 0, "bench settings: count >= 0, users > 0")
         self.settings = settings
-        random = SplitMix(state: settings.seed)
+        random = SeededGenerator(seed: settings.seed)
         recent.reserveCapacity(1024)
     }
 
@@ -154,14 +155,3 @@ public struct BenchEvents {
 
 private func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-/// SplitMix64: the same sequence on every machine.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

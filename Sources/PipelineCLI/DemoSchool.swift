@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Verification
 
 /// A demo school's month, generated from a seed: ads and their spend, visits, registrations,
 /// orders and payments, mailings and community chats, in the SPEC §2 envelopes the worker consumes.
@@ -502,20 +503,11 @@ struct DemoSchool {
     }
 }
 
-/// A small, fast, seedable generator, so demo data is the same on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
-extension SplitMix64 {
+/// The demo draws from the shared seeded generator, so demo data is the same on every machine.
+typealias SplitMix64 = SeededGenerator
+
+extension SeededGenerator {
     /// Uniform in [0, 1), from the top 53 bits.
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

@@ -104,7 +104,7 @@ package struct RandomEvents {
     }
 }
 
-/// SplitMix64: the same sequence on every machine.
+/// SplitMix64: the same sequence on every machine, so a data set, a demo month or a fuzz run replays exactly.
 package struct SeededGenerator: RandomNumberGenerator {
     package var state: UInt64
     package init(seed: UInt64) { state = seed }

@@ -1,20 +1,7 @@
 import Events
 import Foundation
+import Verification
 
-/// A seeded generator (SplitMix64): the same seed gives the same mutations on every machine, so a failure replays.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Run size and seed, overridable from the environment (`FUZZ_SEED`, `FUZZ_SCALE`) for a longer local run.
 enum FuzzSettings {
