@@ -126,6 +126,7 @@ let package = Package(
             "Pollers", "Events",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "BackfillTests", dependencies: [
             "Backfill", "Events", "Normalizers", "Kafka",
@@ -138,6 +139,7 @@ let package = Package(
             "Reports", "Events", "Postgres", "Migrations", "Worker", "Kafka", "PipelineTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "FuzzTests", dependencies: ["Events", "Normalizers", "Verification", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ChaosTests", dependencies: [

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Pollers
+import ServiceLifecycle
 import Synchronization
 
 /// A request as the fake API saw it on the wire: query and form values percent-decoded, header names lowercased.
@@ -76,18 +77,25 @@ final class FakeAPIServer: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
+        // Stopped by a graceful shutdown, not by cancelling its task: cancelling a server with a connection
+        // open can deinit NIO's writer unfinished, which traps.
+        let serviceGroup = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            group.addTask { try await serviceGroup.run() }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw FakeServerError.noPort }
+            guard let port = await iterator.next(), port > 0 else {
+                await serviceGroup.triggerGracefulShutdown()
+                throw FakeServerError.noPort
+            }
             let url = URL(string: "http://127.0.0.1:\(port)")!
             baseURL.withLock { $0 = url }
             do {
                 let result = try await body(url, server)
-                group.cancelAll()
+                await serviceGroup.triggerGracefulShutdown()
+                try await group.waitForAll()
                 return result
             } catch {
-                group.cancelAll()
+                await serviceGroup.triggerGracefulShutdown()
                 throw error
             }
         }
