@@ -20,7 +20,7 @@ import Normalizers
 /// | orders | order_id | `ID заказа`, `order_id` (required; not `Номер`, the human number) |
 /// | orders | user_id | `ID пользователя`, `user_id` (required) |
 /// | orders | status | `Статус`, `status` (required; codes or UI labels, see `GetCourseStatusLabels`) |
-/// | orders | cost_money_value | `Стоимость, XXX` (any currency suffix), `Стоимость`, `cost_money_value`, `cost` (required) |
+/// | orders | cost_money_value | `Стоимость, <currency code>` (e.g. `Стоимость, RUB`), `Стоимость`, `cost_money_value`, `cost` (required) |
 /// | orders | currency | `Валюта`, else the code in the cost title, else RUB (the callback's default) |
 /// | orders | created_at, payed_at, status_changed_at | `Дата создания` (required), `Дата оплаты`, `Дата изменения статуса` |
 /// | orders | positions | `Title`, `Состав заказа`, `positions` |
