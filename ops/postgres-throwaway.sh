@@ -32,13 +32,14 @@ case "$cmd" in
 start)
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir" && chmod 700 "$dir"
-    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    # Byte-order collation, as in docker-compose.yml: text keys compared with memcmp, not strcoll.
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     for attempt in 1 2 3 4 5; do
         port=$(free_port)
         echo "$port" >"$dir/port"
         if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=on -c max_connections=200" start >/dev/null; then
+            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=on -c max_connections=200 -c shared_buffers=1GB -c max_wal_size=4GB" start >/dev/null; then
             if [ -n "${THROWAWAY_OWNER_PID:-}" ]; then
                 setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; [ -d "$3" ] && "$2" stop "$3"' \
                     watcher "$THROWAWAY_OWNER_PID" "$(readlink -f "$0")" "$dir" </dev/null >/dev/null 2>&1 &
@@ -57,7 +58,7 @@ stop)
 restart)
     port=$(cat "$dir/port")
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -m immediate \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" restart >/dev/null
+        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200 -c shared_buffers=1GB -c max_wal_size=4GB" restart >/dev/null
     ;;
 url)
     url
