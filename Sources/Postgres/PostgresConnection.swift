@@ -29,6 +29,9 @@ public final class PostgresConnection: @unchecked Sendable {
     private var transactionDepth = 0
     /// The server-side transaction is gone (connection lost or reset) while `transaction`'s body still runs.
     private var transactionBroken = false
+    /// Called after every `execute` with its SQL and how long the call took (the benchmark's
+    /// per-statement profile); nil, the default, costs nothing.
+    public var statementObserver: ((_ sql: String, _ elapsed: Duration) -> Void)?
 
     /// Opens a connection; throws a retriable `.connection` error if the server cannot be reached.
     ///
@@ -79,6 +82,8 @@ public final class PostgresConnection: @unchecked Sendable {
     public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
         let texts = try parameters.map { try Self.checkedText($0.postgresText) }
         let values = CStrings(texts)
+        let started = statementObserver == nil ? nil : ContinuousClock.now
+        defer { if let started, let statementObserver { statementObserver(sql, started.duration(to: .now)) } }
         return try withRecovery { connection in
             let result = values.withPointers { pointers in
                 PQexecParams(connection, sql, Int32(texts.count), nil, pointers, nil, nil, 0)

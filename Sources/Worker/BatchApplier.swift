@@ -87,9 +87,8 @@ struct BatchApplier {
         for (index, reason) in changes.rejected.sorted(by: { $0.key < $1.key }) {
             outcome.deadLetters.append(DeadLetter(message: fresh[index].message, reason: reason))
         }
-        let appliedIDs = batch.indices.filter { changes.rejected[$0] == nil }.map { batch[$0].id }
-        try recordApplied(appliedIDs, in: connection)
-        outcome.applied = appliedIDs.count
+        try withdraw(changes.rejected.keys.map { batch[$0].id }, in: connection)
+        outcome.applied = batch.count - changes.rejected.count
         try writer.write(changes, loaded: state, in: connection)
 
         try publish(outcome.deadLetters)
@@ -146,24 +145,32 @@ struct BatchApplier {
         throw OffsetGap(seekTo: first.mapValues { $0 }.merging(gaps.map { ($0.key, stored[$0.key, default: 0]) }) { $1 })
     }
 
-    /// The events whose id was never applied, each once (the first delivered), in delivery order.
+    /// The events whose id was never applied, each once (the first delivered), in delivery order;
+    /// their ids are recorded as applied by the same statement (`withdraw` takes back the ones
+    /// the batch then refuses). If another worker's transaction holds one of the ids, the insert
+    /// waits for it and then skips the id when that transaction committed.
     func firstDeliveries(
         of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
     ) throws -> [(event: Event, message: KafkaMessage)] {
         guard !events.isEmpty else { return [] }
-        let known = Set(try connection.execute(
-            "SELECT id FROM \(schema).applied_events WHERE id = ANY($1::text[])", [events.map(\.event.id)]
+        var candidates: [String] = []
+        var seen: Set<String> = []
+        for (event, _) in events where seen.insert(event.id).inserted { candidates.append(event.id) }
+        // Sorted, so two workers inserting overlapping ids wait on each other in one order.
+        candidates.sort(by: codePointLess)
+        let recorded = Set(try connection.execute(
+            "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id",
+            [candidates]
         ).rows.map { try $0.decode(0, as: String.self) })
-        var seen = known
-        return events.filter { seen.insert($0.event.id).inserted }
+        var taken: Set<String> = []
+        return events.filter { recorded.contains($0.event.id) && taken.insert($0.event.id).inserted }
     }
 
-    /// Records applied ids. A plain insert: if another worker applied one of them meanwhile,
-    /// the unique violation rolls this batch back and the retry sees it as applied.
-    func recordApplied(_ ids: [String], in connection: PostgresConnection) throws {
+    /// Takes back recorded ids of events the batch refused (dead-lettered): they were not applied,
+    /// and a redrive must be able to apply them later.
+    func withdraw(_ ids: [String], in connection: PostgresConnection) throws {
         guard !ids.isEmpty else { return }
-        try connection.execute(
-            "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[])", [ids])
+        try connection.execute("DELETE FROM \(schema).applied_events WHERE id = ANY($1::text[])", [ids])
     }
 }
 

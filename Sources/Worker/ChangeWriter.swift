@@ -22,7 +22,8 @@ struct ChangeWriter {
     }
 
     private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: PostgresConnection) throws {
-        let keys = changes.usersSeen.union(changes.users.keys).sorted()
+        // A user seen before and unchanged keeps its row: rewriting it was the largest statement of a batch.
+        let keys = changes.usersSeen.filter { loaded.users[$0] == nil }.union(changes.users.keys).sorted()
         guard !keys.isEmpty else { return }
         let states = keys.map { changes.users[$0] ?? loaded.users[$0] ?? UserState() }
         try connection.execute("""

@@ -10,6 +10,7 @@ import Postgres
 package struct WriteCeiling {
     let applier: BatchApplier
     let projects: ProjectDirectory
+    private let profile = StatementProfile()
 
     package init(groupID: String, schema: String = "pipeline", projects: ProjectDirectory = ProjectDirectory()) {
         applier = BatchApplier(
@@ -20,6 +21,9 @@ package struct WriteCeiling {
 
     /// Applies one polled batch and returns the time spent in PostgreSQL (statements and commit).
     package func apply(_ messages: [KafkaMessage], rates: FxRates = FxRates(), in connection: PostgresConnection) throws -> Duration {
+        let profile = profile
+        connection.statementObserver = { sql, elapsed in profile.add(sql, elapsed) }
+        defer { connection.statementObserver = nil }
         var database = Duration.zero
         func timed<T>(_ body: () throws -> T) rethrows -> T {
             let started = ContinuousClock.now
@@ -39,9 +43,8 @@ package struct WriteCeiling {
             let batch = fresh.map(\.event)
             let state = try timed { try applier.loader.load(BatchRequirements(batch), in: connection) }
             let changes = BatchProcessor(projects: projects, rates: rates).process(batch, state: state)
-            let ids = batch.indices.filter { changes.rejected[$0] == nil }.map { batch[$0].id }
             try timed {
-                try applier.recordApplied(ids, in: connection)
+                try applier.withdraw(changes.rejected.keys.map { batch[$0].id }, in: connection)
                 try applier.writer.write(changes, loaded: state, in: connection)
                 try applier.offsets.store(nextOffsets, in: connection)
                 _ = try connection.execute("COMMIT")
@@ -51,5 +54,31 @@ package struct WriteCeiling {
             throw error
         }
         return database
+    }
+}
+
+extension WriteCeiling {
+    /// PostgreSQL time per kind of statement over every batch applied so far, largest first.
+    package var statementTimes: [(statement: String, time: Duration)] { profile.sorted }
+}
+
+/// Time per statement kind, named by its verb and first table ("INSERT users", "SELECT applied_events").
+private final class StatementProfile: @unchecked Sendable {
+    // Safe: filled by the connection's observer on the one thread that applies the batches.
+    private var times: [String: Duration] = [:]
+
+    func add(_ sql: String, _ elapsed: Duration) { times[Self.name(of: sql), default: .zero] += elapsed }
+
+    var sorted: [(statement: String, time: Duration)] {
+        times.sorted { $0.value > $1.value }.map { ($0.key, $0.value) }
+    }
+
+    static func name(of sql: String) -> String {
+        let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "(" || $0 == "," })
+        guard let verb = words.first.map({ $0.uppercased() }) else { return "?" }
+        let marker = verb == "INSERT" ? "INTO" : verb == "WITH" ? "INTO" : "FROM"
+        guard let index = words.firstIndex(where: { $0.uppercased() == marker }), index + 1 < words.count else { return verb }
+        let table = words[index + 1].split(separator: ".").last.map(String.init) ?? ""
+        return "\(verb == "WITH" ? "INSERT" : verb) \(table)"
     }
 }
