@@ -30,6 +30,8 @@ public struct BenchRun {
         public var workerExecutable: String?
         /// Worker batch size (its --batch-size).
         public var batchSize = 5_000
+        /// Whether to replay the topics through the worker's statements for PostgreSQL's rate.
+        public var writeCeiling = true
 
         public init(executable: String) { self.executable = executable }
     }
@@ -158,12 +160,14 @@ public struct BenchRun {
         table.add("exactly once", check.passed ? "passed" : "FAILED", check.detail)
 
         // PostgreSQL's rate for the worker's own write pattern.
-        progress("PostgreSQL write ceiling")
-        let ceilingURL = try postgres.createDatabase(prefix: "bench_ceiling")
-        try runChild(["migrate"], environment: ["DATABASE_URL": ceilingURL, "LOG_LEVEL": "warning"], work: work, name: "migrate-ceiling")
-        let writes = try writeCeiling(databaseURL: ceilingURL, cluster: cluster, topics: topics, work: work)
-        table.add("PostgreSQL write ceiling", "\(rate(writes.events, writes.seconds)) events/s", writes.detail)
-        table.add("worker / PostgreSQL ceiling", percent(workerRate / (Double(writes.events) / writes.seconds.seconds)), "")
+        if options.writeCeiling {
+            progress("PostgreSQL write ceiling")
+            let ceilingURL = try postgres.createDatabase(prefix: "bench_ceiling")
+            try runChild(["migrate"], environment: ["DATABASE_URL": ceilingURL, "LOG_LEVEL": "warning"], work: work, name: "migrate-ceiling")
+            let writes = try writeCeiling(databaseURL: ceilingURL, cluster: cluster, topics: topics, work: work)
+            table.add("PostgreSQL write ceiling", "\(rate(writes.events, writes.seconds)) events/s", writes.detail)
+            table.add("worker / PostgreSQL ceiling", percent(workerRate / (Double(writes.events) / writes.seconds.seconds)), "")
+        }
 
         if let script = options.pythonBaseline {
             progress("Python baseline")

@@ -42,6 +42,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip ingest and freshness.")
     var noIngest = false
 
+    @Flag(help: "Skip the PostgreSQL write ceiling (it replays every event once more: long at millions).")
+    var noCeiling = false
+
     func run() throws {
         guard events > 0 else { throw ValidationError("--events: must be at least 1") }
         guard users > 0 else { throw ValidationError("--users: must be at least 1") }
@@ -57,6 +60,7 @@ struct BenchCommand: ParsableCommand {
         options.batchSize = batchSize
         options.ingestSeconds = ingestSeconds
         options.ingest = !noIngest
+        options.writeCeiling = !noCeiling
         options.workerExecutable = workerExecutable
         if !noPython {
             guard let script = BenchRun.locate("bench/baseline.py") else {

@@ -75,10 +75,15 @@ private final class StatementProfile: @unchecked Sendable {
 
     static func name(of sql: String) -> String {
         let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "(" || $0 == "," })
-        guard let verb = words.first.map({ $0.uppercased() }) else { return "?" }
-        let marker = verb == "INSERT" ? "INTO" : verb == "WITH" ? "INTO" : "FROM"
-        guard let index = words.firstIndex(where: { $0.uppercased() == marker }), index + 1 < words.count else { return verb }
-        let table = words[index + 1].split(separator: ".").last.map(String.init) ?? ""
-        return "\(verb == "WITH" ? "INSERT" : verb) \(table)"
+        guard let first = words.first?.uppercased() else { return "?" }
+        // A WITH statement here is an INSERT fed by a query; its table is the one after INTO.
+        let verb = first == "WITH" ? "INSERT" : first
+        let markers: Set<String> = verb == "INSERT" ? ["INTO"] : ["FROM", "UPDATE", "JOIN"]
+        // The table is schema-qualified; `extract(epoch FROM u.col)` has a dot too, but a parenthesis.
+        let table = zip(words, words.dropFirst()).first { keyword, name in
+            markers.contains(keyword.uppercased()) && name.contains(".") && !name.contains(")")
+        }.map { $0.1.split(separator: ".").last.map(String.init) ?? "" }
+        // No table (`SELECT pg_advisory_xact_lock(...)`): the function called names it.
+        return "\(verb) \(table ?? words.dropFirst().first.map(String.init) ?? "")"
     }
 }
