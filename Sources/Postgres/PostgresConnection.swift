@@ -311,7 +311,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// PostgreSQL text cannot hold NUL, and a C string would silently cut the value there.
     static func checkedText(_ text: String?) throws -> String? {
-        if let text, text.utf8.contains(0) {
+        // Over the contiguous bytes: the generic search on the UTF-8 view showed in the worker's profile.
+        guard var text else { return nil }
+        if text.withUTF8({ $0.contains(0) }) {
             throw PostgresError(code: .usage, summary: "a parameter contains a NUL byte, which PostgreSQL text cannot store")
         }
         return text

@@ -107,6 +107,11 @@ import Testing
             [values])
         #expect(result.rows.count == values.count)
         #expect(result.rows.map { $0["value"] } == values)
+        // [String] takes its own path through the encoder.
+        let strings = values.compactMap { $0 }
+        let unnested = try connection.execute(
+            "SELECT value FROM unnest($1::text[]) WITH ORDINALITY AS u(value, ordinal) ORDER BY ordinal", [strings])
+        #expect(unnested.rows.map { $0["value"] } == strings)
         let noArray: [String]? = nil
         #expect(try connection.execute("SELECT $1::text[] IS NULL", [noArray]).rows[0][0] == "t")
 
