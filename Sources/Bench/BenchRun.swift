@@ -29,7 +29,7 @@ public struct BenchRun {
         /// The executable whose `worker` is measured, when not `executable`.
         public var workerExecutable: String?
         /// Worker batch size (its --batch-size).
-        public var batchSize = 5_000
+        public var batchSize = 20_000
         /// Whether to replay the topics through the worker's statements for PostgreSQL's rate.
         public var writeCeiling = true
 

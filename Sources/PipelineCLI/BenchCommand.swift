@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     var oracleLimit: Int = 300_000
 
     @Option(help: "Worker batch size.")
-    var batchSize: Int = 5_000
+    var batchSize: Int = 20_000
 
     @Option(help: "Seconds of each ingest load run.")
     var ingestSeconds: Int = 10

@@ -28,7 +28,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var group: String?
 
     @Option(help: "Most messages applied in one transaction.")
-    var batchSize: Int = 5_000
+    var batchSize: Int = 20_000
 
     @Option(help: "Longest wait for a batch to fill, in milliseconds.")
     var batchWaitMs: Int = 200
