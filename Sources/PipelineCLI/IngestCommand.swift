@@ -39,6 +39,19 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Longest wait for in-flight requests and the producer's flush on SIGTERM/SIGINT, in seconds.")
     var shutdownTimeout: Int = 30
 
+    @Option(help: ArgumentHelp(
+        "How long the producer holds a message to batch it with others (librdkafka linger.ms), in milliseconds.",
+        discussion: """
+            Every answer waits for its delivery report, so this adds to each request's latency; under load, \
+            messages batch anyway while earlier requests are in flight.
+            """))
+    var lingerMs: Int = 0
+
+    func validate() throws {
+        // librdkafka's own bounds for linger.ms, named here rather than as a configuration failure at startup.
+        guard (0...900_000).contains(lingerMs) else { throw ValidationError("--linger-ms: must be 0 to 900000, got \(lingerMs)") }
+    }
+
     func run() async throws {
         let settings = try global.settings()
         let logger = makeLogger("pipeline.ingest")
@@ -60,7 +73,7 @@ struct IngestCommand: AsyncParsableCommand {
             logger.warning("no --state-dir: Telegram chat migrations are kept in memory only and forgotten on restart")
             chatAliases = ChatAliasStore()
         }
-        let producer = try KafkaProducer(configuration: settings.kafka, logger: logger)
+        let producer = try KafkaProducer(configuration: settings.kafka, lingerMilliseconds: lingerMs, logger: logger)
         let router = IngestApplication.buildRouter(
             configuration: configuration, producer: producer,
             admin: try KafkaAdmin(configuration: settings.kafka, logger: logger),
