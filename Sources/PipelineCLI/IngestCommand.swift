@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Events
 import Foundation
 import Hummingbird
 import Ingest
@@ -77,6 +78,17 @@ struct IngestCommand: AsyncParsableCommand {
             chatAliases = ChatAliasStore()
         }
         let producer = try KafkaProducer(configuration: settings.kafka, lingerMilliseconds: lingerMs, logger: logger)
+        // A cold producer holds the first message to each topic until its once-a-second scan fetches the topic's
+        // metadata (~1 s of stalled webhooks after every start). Fetch it now, on a thread of its own and without
+        // delaying the server: if Kafka is down, /readyz says so and the first sends wait as before.
+        let topics = settings.topics.eventTopics
+        Thread {
+            do {
+                try producer.prepare(topics: topics, timeout: .seconds(10))
+            } catch {
+                logger.warning("topic metadata not fetched at startup; the first message to each topic waits for it", metadata: ["error": "\(error)"])
+            }
+        }.start()
         let router = IngestApplication.buildRouter(
             configuration: configuration, producer: producer,
             admin: try KafkaAdmin(configuration: settings.kafka, logger: logger),
