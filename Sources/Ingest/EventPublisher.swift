@@ -22,9 +22,7 @@ struct EventPublisher: Sendable {
             logger.warning("events not acknowledged by Kafka", metadata: ["error": "\(error)", "events": "\(events.count)"])
             throw .kafkaUnavailable
         }
-        var perTopic: [String: Int] = [:]
-        for message in messages { perTopic[message.topic, default: 0] += 1 }
-        for (topic, count) in perTopic { metrics.countEvents(topic: topic, count: count) }
+        for message in messages { metrics.countEvents(topic: message.topic, count: 1) }
         return events.count
     }
 }

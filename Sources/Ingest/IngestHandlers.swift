@@ -193,17 +193,8 @@ struct IngestHandlers: Sendable {
     /// Decoded query parameters, `+` read as a space (form encoding, as platforms send it; Hummingbird's
     /// `queryParameters` keeps the `+`). Of a repeated name the last counts; an undecodable pair is kept raw.
     static func query(of request: Request) -> [String: String] {
-        var result: [String: String] = [:]
-        guard let query = request.uri.query else { return result }
-        func decode(_ part: Substring) -> String {
-            let spaced = part.replacingOccurrences(of: "+", with: " ")
-            return spaced.removingPercentEncoding ?? spaced
-        }
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return result
+        guard let query = request.uri.query else { return [:] }
+        return FormQuery.parameters(query[...])
     }
 
     static func context(_ project: String, _ credentials: ProjectCredentials) -> ProjectContext {

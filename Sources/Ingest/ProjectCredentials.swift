@@ -38,6 +38,7 @@ public struct ProjectCredentials: Sendable {
         guard !project.isEmpty, project.count <= 64,
               project.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
         else { return nil }
-        return project.uppercased().replacingOccurrences(of: "-", with: "_")
+        // Bytes, not Foundation's uppercased/replacingOccurrences: this runs twice per request.
+        return String(decoding: project.utf8.map { $0 == 0x2D ? 0x5F : $0 >= 0x61 ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 }

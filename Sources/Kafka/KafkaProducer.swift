@@ -6,12 +6,15 @@ import Logging
 ///
 /// Delivery reports are served by a dedicated thread, so the async `send` never blocks the cooperative pool.
 /// Call `flush(timeout:)` before dropping the last reference: deinit purges whatever is still undelivered.
-// @unchecked Sendable: the only state is the librdkafka handle (thread-safe for produce/poll/flush/purge)
-// and the poll thread object, which synchronises itself.
+// @unchecked Sendable: the state is the librdkafka handle (thread-safe for produce/poll/flush/purge/metadata),
+// the poll thread object, which synchronises itself, and the prepared topic handles, guarded by their lock.
 public final class KafkaProducer: @unchecked Sendable {
     private let client: RDKafkaClient
     private let poller: RDKafkaPollThread
     private let logger: Logger
+    /// Topic handles taken by `prepare(topics:timeout:)`, held so librdkafka keeps what it learnt about them.
+    private var preparedTopics: [OpaquePointer] = []
+    private let preparedTopicsLock = NSLock()
 
     /// enable.idempotence=true, acks=all, linger.ms configurable (default 5), plus configuration.properties.
     /// `deliveryTimeoutMilliseconds` bounds how long a message may wait (retries included) before it fails.
@@ -24,6 +27,9 @@ public final class KafkaProducer: @unchecked Sendable {
                 ("acks", "all"),
                 ("linger.ms", String(lingerMilliseconds)),
                 ("delivery.timeout.ms", String(deliveryTimeoutMilliseconds)),
+                // Requests are small and pipelined (up to 5 in flight): Nagle would hold one back until the
+                // previous one is acknowledged, adding latency for no saving on a broker link.
+                ("socket.nagle.disable", "true"),
             ],
             configuration: configuration)
         config.withPointer { rd_kafka_conf_set_dr_msg_cb($0, rdKafkaDeliveryCallback) }
@@ -33,10 +39,41 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     deinit {
+        preparedTopics.forEach { rd_kafka_topic_destroy($0) }
         poller.stop()
         // Fail (rather than leak) what is still queued; the reports go to nobody if their senders gave up.
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         rd_kafka_poll(client.handle, 0)
+    }
+
+    /// Fetches these topics' metadata (partitions and leaders) through this producer before anything is sent.
+    ///
+    /// Otherwise the first message to each topic waits for librdkafka's once-a-second scan of topics it knows
+    /// nothing about: a server that answers only after delivery held its first requests ~1 s.
+    /// Blocks up to `timeout` per topic; call it off the cooperative pool.
+    /// - Returns: the partition count of each topic.
+    @discardableResult
+    public func prepare(topics: [String], timeout: Duration) throws -> [String: Int32] {
+        var partitions: [String: Int32] = [:]
+        for topic in topics {
+            guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else {
+                throw KafkaError.from(rd_kafka_last_error(), client: client.handle, topic: topic, message: "topic handle refused")
+            }
+            preparedTopicsLock.withLock { preparedTopics.append(handle) }
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let result = rd_kafka_metadata(client.handle, 0, handle, &metadata, timeout.clampedMilliseconds)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+                throw KafkaError.from(result, client: client.handle, topic: topic, message: "metadata request failed")
+            }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            for index in 0..<Int(metadata.pointee.topic_cnt) {
+                let entry = metadata.pointee.topics[index]
+                guard String(cString: entry.topic) == topic else { continue }
+                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(entry.err, topic: topic) }
+                partitions[topic] = entry.partition_cnt
+            }
+        }
+        return partitions
     }
 
     /// Completes when the delivery report arrives; throws KafkaError if not delivered (or if the local queue is full:

@@ -43,6 +43,33 @@ import Testing
         #expect(messages.allSatisfy { $0.topic == topic && $0.partition == 0 })
     }
 
+    @Test func prepareReportsEachTopicsPartitionsAndSendsStillLand() async throws {
+        let logger = testLogger()
+        let mock = try KafkaMockCluster(logger: logger)
+        let three = uniqueName("three")
+        let five = uniqueName("five")
+        try mock.createTopic(three, partitions: 3)
+        try mock.createTopic(five, partitions: 5)
+        let producer = try KafkaProducer(configuration: mock.configuration(), logger: logger)
+
+        let partitions = try await onThread { try producer.prepare(topics: [three, five], timeout: .seconds(10)) }
+        #expect(partitions == [three: 3, five: 5])
+        let report = try await producer.send(KafkaOutgoingMessage(topic: five, key: nil, value: "v", partition: 4))
+        #expect(report == KafkaDeliveryReport(topic: five, partition: 4, offset: 0))
+    }
+
+    @Test func prepareFailsWhenTheBrokerIsDown() async throws {
+        let logger = testLogger()
+        let mock = try KafkaMockCluster(logger: logger)
+        let topic = uniqueName("down")
+        try mock.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(configuration: mock.configuration(), logger: logger)
+        try mock.setBrokerDown(1)
+        await #expect(throws: KafkaError.self) {
+            try await onThread { try producer.prepare(topics: [topic], timeout: .milliseconds(500)) }
+        }
+    }
+
     @Test func fullLocalQueueIsARetriableQueueFullError() async throws {
         let logger = testLogger()
         let mock = try KafkaMockCluster(logger: logger)
