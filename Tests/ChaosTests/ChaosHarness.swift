@@ -106,8 +106,12 @@ struct ChaosRow: CustomStringConvertible, Sendable {
 final class WorkerProcess {
     let process = Process()
     let logFile: URL
+    private let harness: WorkerHarness
+    /// Names this worker's PostgreSQL session, so `stop` can tell when it is up.
+    private let applicationName = "chaos-worker-\(UUID().uuidString.prefix(8).lowercased())"
 
     init(_ harness: WorkerHarness, configFile: URL, batch: Int) throws {
+        self.harness = harness
         logFile = URL(fileURLWithPath: ChaosSettings.logDirectory ?? NSTemporaryDirectory())
             .appendingPathComponent("chaos-worker-\(UUID()).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
@@ -116,6 +120,7 @@ final class WorkerProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BROKERS"] = harness.cluster.bootstrapServers
         environment["DATABASE_URL"] = harness.databaseURL
+            + (harness.databaseURL.contains("?") ? "&" : "?") + "application_name=\(applicationName)"
         environment["LOG_LEVEL"] = ChaosSettings.workerLogLevel
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
@@ -130,7 +135,20 @@ final class WorkerProcess {
     }
 
     /// SIGTERM, the way an orchestrator stops it: it finishes its batch and leaves the group. Returns the exit status.
+    ///
+    /// Sent only once the worker has its PostgreSQL session (it connects after installing its signal
+    /// handlers): a worker started just before, with nothing left to apply, could otherwise get the
+    /// signal while the process is still starting — on a loaded CI machine that takes a second —
+    /// and end by the signal's default action, which is not the shutdown this checks.
     func stop() -> Int32 {
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline {
+            let sessions = (try? harness.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", [applicationName]))?
+                .first?.first.flatMap { $0 }.flatMap(Int.init) ?? 0
+            if sessions > 0 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return process.terminationStatus
