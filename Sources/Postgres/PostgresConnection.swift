@@ -30,7 +30,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The server-side transaction is gone (connection lost or reset) while `transaction`'s body still runs.
     private var transactionBroken = false
     /// Called after every `execute` with its SQL and how long the call took (the benchmark's
-    /// per-statement profile); nil, the default, costs nothing.
+    /// per-statement profile; for `overlapping` statements, from sending to reading the answer,
+    /// which includes the caller's work meanwhile); nil, the default, costs nothing.
     public var statementObserver: ((_ sql: String, _ elapsed: Duration) -> Void)?
 
     /// Opens a connection; throws a retriable `.connection` error if the server cannot be reached.

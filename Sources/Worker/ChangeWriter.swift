@@ -8,20 +8,23 @@ struct ChangeWriter {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
 
+    /// Each statement is built while the server executes the one before (`overlapping`).
     func write(_ changes: BatchChanges, loaded: BatchState, in connection: PostgresConnection) throws {
-        try writeUsers(changes, loaded: loaded, connection)
-        try writeOrders(changes, connection)
-        try writePayments(changes, connection)
-        try writeAdStats(changes, connection)
-        try writeLedgers(changes, connection)
-        try writeFunnel(changes, connection)
-        try writeProjectFigures(changes, connection)
-        try writeMail(changes, connection)
-        try writeChat(changes, connection)
-        try recomputeMailCredit(for: changes.creditUsers, connection)
+        try connection.overlapping { statements in
+            try writeUsers(changes, loaded: loaded, statements)
+            try writeOrders(changes, statements)
+            try writePayments(changes, statements)
+            try writeAdStats(changes, statements)
+            try writeLedgers(changes, statements)
+            try writeFunnel(changes, statements)
+            try writeProjectFigures(changes, statements)
+            try writeMail(changes, statements)
+            try writeChat(changes, statements)
+            try recomputeMailCredit(for: changes.creditUsers, statements)
+        }
     }
 
-    private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: PostgresConnection) throws {
+    private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
         // A user seen before and unchanged keeps its row: rewriting it was the largest statement of a batch.
         let keys = changes.usersSeen.filter { loaded.users[$0] == nil }.union(changes.users.keys).sorted()
         guard !keys.isEmpty else { return }
@@ -45,7 +48,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writeOrders(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeOrders(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let orders = changes.orders.sorted { $0.key < $1.key }
         if !orders.isEmpty {
             try connection.execute("""
@@ -81,7 +84,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writePayments(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writePayments(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let payments = changes.payments.sorted { $0.key < $1.key }
         guard !payments.isEmpty else { return }
         let accepted = payments.map(\.value.firstAccepted)
@@ -109,7 +112,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writeAdStats(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeAdStats(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let polls = Array(changes.adStats)
         guard !polls.isEmpty else { return }
         try connection.execute("""
@@ -128,7 +131,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writeLedgers(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeLedgers(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let daily = changes.userDaily.sorted { ($0.key.user, $0.key.day) < ($1.key.user, $1.key.day) }
         if !daily.isEmpty {
             try connection.execute("""
@@ -160,7 +163,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writeFunnel(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeFunnel(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let rows = changes.funnel.sorted { lhs, rhs in
             let l = lhs.key, r = rhs.key
             return (l.project, l.day, l.attribution.network, l.attribution.campaignID, l.attribution.adID)
@@ -189,7 +192,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writeProjectFigures(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeProjectFigures(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let newUsers = changes.newUsers.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
         if !newUsers.isEmpty {
             try connection.execute("""
@@ -207,7 +210,7 @@ struct ChangeWriter {
             """, [lastDays.map(\.key), lastDays.map(\.value.description)])
     }
 
-    private func writeMail(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeMail(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         // Several workers (mail events are keyed by user) add to the same letter-day rows: one order.
         let daily = changes.mailDaily.sorted { lhs, rhs in
             let l = lhs.key, r = rhs.key
@@ -269,7 +272,7 @@ struct ChangeWriter {
             ])
     }
 
-    private func writeChat(_ changes: BatchChanges, _ connection: PostgresConnection) throws {
+    private func writeChat(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let daily = Array(changes.chatDaily)
         if !daily.isEmpty {
             try connection.execute("""
@@ -298,7 +301,7 @@ struct ChangeWriter {
     /// SPEC §4.8: a payment goes to the letter of the user's latest click strictly before its first
     /// acceptance, if that click is at most 7 × 24 h earlier. Recomputed for every payment of the
     /// users whose clicks or payments changed; they are locked, so this sees all their facts.
-    private func recomputeMailCredit(for users: Set<UserKey>, _ connection: PostgresConnection) throws {
+    private func recomputeMailCredit(for users: Set<UserKey>, _ connection: OverlappedStatements) throws {
         guard !users.isEmpty else { return }
         let sorted = users.sorted()
         try connection.execute("""
