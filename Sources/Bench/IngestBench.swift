@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import PipelineTestSupport
 import Postgres
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,7 @@ struct IngestBench {
     static let secret = "bench-secret"
 
     func measure(into table: inout BenchTable) throws {
-        let port = try freePort()
+        let port = try PipelineExecutable.freePort()
         let environment = [
             "KAFKA_BROKERS": cluster.bootstrapServers, "DATABASE_URL": databaseURL, "LOG_LEVEL": "warning",
             "PIPELINE_PROJECT_BENCH_SCHOOL_SALT": "bench-salt", "PIPELINE_PROJECT_BENCH_SCHOOL_SECRET": Self.secret,
@@ -26,7 +27,7 @@ struct IngestBench {
             standardOutput: work + "/ingest.out", standardError: work + "/ingest.err")
         defer { ingest.terminate(); _ = ingest.wait() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while (try? httpPost(port: port, path: "/healthz", method: "GET")) != 200 {
+        while (try? PipelineExecutable.requestStatus(port: port, path: "/healthz", method: "GET")) != 200 {
             guard ContinuousClock.now < deadline else { throw BenchError("pipeline ingest did not answer /healthz in 30 s") }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -115,7 +116,7 @@ struct IngestBench {
             let campaign = "probe-\(runID)-\(probe)"
             let path = "/gc/bench-school/user?secret=\(Self.secret)&user_id=\(campaign)&utm_source=yandex"
                 + "&utm_campaign=\(campaign)&utm_content=ad1&created_at=2026-11-21+10%3A00%3A00"
-            guard try httpPost(port: port, path: path) == 200 else { throw BenchError("freshness probe \(probe) refused") }
+            guard try PipelineExecutable.requestStatus(port: port, path: path) == 200 else { throw BenchError("freshness probe \(probe) refused") }
             let acknowledged = ContinuousClock.now
             while true {
                 let rows = try connection.execute(
@@ -152,49 +153,3 @@ extension BenchRun {
     }
 }
 
-/// A free TCP port on the loopback interface (bound, read, released).
-func freePort() throws -> Int {
-    let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socketFD >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
-    defer { close(socketFD) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
-    }
-    guard bound else { throw BenchError("bind: \(String(cString: strerror(errno)))") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// One HTTP/1.1 request over a fresh loopback connection; the response's status code.
-func httpPost(port: Int, path: String, method: String = "POST") throws -> Int {
-    let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socketFD >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
-    defer { close(socketFD) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw BenchError("connect: \(String(cString: strerror(errno)))") }
-    let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
-    guard send(socketFD, request, request.count, 0) == request.count else { throw BenchError("send failed") }
-    var response: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = recv(socketFD, &buffer, buffer.count, 0)
-        if count <= 0 { break }
-        response += buffer[..<count]
-        if response.count >= 12 { break }
-    }
-    let statusLine = String(decoding: response.prefix(12), as: UTF8.self)
-    guard statusLine.hasPrefix("HTTP/1.1 "), let code = Int(statusLine.dropFirst(9).prefix(3)) else {
-        throw BenchError("no HTTP status in \(statusLine)")
-    }
-    return code
-}

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `pipeline` executable that tests run as a real subprocess.
 public enum PipelineExecutable {
@@ -19,19 +22,59 @@ public enum PipelineExecutable {
         public var description: String { "pipeline executable not found at \(path): build with `swift build --build-tests`" }
     }
 
-    /// A TCP port on 127.0.0.1 nobody listens on now (the kernel's pick for port 0).
+    /// A TCP port on 127.0.0.1 nobody listens on now (the kernel's pick for port 0: bound, read, released).
     public static func freePort() throws -> Int {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c",
-                            "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1]); s.close()"]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        python.waitUntilExit()
-        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(socketFD) }
+        var address = loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
+        }
+        guard bound else { throw LoopbackError("bind: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
+
+    /// The status code of one HTTP/1.1 request without a body, over a fresh connection to 127.0.0.1.
+    public static func requestStatus(port: Int, path: String, method: String = "POST") throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(socketFD) }
+        var address = loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw LoopbackError("connect: \(String(cString: strerror(errno)))") }
+        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+        guard send(socketFD, request, request.count, 0) == request.count else { throw LoopbackError("send failed") }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while response.count < 12 {
+            let count = recv(socketFD, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            response += buffer[..<count]
+        }
+        let statusLine = String(decoding: response.prefix(12), as: UTF8.self)
+        guard statusLine.hasPrefix("HTTP/1.1 "), let code = Int(statusLine.dropFirst(9).prefix(3)) else {
+            throw LoopbackError("no HTTP status in \(statusLine)")
+        }
+        return code
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
+    }
+}
+
+/// A loopback socket call that failed, with what failed.
+public struct LoopbackError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Runs a blocking body (libpq, librdkafka, subprocess waits) on a thread of its own, so tests that

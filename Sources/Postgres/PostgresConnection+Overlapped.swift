@@ -35,7 +35,7 @@ public final class OverlappedStatements {
 
     /// Encodes and sends a statement after reading the previous one's answer (throwing its error, if any).
     public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws {
-        let texts = try parameters.map { try PostgresConnection.checkedText($0.postgresText) }
+        let texts = try PostgresConnection.encode(parameters)
         try receivePending()
         try connection.withRecovery { handle in
             let values = CStrings(texts)

@@ -81,7 +81,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// connection broke, `.usage` for a value containing a NUL byte.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
-        let texts = try parameters.map { try Self.checkedText($0.postgresText) }
+        let texts = try Self.encode(parameters)
         let values = CStrings(texts)
         let started = statementObserver == nil ? nil : ContinuousClock.now
         defer { if let started, let statementObserver { statementObserver(sql, started.duration(to: .now)) } }
@@ -308,6 +308,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     static func lastError(_ connection: OpaquePointer) -> String {
         String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The parameters in text format, each checked for NUL.
+    static func encode(_ parameters: [any PostgresEncodable]) throws -> [String?] {
+        try parameters.map { try checkedText($0.postgresText) }
     }
 
     /// PostgreSQL text cannot hold NUL, and a C string would silently cut the value there.

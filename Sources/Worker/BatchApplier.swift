@@ -153,17 +153,14 @@ struct BatchApplier {
         of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
     ) throws -> [(event: Event, message: KafkaMessage)] {
         guard !events.isEmpty else { return [] }
-        var candidates: [String] = []
-        var seen: Set<String> = []
-        for (event, _) in events where seen.insert(event.id).inserted { candidates.append(event.id) }
-        // Sorted, so two workers inserting overlapping ids wait on each other in one order.
-        candidates.sort(by: codePointLess)
-        let recorded = Set(try connection.execute(
+        // Distinct and sorted, so two workers inserting overlapping ids wait on each other in one order.
+        let candidates = Set(events.map(\.event.id)).sorted(by: codePointLess)
+        var recorded = Set(try connection.execute(
             "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id",
             [candidates]
         ).rows.map { try $0.decode(0, as: String.self) })
-        var taken: Set<String> = []
-        return events.filter { recorded.contains($0.event.id) && taken.insert($0.event.id).inserted }
+        // Removing an id as it is taken keeps only its first delivery.
+        return events.filter { recorded.remove($0.event.id) != nil }
     }
 
     /// Takes back recorded ids of events the batch refused (dead-lettered): they were not applied,

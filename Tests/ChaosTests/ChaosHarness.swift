@@ -248,6 +248,11 @@ struct ChaosWorld {
         configFile = try harness.workerConfigFile(projects: ["beta": ("America/New_York", "USD")])
     }
 
+    /// SIGTERM, as an orchestrator stops a worker; anything but exit 0 is a finding.
+    func stopExpectingCleanExit(_ worker: WorkerProcess) {
+        findings.expect(worker.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+    }
+
     func startWorker(batch: Int = 50) throws -> WorkerProcess {
         try WorkerProcess(harness, configFile: configFile, batch: batch)
     }

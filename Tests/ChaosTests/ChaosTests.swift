@@ -40,7 +40,7 @@ struct ChaosTests {
             load.waitUntilFinished()
             let caughtUp = world.waitUntilCaughtUp()
             let log = worker.log
-            world.findings.expect(worker.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(worker)
             return try world.verdict(
                 scenario: "(a) worker SIGKILL", faults: "\(kills) × SIGKILL (after \(killedAfter.map(String.init).joined(separator: ", ")) applied)",
                 faultEnd: faultEnd, load: load, caughtUpAt: caughtUp, workerLogs: [log])
@@ -69,7 +69,7 @@ struct ChaosTests {
             let faultEnd = Date()
             load.waitUntilFinished()
             let caughtUp = world.waitUntilCaughtUp()
-            world.findings.expect(worker.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(worker)
             let log = worker.log
             let cut = log.components(separatedBy: "batch failed, retrying").count - 1
             return try world.verdict(
@@ -102,7 +102,7 @@ struct ChaosTests {
             load.waitUntilFinished()
             let caughtUp = world.waitUntilCaughtUp()
             let log = worker.log
-            world.findings.expect(worker.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(worker)
             return try world.verdict(
                 scenario: "(c) broker down \(Int(outage)) s",
                 faults: "broker 2 of 3 down \(Int(outage)) s; \(load.resentMessages) messages re-sent by the source",
@@ -148,7 +148,7 @@ struct ChaosTests {
             load.waitUntilFinished()
             let caughtUp = world.waitUntilCaughtUp()
             let log = worker.log
-            world.findings.expect(worker.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(worker)
             let faults = ["produce", "fetch", "offsetCommit", "joinGroup", "syncGroup", "heartbeat"]
                 .map { "\($0) \(pushed[$0] ?? 0)" }.joined(separator: ", ")
             return try world.verdict(
@@ -173,14 +173,14 @@ struct ChaosTests {
             Thread.sleep(forTimeInterval: clock.pause(3, 5))
             let third = try world.startWorker(batch: 20)
             Thread.sleep(forTimeInterval: clock.pause(3, 5))
-            world.findings.expect(third.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(third)
             Thread.sleep(forTimeInterval: clock.pause(3, 5))
-            world.findings.expect(second.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(second)
             let faultEnd = Date()
             load.waitUntilFinished()
             let caughtUp = world.waitUntilCaughtUp()
             let logs = [first.log, second.log, third.log]
-            world.findings.expect(first.stop() == 0, "a worker stopped with SIGTERM exited non-zero")
+            world.stopExpectingCleanExit(first)
             return try world.verdict(
                 scenario: "(e) workers join and leave", faults: "2 joins, 2 leaves (4 rebalances)",
                 faultEnd: faultEnd, load: load, caughtUpAt: caughtUp, workerLogs: logs)
@@ -201,7 +201,7 @@ struct ChaosTests {
             let faultEnd = Date()
             let caughtUp = world.waitUntilCaughtUp()
             let logs = workers.map(\.log)
-            for worker in workers { world.findings.expect(worker.stop() == 0, "a worker stopped with SIGTERM exited non-zero") }
+            for worker in workers { world.stopExpectingCleanExit(worker) }
             return try world.verdict(
                 scenario: "(f) everything delivered twice", faults: "\(deliveries.count - world.data.deliveries.count) extra copies, shuffled across keys",
                 faultEnd: faultEnd, load: load, caughtUpAt: caughtUp, workerLogs: logs)

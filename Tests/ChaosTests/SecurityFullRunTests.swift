@@ -108,14 +108,7 @@ struct SecurityFullRunTests {
     }
 
     static func post(port: Int, _ path: String, method: String = "POST") throws -> Int {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "http://127.0.0.1:\(port)\(path)"]
-        let output = Pipe()
-        curl.standardOutput = output
-        try curl.run()
-        curl.waitUntilExit()
-        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
+        try PipelineExecutable.requestStatus(port: port, path: path, method: method)
     }
 
     /// Every message of every topic the cluster holds, read from the beginning.

@@ -40,14 +40,7 @@ struct SecretsInLogsTests {
         defer { if ingest.isRunning { ingest.terminate() } }
 
         func request(_ method: String, _ path: String) throws -> Int {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "http://127.0.0.1:\(port)\(path)"]
-            let output = Pipe()
-            curl.standardOutput = output
-            try curl.run()
-            curl.waitUntilExit()
-            return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
+            try PipelineExecutable.requestStatus(port: port, path: path, method: method)
         }
         var ready = false
         for _ in 0..<100 where !ready {
