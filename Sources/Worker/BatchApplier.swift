@@ -13,14 +13,18 @@ struct BatchApplier {
     let attributionRules: AttributionRules
     let loader: StateLoader
     let writer: ChangeWriter
+    /// Users with rows, so that a batch inserts only the others; `record` them after each commit.
+    let knownUsers: KnownUsers
 
-    init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules) {
+    init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules,
+         knownUsersLimit: Int = 300_000) {
         self.offsets = offsets
         self.topics = topics
         self.projects = projects
         self.attributionRules = attributionRules
         loader = StateLoader(schema: offsets.schema)
         writer = ChangeWriter(schema: offsets.schema)
+        knownUsers = KnownUsers(limit: knownUsersLimit)
     }
 
     /// SQL for this applier's schema.
@@ -33,6 +37,8 @@ struct BatchApplier {
         var duplicates = 0
         var applied = 0
         var deadLetters: [DeadLetter] = []
+        /// Users that have rows once the batch's transaction commits.
+        var users: Set<UserKey> = []
     }
 
     /// Applies `messages` inside the caller's transaction; `publish` gets the dead letters
@@ -46,6 +52,7 @@ struct BatchApplier {
         let partitions = Set(batch.map { KafkaTopicPartition(topic: $0.message.topic, partition: $0.message.partition) })
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
         try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
+        try knownUsers.check(schema: schema, in: connection)
 
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
         // this worker, if the partition came back to it after this batch was polled).
@@ -86,7 +93,8 @@ struct BatchApplier {
         }
         try withdraw(changes.rejected.keys.map { freshEvents[$0].id }, in: connection)
         outcome.applied = freshEvents.count - changes.rejected.count
-        try writer.write(changes, loaded: state, in: connection)
+        try writer.write(changes, loaded: state, knownUsers: knownUsers, in: connection)
+        outcome.users = changes.usersSeen
 
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)

@@ -9,9 +9,11 @@ struct ChangeWriter {
     let schema: String
 
     /// Each statement is built while the server executes the one before (`overlapping`).
-    func write(_ changes: BatchChanges, loaded: BatchState, in connection: PostgresConnection) throws {
+    func write(
+        _ changes: BatchChanges, loaded: BatchState, knownUsers: KnownUsers? = nil, in connection: PostgresConnection
+    ) throws {
         try connection.overlapping { statements in
-            try writeUsers(changes, loaded: loaded, statements)
+            try writeUsers(changes, loaded: loaded, knownUsers: knownUsers, statements)
             try writeOrders(changes, statements)
             try writePayments(changes, statements)
             try writeAdStats(changes, statements)
@@ -28,9 +30,12 @@ struct ChangeWriter {
     /// never read: every missing row is inserted (`DO NOTHING` waits only for a concurrent insert
     /// of the same user, and in one key order), changed first registrations are updated on the
     /// locked users' rows, and `chat_active` only ever turns true.
-    private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
-        // A user loaded with a row keeps it: rewriting unchanged users was the largest statement of a batch.
-        let missing = changes.usersSeen.filter { loaded.users[$0] == nil }.sorted()
+    private func writeUsers(
+        _ changes: BatchChanges, loaded: BatchState, knownUsers: KnownUsers?, _ connection: OverlappedStatements
+    ) throws {
+        // A user loaded with a row, or known to have one, keeps it: rewriting unchanged users was
+        // the largest statement of a batch, and probing every mail and chat user the next largest.
+        let missing = changes.usersSeen.filter { loaded.users[$0] == nil && knownUsers?.contains($0) != true }.sorted()
         if !missing.isEmpty {
             let states = missing.map { changes.users[$0] ?? UserState() }
             try connection.execute("""

@@ -238,8 +238,8 @@ public final class PipelineWorker {
         while true {
             do {
                 if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) { try reloadRates(connection) }
-                return try connection.transaction {
-                    let outcome = try applier.apply(messages, rates: rates!, acceptedGaps: acceptedGaps, in: connection, publish: { letters in
+                let outcome = try connection.transaction {
+                    try applier.apply(messages, rates: rates!, acceptedGaps: acceptedGaps, in: connection, publish: { letters in
                         // A missing rate may have been imported since the rates were read: read
                         // them again and redo the batch once before dead-lettering for it.
                         if !ratesChecked, letters.contains(where: { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }) {
@@ -247,8 +247,9 @@ public final class PipelineWorker {
                         }
                         try publish(letters)
                     })
-                    return outcome
                 }
+                applier.knownUsers.record(outcome.users)
+                return outcome
             } catch is RatesMayBeStale {
                 ratesChecked = true
                 try reloadRates(connection)
