@@ -37,8 +37,9 @@ struct BatchApplier {
         var duplicates = 0
         var applied = 0
         var deadLetters: [DeadLetter] = []
-        /// Users that have rows once the batch's transaction commits.
+        /// Users that have rows once the batch's transaction commits, and those chat-active then.
         var users: Set<UserKey> = []
+        var chatActiveUsers: Set<UserKey> = []
     }
 
     /// Applies `messages` inside the caller's transaction; `publish` gets the dead letters
@@ -95,6 +96,7 @@ struct BatchApplier {
         outcome.applied = freshEvents.count - changes.rejected.count
         try writer.write(changes, loaded: state, knownUsers: knownUsers, in: connection)
         outcome.users = changes.usersSeen
+        outcome.chatActiveUsers = changes.chatActiveUsers
 
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)

@@ -65,7 +65,7 @@ struct ChangeWriter {
                 WHERE u.first_reg_id IS DISTINCT FROM EXCLUDED.first_reg_id
                 """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
         }
-        let active = changes.chatActiveUsers.sorted()
+        let active = changes.chatActiveUsers.filter { knownUsers?.isChatActive($0) != true }.sorted()
         guard !active.isEmpty else { return }
         // Every row exists by now: this only sets the flag where it is still false.
         try connection.execute("""

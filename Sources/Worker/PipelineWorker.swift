@@ -248,7 +248,7 @@ public final class PipelineWorker {
                         try publish(letters)
                     })
                 }
-                applier.knownUsers.record(outcome.users)
+                applier.knownUsers.record(outcome.users, chatActive: outcome.chatActiveUsers)
                 return outcome
             } catch is RatesMayBeStale {
                 ratesChecked = true

@@ -21,16 +21,18 @@ struct KnownUsersTests {
 
         let known = KnownUsers(limit: 3)
         try known.check(schema: "s", in: connection)
-        known.record([user("u1"), user("u2")])
+        known.record([user("u1"), user("u2")], chatActive: [user("u2")])
         try known.check(schema: "s", in: connection) // the same table: nothing forgotten
         #expect(known.contains(user("u1")) && known.contains(user("u2")))
         #expect(!known.contains(user("u3")))
+        #expect(known.isChatActive(user("u2")) && !known.isChatActive(user("u1")))
 
         // What a rebuild's swap does: another table under the same name.
         try connection.execute("ALTER TABLE s.users RENAME TO retired_users")
         try connection.execute("CREATE TABLE s.users (project text, user_id text)")
         try known.check(schema: "s", in: connection)
         #expect(known.count == 0)
+        #expect(!known.isChatActive(user("u2")))
 
         known.record([user("u1"), user("u2")])
         known.record([user("u3"), user("u4")]) // 4 > 3: the older ones go
