@@ -6,8 +6,10 @@ public struct BatchChanges: Sendable {
     public var rejected: [Int: String] = [:]
     /// Users named by applied events: each gets a row if it has none.
     public var usersSeen: Set<UserKey> = []
-    /// Users whose stored state changed.
+    /// Users whose first registration changed (all of them among the loaded, locked users).
     public var users: [UserKey: UserState] = [:]
+    /// Users who wrote a message in a chat: their `chat_active` becomes true, whatever it was.
+    public var chatActiveUsers: Set<UserKey> = []
     public var orders: [EntityKey: OrderState] = [:]
     public var newOrderEvents: [EntityKey: [OrderStatusEvent]] = [:]
     public var payments: [EntityKey: PaymentState] = [:]

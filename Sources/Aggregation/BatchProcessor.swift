@@ -135,11 +135,7 @@ public struct BatchProcessor: Sendable {
                 case .message:
                     changes.chatDaily[chatDay, default: ChatCounts()].messages += 1
                     changes.chatMembers.insert(ChatMemberKey(chatDay: chatDay, userID: chat.userID))
-                    var state = users[user] ?? UserState()
-                    if !state.chatActive {
-                        state.chatActive = true
-                        users[user] = state
-                    }
+                    changes.chatActiveUsers.insert(user)
                 case .join:
                     changes.chatDaily[chatDay, default: ChatCounts()].joins += 1
                 case .leave:

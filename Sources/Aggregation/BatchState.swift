@@ -2,10 +2,11 @@ import Events
 
 /// The stored state one batch needs, fetched in bulk before the batch is computed.
 public struct BatchState: Sendable {
-    /// Every user the batch refers to (directly, or as the previous user of an order or payment);
-    /// a user absent here has no row yet.
+    /// Every user whose figures the batch may change (`BatchRequirements.users(with:)`), locked;
+    /// a user absent here has no row yet. Users only named by mail and chat events are not here.
     public var users: [UserKey: UserState] = [:]
-    /// The ledger rows of users with a registration in the batch, whose attribution may move.
+    /// The ledger rows of users whose first registration the batch may change
+    /// (`BatchRequirements.ledgerUsers(with:)`): their attribution may move.
     public var ledgers: [UserKey: [LocalDate: LedgerMeasures]] = [:]
     public var orders: [EntityKey: OrderState] = [:]
     /// Every stored status event of the orders in `orders`.
@@ -21,10 +22,12 @@ public struct BatchRequirements: Sendable, Equatable {
     public var orders: Set<EntityKey> = []
     public var payments: Set<EntityKey> = []
     public var adStats: Set<AdStatsKey> = []
-    /// Users the events name; `users(with:)` adds those of stored orders and payments.
+    /// Users whose figures the events change (registrations, orders, payments, mail clicks, which
+    /// credit their payments); `users(with:)` adds those of stored orders and payments. A user
+    /// only sent, opening or chatting changes nothing of theirs that needs reading first.
     public var eventUsers: Set<UserKey> = []
-    /// Users with a registration in the batch: their ledgers are needed.
-    public var registeringUsers: Set<UserKey> = []
+    /// The earliest registration of each user registering in the batch.
+    public var earliestRegistrations: [UserKey: EventStamp] = [:]
 
     public init(_ events: [Event]) {
         for event in events {
@@ -34,7 +37,8 @@ public struct BatchRequirements: Sendable, Equatable {
             case .registration(let registration):
                 let user = UserKey(project: project, userID: registration.userID)
                 eventUsers.insert(user)
-                registeringUsers.insert(user)
+                let stamp = EventStamp(at: event.occurredAt, id: event.id)
+                if earliestRegistrations[user].map({ stamp < $0 }) ?? true { earliestRegistrations[user] = stamp }
             case .order(let order):
                 orders.insert(EntityKey(project: project, id: order.orderID))
                 eventUsers.insert(UserKey(project: project, userID: order.userID))
@@ -42,9 +46,9 @@ public struct BatchRequirements: Sendable, Equatable {
                 payments.insert(EntityKey(project: project, id: payment.paymentID))
                 eventUsers.insert(UserKey(project: project, userID: payment.userID))
             case .mail(let mail):
-                eventUsers.insert(UserKey(project: project, userID: mail.userID))
-            case .chat(let chat):
-                eventUsers.insert(UserKey(project: project, userID: chat.userID))
+                if mail.event == .clicked { eventUsers.insert(UserKey(project: project, userID: mail.userID)) }
+            case .chat:
+                break
             case .adStats(let stats):
                 adStats.insert(AdStatsKey(project: project, network: stats.network, accountID: stats.accountID,
                                           campaignID: stats.campaignID, adID: stats.adID, day: stats.day))
@@ -60,6 +64,17 @@ public struct BatchRequirements: Sendable, Equatable {
         for (key, payment) in state.payments {
             if let accepted = payment.firstAccepted { users.insert(UserKey(project: key.project, userID: accepted.userID)) }
             users.insert(UserKey(project: key.project, userID: payment.latest.userID))
+        }
+        return users
+    }
+
+    /// The registering users whose first registration can change: stored without one, or with a
+    /// later one. Only they can move their ledger, and a user with no row has no ledger yet.
+    public func ledgerUsers(with state: BatchState) -> Set<UserKey> {
+        var users: Set<UserKey> = []
+        for (user, earliest) in earliestRegistrations {
+            guard let stored = state.users[user] else { continue }
+            if stored.firstRegistration.map({ earliest < $0.stamp }) ?? true { users.insert(user) }
         }
         return users
     }

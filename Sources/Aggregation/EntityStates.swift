@@ -13,14 +13,13 @@ public struct FirstRegistration: Sendable, Hashable {
     }
 }
 
-/// What the worker keeps of a user (`pipeline.users`).
+/// What decides a user's attribution and cohort (`pipeline.users`; its `chat_active` only ever
+/// turns true, so it is set by `BatchChanges.chatActiveUsers` without reading the user).
 public struct UserState: Sendable, Hashable {
     public var firstRegistration: FirstRegistration?
-    public var chatActive: Bool
 
-    public init(firstRegistration: FirstRegistration? = nil, chatActive: Bool = false) {
+    public init(firstRegistration: FirstRegistration? = nil) {
         self.firstRegistration = firstRegistration
-        self.chatActive = chatActive
     }
 
     /// SPEC §3: the attribution of the first registration, or `(unattributed)` before any.

@@ -16,14 +16,18 @@ extension BenchRun {
     /// ids, and either every view against the oracle's recomputation or (for large runs) the
     /// per-type totals the generator knows.
     func exactlyOnce(
-        databaseURL: String, distinctJSON: [String]?, distinctCount: Int, perType: [EventType: Int], registeredUsers: Int, workerOutput: String
+        databaseURL: String, distinctJSON: [String]?, distinctCount: Int, perType: [EventType: Int], registeredUsers: Int,
+        workerOutputs: [String]
     ) throws -> Check {
         var problems: [String] = []
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
-        let summary = workerOutput.split(separator: "\n").last { $0.hasPrefix("worker done:") }.map(String.init) ?? ""
-        if !summary.contains(" \(distinctCount) applied,") { problems.append("worker summary \"\(summary)\" is not \(distinctCount) applied") }
-        if !summary.hasSuffix(" 0 dead letters") { problems.append("dead letters: \(summary)") }
+        let summaries = workerOutputs.map { $0.split(separator: "\n").last { $0.hasPrefix("worker done:") }.map(String.init) ?? "" }
+        let applied = summaries.map { WorkerSummaryLine.applied(in: $0) }
+        if applied.contains(nil) || applied.map({ $0 ?? 0 }).reduce(0, +) != distinctCount {
+            problems.append("worker summaries \(summaries.map { "\"\($0)\"" }.joined(separator: ", ")) do not add up to \(distinctCount) applied")
+        }
+        for summary in summaries where !summary.hasSuffix(" 0 dead letters") { problems.append("dead letters: \(summary)") }
         let stored = try connection.execute("SELECT count(*) FROM pipeline.applied_events").rows[0].decode(0, as: Int.self)
         if stored != distinctCount { problems.append("\(stored) ids stored, \(distinctCount) distinct envelopes") }
         var method: String
@@ -84,4 +88,14 @@ extension BenchRun {
 /// Consumer settings the worker and the benchmark's readers share.
 enum WorkerTuning {
     static let consumerProperties: [String: String] = WorkerConfiguration.consumerDefaults
+}
+
+/// Reads the worker's closing line ("worker done: 25 batches, 486801 messages, 472224 applied, …").
+enum WorkerSummaryLine {
+    /// The number before " applied,", or nil when the line has none.
+    static func applied(in line: String) -> Int? {
+        guard let range = line.range(of: " applied,") else { return nil }
+        let number = line[..<range.lowerBound].reversed().prefix { $0.isNumber }
+        return number.isEmpty ? nil : Int(String(number.reversed()))
+    }
 }

@@ -30,6 +30,8 @@ public struct BenchRun {
         public var workerExecutable: String?
         /// Worker batch size (its --batch-size).
         public var batchSize = 20_000
+        /// Worker processes started together in one consumer group.
+        public var workers = 1
         /// Whether to replay the topics through the worker's statements for PostgreSQL's rate.
         public var writeCeiling = true
 
@@ -134,28 +136,42 @@ public struct BenchRun {
         table.add("consume ceiling", "\(rate(options.events, consume.total)) msg/s",
                   "librdkafka, same topics, discarded; \(seconds(consume.total)) s incl. \(seconds(consume.join)) s group join")
 
-        // The worker, the real binary.
-        progress("pipeline worker --until-caught-up")
+        // The worker, the real binary: one process, or several in one consumer group.
+        progress("pipeline worker --until-caught-up" + (options.workers > 1 ? " × \(options.workers)" : ""))
         let firstBatch = FirstBatchWatch(databaseURL: databaseURL, logger: logger)
-        let worker = try runChild(
-            ["worker", "--until-caught-up", "--batch-size", "\(options.batchSize)"], environment: environment, work: work,
-            name: "worker", executable: options.workerExecutable)
+        let names = options.workers == 1 ? ["worker"] : (1...options.workers).map { "worker-\($0)" }
+        let children = try names.map { name in
+            try ChildProcess(
+                executable: options.workerExecutable ?? options.executable,
+                arguments: ["worker", "--until-caught-up", "--batch-size", "\(options.batchSize)"],
+                environment: environment, standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
+        }
+        let usages = ChildProcess.waitAll(children)
+        for (name, usage) in zip(names, usages) where usage.status != 0 {
+            let errors = (try? String(contentsOfFile: "\(work)/\(name).err", encoding: .utf8)) ?? ""
+            throw BenchError("\(name) exited with status \(usage.status): \(errors.suffix(2000))")
+        }
         let join = firstBatch.stop()
-        let workerRate = Double(options.events) / worker.wall.seconds
-        let applying = join.map { worker.wall - $0 }
+        let wall = usages.map(\.wall).max()!
+        let user = usages.map(\.userSeconds).reduce(0, +), system = usages.map(\.systemSeconds).reduce(0, +)
+        let workerRate = Double(options.events) / wall.seconds
+        let applying = join.map { wall - $0 }
+        let who = options.workers == 1 ? "the real binary" : "\(options.workers) processes of the real binary in one group"
         table.add("worker throughput", "\(Int(workerRate)) events/s",
-                  "\(options.events) envelopes in \(seconds(worker.wall)) s wall, the real binary, until caught up; "
+                  "\(options.events) envelopes in \(seconds(wall)) s wall, \(who), until caught up; "
                     + (applying.map { "\(rate(options.events, $0)) events/s after the first batch committed at \(seconds(join!)) s (group join)" } ?? ""))
-        table.add("worker CPU", "\(String(format: "%.2f", worker.cpuSeconds / Double(options.events) * 1e6)) s per million events",
-                  "user \(String(format: "%.2f", worker.userSeconds)) s + system \(String(format: "%.2f", worker.systemSeconds)) s (getrusage of the child)")
-        table.add("worker peak RSS", "\(worker.peakRSS / 1_048_576) MB", "\(options.users) users known")
-        table.add("worker / consume ceiling", "\(percent(consume.total.seconds / worker.wall.seconds))", "")
+        table.add("worker CPU", "\(String(format: "%.2f", (user + system) / Double(options.events) * 1e6)) s per million events",
+                  "user \(String(format: "%.2f", user)) s + system \(String(format: "%.2f", system)) s (getrusage of the child"
+                    + (options.workers == 1 ? ")" : "ren, summed)"))
+        table.add("worker peak RSS", "\(usages.map(\.peakRSS).max()! / 1_048_576) MB",
+                  "\(options.users) users known" + (options.workers == 1 ? "" : "; the largest of the \(options.workers) processes"))
+        table.add("worker / consume ceiling", "\(percent(consume.total.seconds / wall.seconds))", "")
 
         // Exactly once.
         progress("exactly-once check")
         let check = try exactlyOnce(
             databaseURL: databaseURL, distinctJSON: keepDistinct ? distinct : nil, distinctCount: distinctCount, perType: perType, registeredUsers: registered.count,
-            workerOutput: try String(contentsOfFile: work + "/worker.out", encoding: .utf8))
+            workerOutputs: try names.map { try String(contentsOfFile: work + "/\($0).out", encoding: .utf8) })
         distinct = []
         table.add("exactly once", check.passed ? "passed" : "FAILED", check.detail)
 

@@ -51,21 +51,34 @@ public final class ChildProcess {
     /// memory (vfork) and Linux keeps that memory's peak, so it reported the benchmark's own
     /// footprint (the mock broker holding every message) as the worker's.
     public func wait() -> Usage {
-        var status: Int32 = 0
-        var usage = rusage()
-        var peak = 0
-        while true {
-            let reaped = wait4(pid, &status, WNOHANG, &usage)
-            if reaped == pid { break }
-            if reaped == -1 && errno != EINTR { break }
-            peak = max(peak, Self.highWaterMark(of: pid) ?? 0)
-            usleep(20_000)
+        Self.waitAll([self])[0]
+    }
+
+    /// Blocks until every child exited; each one's usage as `wait` gives it, wall time up to its own exit.
+    public static func waitAll(_ children: [ChildProcess]) -> [Usage] {
+        var usages = [Usage?](repeating: nil, count: children.count)
+        var peaks = [Int](repeating: 0, count: children.count)
+        while usages.contains(where: { $0 == nil }) {
+            for (index, child) in children.enumerated() where usages[index] == nil {
+                var status: Int32 = 0
+                var usage = rusage()
+                let reaped = wait4(child.pid, &status, WNOHANG, &usage)
+                if reaped == child.pid || (reaped == -1 && errno != EINTR) {
+                    usages[index] = child.usage(status: status, rusage: usage, peak: peaks[index])
+                } else {
+                    peaks[index] = max(peaks[index], highWaterMark(of: child.pid) ?? 0)
+                }
+            }
+            if usages.contains(where: { $0 == nil }) { usleep(20_000) }
         }
-        let wall = started.duration(to: .now)
+        return usages.map { $0! }
+    }
+
+    private func usage(status: Int32, rusage usage: rusage, peak: Int) -> Usage {
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Usage(status: exit, wall: wall, userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime),
-                     peakRSS: peak)
+        return Usage(status: exit, wall: started.duration(to: .now), userSeconds: seconds(usage.ru_utime),
+                     systemSeconds: seconds(usage.ru_stime), peakRSS: peak)
     }
 
     /// `VmHWM` of a running process, in bytes; nil once it has exited.

@@ -57,6 +57,16 @@ public final class KafkaConsumer {
     /// during the call drops messages of revoked partitions). Partition EOF and transient errors are not returned as
     /// messages; transient errors are logged; fatal errors (and an error thrown by `onAssign`) throw.
     public func pollBatch(maxMessages: Int, timeout: Duration) throws -> [KafkaMessage] {
+        try poll(maxMessages: maxMessages, timeout: timeout, waiting: true)
+    }
+
+    /// Up to maxMessages of what librdkafka has already fetched, without waiting for more (possibly
+    /// none); otherwise as `pollBatch`. For taking the next batch while the current one is applied.
+    public func pollQueued(maxMessages: Int) throws -> [KafkaMessage] {
+        try poll(maxMessages: maxMessages, timeout: .zero, waiting: false)
+    }
+
+    private func poll(maxMessages: Int, timeout: Duration, waiting: Bool) throws -> [KafkaMessage] {
         precondition(!closed, "pollBatch after close")
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
@@ -65,10 +75,11 @@ public final class KafkaConsumer {
 
         while state.batch.count < maxMessages {
             let remaining = clock.now.duration(to: deadline)
-            if remaining <= .zero && !state.batch.isEmpty { break }
+            if waiting && remaining <= .zero && !state.batch.isEmpty { break }
             // Once something arrived, wait only a moment for more: a fetch response is parsed into the queue one
             // message at a time, so an immediate empty poll would cut batches short.
-            let wait: Int32 = state.batch.isEmpty ? remaining.clampedMilliseconds : min(remaining.clampedMilliseconds, 10)
+            let wait: Int32 = !waiting ? 0
+                : state.batch.isEmpty ? remaining.clampedMilliseconds : min(remaining.clampedMilliseconds, 10)
             let polled = rd_kafka_consumer_poll(client.handle, wait)
             if let error = state.pendingError {
                 state.pendingError = nil

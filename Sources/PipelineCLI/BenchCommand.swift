@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Worker batch size.")
     var batchSize: Int = 20_000
 
+    @Option(help: "Worker processes in the consumer group (each a child; figures are for the group).")
+    var workers: Int = 1
+
     @Option(help: "Seconds of each ingest load run.")
     var ingestSeconds: Int = 10
 
@@ -49,6 +52,7 @@ struct BenchCommand: ParsableCommand {
         guard events > 0 else { throw ValidationError("--events: must be at least 1") }
         guard users > 0 else { throw ValidationError("--users: must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size: must be at least 1") }
+        guard (1...8).contains(workers) else { throw ValidationError("--workers: must be 1 to 8") }
         guard ingestSeconds > 0 else { throw ValidationError("--ingest-seconds: must be at least 1") }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
@@ -58,6 +62,7 @@ struct BenchCommand: ParsableCommand {
         options.seed = seed
         options.oracleLimit = oracleLimit
         options.batchSize = batchSize
+        options.workers = workers
         options.ingestSeconds = ingestSeconds
         options.ingest = !noIngest
         options.writeCeiling = !noCeiling

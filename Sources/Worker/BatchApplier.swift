@@ -13,14 +13,18 @@ struct BatchApplier {
     let attributionRules: AttributionRules
     let loader: StateLoader
     let writer: ChangeWriter
+    /// Users with rows, so that a batch inserts only the others; `record` them after each commit.
+    let knownUsers: KnownUsers
 
-    init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules) {
+    init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules,
+         knownUsersLimit: Int = 300_000) {
         self.offsets = offsets
         self.topics = topics
         self.projects = projects
         self.attributionRules = attributionRules
         loader = StateLoader(schema: offsets.schema)
         writer = ChangeWriter(schema: offsets.schema)
+        knownUsers = KnownUsers(limit: knownUsersLimit)
     }
 
     /// SQL for this applier's schema.
@@ -33,38 +37,39 @@ struct BatchApplier {
         var duplicates = 0
         var applied = 0
         var deadLetters: [DeadLetter] = []
+        /// Users that have rows once the batch's transaction commits, and those chat-active then.
+        var users: Set<UserKey> = []
+        var chatActiveUsers: Set<UserKey> = []
     }
 
     /// Applies `messages` inside the caller's transaction; `publish` gets the dead letters
     /// before the transaction commits, so a dead letter is never lost behind a stored offset.
     func apply(
-        _ messages: [KafkaMessage], rates: FxRates, acceptedGaps: Set<OffsetGap.Position> = [],
+        _ batch: [DecodedMessage], rates: FxRates, acceptedGaps: Set<OffsetGap.Position> = [],
         in connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> Outcome {
-        var outcome = Outcome(messages: messages.count)
-        let partitions = Set(messages.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+        var outcome = Outcome(messages: batch.count)
+        let partitions = Set(batch.map { KafkaTopicPartition(topic: $0.message.topic, partition: $0.message.partition) })
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
-        try checkForGaps(messages, stored: stored, acceptedGaps: acceptedGaps)
+        try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
+        try knownUsers.check(schema: schema, in: connection)
 
-        // Messages below the stored offset were applied by an earlier owner of the partition.
+        // Messages below the stored offset were applied by an earlier owner of the partition (or by
+        // this worker, if the partition came back to it after this batch was polled).
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
-        var pending: [KafkaMessage] = []
-        pending.reserveCapacity(messages.count)
-        for message in messages {
+        var events: [(event: Event, message: KafkaMessage)] = []
+        events.reserveCapacity(batch.count)
+        for item in batch {
+            let message = item.message
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
             if message.offset < stored[partition, default: 0] {
                 outcome.alreadyApplied += 1
                 continue
             }
             nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
-            pending.append(message)
-        }
-        var events: [(event: Event, message: KafkaMessage)] = []
-        events.reserveCapacity(pending.count)
-        for (message, decoded) in zip(pending, Self.decodeAll(pending)) {
             do {
-                let event = try decoded.get()
+                let event = try item.event.get()
                 guard topics.topic(for: event.type) == message.topic else {
                     outcome.deadLetters.append(DeadLetter(
                         message: message,
@@ -79,17 +84,19 @@ struct BatchApplier {
 
         let fresh = try firstDeliveries(of: events, in: connection)
         outcome.duplicates = events.count - fresh.count
-        let batch = fresh.map(\.event)
-        let requirements = BatchRequirements(batch)
+        let freshEvents = fresh.map(\.event)
+        let requirements = BatchRequirements(freshEvents)
         let state = try loader.load(requirements, in: connection)
         let changes = BatchProcessor(projects: projects, attributionRules: attributionRules, rates: rates)
-            .process(batch, state: state)
+            .process(freshEvents, state: state)
         for (index, reason) in changes.rejected.sorted(by: { $0.key < $1.key }) {
             outcome.deadLetters.append(DeadLetter(message: fresh[index].message, reason: reason))
         }
-        try withdraw(changes.rejected.keys.map { batch[$0].id }, in: connection)
-        outcome.applied = batch.count - changes.rejected.count
-        try writer.write(changes, loaded: state, in: connection)
+        try withdraw(changes.rejected.keys.map { freshEvents[$0].id }, in: connection)
+        outcome.applied = freshEvents.count - changes.rejected.count
+        try writer.write(changes, loaded: state, knownUsers: knownUsers, in: connection)
+        outcome.users = changes.usersSeen
+        outcome.chatActiveUsers = changes.chatActiveUsers
 
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)
@@ -98,9 +105,9 @@ struct BatchApplier {
 
     /// Decodes the messages on all cores: decoding is pure and was the largest share of the
     /// worker's own CPU time, while the rest of a batch is one transaction on one connection.
-    static func decodeAll(_ messages: [KafkaMessage]) -> [Result<Event, EventDecodingError>] {
+    static func decodeAll(_ messages: [KafkaMessage]) -> [DecodedMessage] {
         let chunks = messages.count < 512 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard chunks > 1 else { return messages.map { message in Result { () throws(EventDecodingError) in try Event.decode(json: message.value) } } }
+        guard chunks > 1 else { return messages.map(DecodedMessage.init) }
         let results = UnsafeResults(count: messages.count)
         let size = (messages.count + chunks - 1) / chunks
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -108,7 +115,7 @@ struct BatchApplier {
                 results.set(index, Result { () throws(EventDecodingError) in try Event.decode(json: messages[index].value) })
             }
         }
-        return results.values
+        return zip(messages, results.values).map { DecodedMessage(message: $0, event: $1) }
     }
 
     /// Dead-letters one message and moves its partition's offset past it, inside the caller's
@@ -168,6 +175,21 @@ struct BatchApplier {
     func withdraw(_ ids: [String], in connection: PostgresConnection) throws {
         guard !ids.isEmpty else { return }
         try connection.execute("DELETE FROM \(schema).applied_events WHERE id = ANY($1::text[])", [ids])
+    }
+}
+
+/// A polled message and its event, or why its value is not one.
+struct DecodedMessage {
+    let message: KafkaMessage
+    let event: Result<Event, EventDecodingError>
+
+    init(message: KafkaMessage, event: Result<Event, EventDecodingError>) {
+        self.message = message
+        self.event = event
+    }
+
+    init(_ message: KafkaMessage) {
+        self.init(message: message, event: Result { () throws(EventDecodingError) in try Event.decode(json: message.value) })
     }
 }
 

@@ -9,9 +9,11 @@ struct ChangeWriter {
     let schema: String
 
     /// Each statement is built while the server executes the one before (`overlapping`).
-    func write(_ changes: BatchChanges, loaded: BatchState, in connection: PostgresConnection) throws {
+    func write(
+        _ changes: BatchChanges, loaded: BatchState, knownUsers: KnownUsers? = nil, in connection: PostgresConnection
+    ) throws {
         try connection.overlapping { statements in
-            try writeUsers(changes, loaded: loaded, statements)
+            try writeUsers(changes, loaded: loaded, knownUsers: knownUsers, statements)
             try writeOrders(changes, statements)
             try writePayments(changes, statements)
             try writeAdStats(changes, statements)
@@ -24,28 +26,63 @@ struct ChangeWriter {
         }
     }
 
-    private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
-        // A user seen before and unchanged keeps its row: rewriting it was the largest statement of a batch.
-        let keys = changes.usersSeen.filter { loaded.users[$0] == nil }.union(changes.users.keys).sorted()
-        guard !keys.isEmpty else { return }
-        let states = keys.map { changes.users[$0] ?? loaded.users[$0] ?? UserState() }
+    /// Three statements, so that users nobody locked (only named by mail and chat events) are
+    /// never read: every missing row is inserted (`DO NOTHING` waits only for a concurrent insert
+    /// of the same user, and in one key order), changed first registrations are updated on the
+    /// locked users' rows, and `chat_active` only ever turns true.
+    private func writeUsers(
+        _ changes: BatchChanges, loaded: BatchState, knownUsers: KnownUsers?, _ connection: OverlappedStatements
+    ) throws {
+        // A user loaded with a row, or known to have one, keeps it: rewriting unchanged users was
+        // the largest statement of a batch, and probing every mail and chat user the next largest.
+        let missing = changes.usersSeen.filter { loaded.users[$0] == nil && knownUsers?.contains($0) != true }.sorted()
+        if !missing.isEmpty {
+            let states = missing.map { changes.users[$0] ?? UserState() }
+            try connection.execute("""
+                INSERT INTO \(schema).users (project, user_id, first_reg_at, first_reg_id, first_reg_day,
+                                            network, campaign_id, ad_id, chat_active)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
+                                     $6::text[], $7::text[], $8::text[], $9::boolean[])
+                ON CONFLICT (project, user_id) DO NOTHING
+                """, [missing.map(\.project), missing.map(\.userID)] + Self.registrationColumns(states)
+                    + [missing.map { changes.chatActiveUsers.contains($0) }])
+        }
+        // A new user whose row another worker inserted first (without locking) is updated here too;
+        // one inserted above with the same registration is left alone. An insert that always
+        // conflicts, as below, because it locks the rows in the order given (an UPDATE with a
+        // join would lock them in the join's order, and another worker's chat users cross it).
+        let changed = changes.users.sorted { $0.key < $1.key }
+        if !changed.isEmpty {
+            try connection.execute("""
+                INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
+                                                  network, campaign_id, ad_id)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
+                                     $6::text[], $7::text[], $8::text[])
+                ON CONFLICT (project, user_id) DO UPDATE SET
+                    first_reg_at = EXCLUDED.first_reg_at, first_reg_id = EXCLUDED.first_reg_id,
+                    first_reg_day = EXCLUDED.first_reg_day, network = EXCLUDED.network,
+                    campaign_id = EXCLUDED.campaign_id, ad_id = EXCLUDED.ad_id
+                WHERE u.first_reg_id IS DISTINCT FROM EXCLUDED.first_reg_id
+                """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
+        }
+        let active = changes.chatActiveUsers.filter { knownUsers?.isChatActive($0) != true }.sorted()
+        guard !active.isEmpty else { return }
+        // Every row exists by now: this only sets the flag where it is still false.
         try connection.execute("""
-            INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
-                                             network, campaign_id, ad_id, chat_active)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
-                                 $6::text[], $7::text[], $8::text[], $9::boolean[])
-            ON CONFLICT (project, user_id) DO UPDATE SET
-                first_reg_at = EXCLUDED.first_reg_at, first_reg_id = EXCLUDED.first_reg_id,
-                first_reg_day = EXCLUDED.first_reg_day, network = EXCLUDED.network,
-                campaign_id = EXCLUDED.campaign_id, ad_id = EXCLUDED.ad_id, chat_active = EXCLUDED.chat_active
-            """, [
-                keys.map(\.project), keys.map(\.userID),
-                states.map { $0.firstRegistration?.stamp.at.rfc3339String },
-                states.map { $0.firstRegistration?.stamp.id },
-                states.map { $0.firstRegistration?.day.description },
-                states.map(\.attribution.network), states.map(\.attribution.campaignID), states.map(\.attribution.adID),
-                states.map(\.chatActive),
-            ])
+            INSERT INTO \(schema).users AS u (project, user_id, chat_active)
+            SELECT k.project, k.user_id, true FROM unnest($1::text[], $2::text[]) AS k(project, user_id)
+            ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true WHERE NOT u.chat_active
+            """, [active.map(\.project), active.map(\.userID)])
+    }
+
+    /// The first-registration columns of `users`, as six array parameters.
+    private static func registrationColumns(_ states: [UserState]) -> [any PostgresEncodable] {
+        [
+            states.map { $0.firstRegistration?.stamp.at.rfc3339String },
+            states.map { $0.firstRegistration?.stamp.id },
+            states.map { $0.firstRegistration?.day.description },
+            states.map(\.attribution.network), states.map(\.attribution.campaignID), states.map(\.attribution.adID),
+        ]
     }
 
     private func writeOrders(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {

@@ -76,28 +76,50 @@ public final class PipelineWorker {
         // stored offsets, which move back only when a rebuild's tables were swapped in.
         var positions: [KafkaTopicPartition: Int64] = [:]
         var lastPositionCheck = ContinuousClock.now
+        // The next batch, taken from librdkafka's queue and decoded on another thread while the
+        // current batch's transaction runs: decoding was a serial share of every batch.
+        var prefetched: [DecodedMessage] = []
         while !shouldStop() {
             if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection.value) {
                 break
             }
             if ContinuousClock.now - lastPositionCheck > .seconds(2) {
                 lastPositionCheck = .now
-                try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection.value)
+                if try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection.value) {
+                    prefetched = []
+                }
             }
-            let messages = try consumer.pollBatch(
-                maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
-            guard !messages.isEmpty else { continue }
+            var batch = prefetched
+            prefetched = []
+            if batch.count < configuration.maxBatchMessages {
+                // Wait for messages only when nothing is carried over: a carried batch goes at once.
+                let more = batch.isEmpty
+                    ? try consumer.pollBatch(maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
+                    : try consumer.pollQueued(maxMessages: configuration.maxBatchMessages - batch.count)
+                batch += BatchApplier.decodeAll(more)
+            }
+            // Polled now, between transactions, since a rebalance callback may use the connection.
+            let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: configuration.maxBatchMessages))
+            // As with a single poll, only partitions still assigned are applied: a rebalance during
+            // the polls above may have revoked some (their stored offsets say where to resume).
+            let assigned = Set(consumer.assignment)
+            batch.removeAll { !assigned.contains(KafkaTopicPartition(topic: $0.message.topic, partition: $0.message.partition)) }
+            guard !batch.isEmpty else {
+                prefetched = next.wait()
+                continue
+            }
             let started = ContinuousClock.now
             let outcome: BatchApplier.Outcome
             do {
                 outcome = try applyIsolating(
-                    messages, applier: applier, acceptedGaps: acceptedGaps, connection: connection.value
+                    batch, applier: applier, acceptedGaps: acceptedGaps, connection: connection.value
                 ) { letters in
                     guard !letters.isEmpty else { return }
                     _ = try deadLetterProducer.sendAndWait(
                         letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
                 }
             } catch let gap as OffsetGap {
+                _ = next.wait() // read before the seek: stale
                 let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection.value)
                 for (partition, offset) in gap.seekTo.sorted(by: { $0.key < $1.key }) {
                     if let next = stored[partition], offset == next {
@@ -109,6 +131,8 @@ public final class PipelineWorker {
                 logger.notice("consumer ahead of the stored offsets: re-reading", metadata: ["seek": "\(gap.seekTo)"])
                 continue
             }
+            prefetched = next.wait()
+            let messages = batch.map(\.message)
             for message in messages {
                 let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
                 positions[partition] = max(positions[partition] ?? 0, message.offset + 1)
@@ -137,28 +161,33 @@ public final class PipelineWorker {
     /// Seeks back every assigned partition whose stored offset is behind this consumer's position:
     /// after a rebuild's swap the new tables hold less than this consumer applied to the old ones,
     /// and a partition with no new messages would otherwise never notice.
+    /// Returns whether it moved any partition (then batches read before are stale).
+    @discardableResult
     private func rewindToStoredOffsets(
         _ positions: inout [KafkaTopicPartition: Int64], consumer: KafkaConsumer, offsets: OffsetStore,
         connection: PostgresConnection
-    ) throws {
+    ) throws -> Bool {
         let assigned = Set(consumer.assignment)
         positions = positions.filter { assigned.contains($0.key) }
-        guard !positions.isEmpty else { return }
+        guard !positions.isEmpty else { return false }
         let stored = try offsets.nextOffsets(for: Array(positions.keys), in: connection)
+        var moved = false
         for (partition, position) in positions.sorted(by: { $0.key < $1.key }) {
             guard let next = stored[partition], next < position else { continue }
             try consumer.seek(partition, to: next)
             positions[partition] = next
+            moved = true
             logger.notice("stored offset behind this consumer: re-reading", metadata: [
                 "topic": "\(partition.topic)", "partition": "\(partition.partition)", "from": "\(next)", "was": "\(position)"])
         }
+        return moved
     }
 
     /// Applies a batch; if PostgreSQL refuses its data (a value out of range, a key too long for an
     /// index...), halves the batch until the message it refuses stands alone, and dead-letters
     /// that one: a single bad message must not stop the worker at every restart.
     private func applyIsolating(
-        _ messages: [KafkaMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
+        _ messages: [DecodedMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
         connection: PostgresConnection, publish: ([DeadLetter]) throws -> Void
     ) throws -> BatchApplier.Outcome {
         do {
@@ -169,7 +198,7 @@ public final class PipelineWorker {
                 logger.error("PostgreSQL refused a message", metadata: ["error": "\(error)"])
                 return try connection.transaction {
                     try applier.deadLetterAlone(
-                        messages[0], reason: "PostgreSQL refused its data: \(error)", in: connection, publish: publish)
+                        messages[0].message, reason: "PostgreSQL refused its data: \(error)", in: connection, publish: publish)
                 }
             }
             let half = messages.count / 2
@@ -200,7 +229,7 @@ public final class PipelineWorker {
     /// serialization failure, an id applied meanwhile by another worker, dead letter topic
     /// unreachable, rates imported since they were read) with a growing pause.
     private func applyWithRetry(
-        _ messages: [KafkaMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
+        _ messages: [DecodedMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
         connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> BatchApplier.Outcome {
@@ -209,8 +238,8 @@ public final class PipelineWorker {
         while true {
             do {
                 if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) { try reloadRates(connection) }
-                return try connection.transaction {
-                    let outcome = try applier.apply(messages, rates: rates!, acceptedGaps: acceptedGaps, in: connection, publish: { letters in
+                let outcome = try connection.transaction {
+                    try applier.apply(messages, rates: rates!, acceptedGaps: acceptedGaps, in: connection, publish: { letters in
                         // A missing rate may have been imported since the rates were read: read
                         // them again and redo the batch once before dead-lettering for it.
                         if !ratesChecked, letters.contains(where: { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }) {
@@ -218,8 +247,9 @@ public final class PipelineWorker {
                         }
                         try publish(letters)
                     })
-                    return outcome
                 }
+                applier.knownUsers.record(outcome.users, chatActive: outcome.chatActiveUsers)
+                return outcome
             } catch is RatesMayBeStale {
                 ratesChecked = true
                 try reloadRates(connection)
@@ -264,6 +294,31 @@ public final class PipelineWorker {
             }
         }
         return result
+    }
+}
+
+/// A batch decoded on another thread while the current batch is applied.
+private final class BackgroundDecoding: @unchecked Sendable {
+    // Safe: `decoded` is written once on the decoding thread before `done` is signalled, and
+    // read only after `wait` took that signal.
+    private let done = DispatchSemaphore(value: 0)
+    private var decoded: [DecodedMessage] = []
+
+    init(_ messages: [KafkaMessage]) {
+        guard !messages.isEmpty else {
+            done.signal()
+            return
+        }
+        DispatchQueue.global().async {
+            self.decoded = BatchApplier.decodeAll(messages)
+            self.done.signal()
+        }
+    }
+
+    /// The decoded batch, once decoding finished; call once.
+    func wait() -> [DecodedMessage] {
+        done.wait()
+        return decoded
     }
 }
 

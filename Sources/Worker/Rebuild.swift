@@ -42,13 +42,15 @@ public struct Rebuild {
         let summary = try worker.run(afterBatch: { progress($0.messages, total) })
 
         // The swap takes exclusive locks on the views while BI queries hold shared ones in their own
-        // order, so PostgreSQL may pick the swap as a deadlock victim: it rolled back whole, try again.
+        // order. It gives up on a lock it cannot get at once (lock_timeout, below) rather than wait
+        // long enough for PostgreSQL to settle a deadlock, which could abort a BI query instead of
+        // it: it rolled back whole, try again.
         var attempt = 0
         while true {
             do {
                 try swap(connection, rebuildGroup: configuration.groupID)
                 break
-            } catch let error as PostgresError where error.isRetriable && attempt < 20 {
+            } catch let error as PostgresError where (error.isRetriable || error.sqlState == "55P03") && attempt < 20 {
                 attempt += 1
                 logger.warning("swap failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
@@ -78,6 +80,9 @@ public struct Rebuild {
         try connection.transaction {
             // Live workers wait here (they lock their offsets first in every batch).
             try connection.executeScript("LOCK TABLE pipeline.consumer_offsets IN EXCLUSIVE MODE")
+            // From here on the locks are those BI queries hold (views and their tables): a BI query
+            // waiting on the swap past deadlock_timeout (1 s) could be chosen as the deadlock's victim.
+            try connection.executeScript("SET LOCAL lock_timeout = '200ms'")
             try connection.executeScript("""
                 ALTER SCHEMA pipeline RENAME TO \(retired);
                 ALTER SCHEMA \(Self.rebuildSchema) RENAME TO pipeline;

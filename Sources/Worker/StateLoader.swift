@@ -4,9 +4,10 @@ import Postgres
 
 /// Fetches, in a few bulk queries, the stored state a batch needs, locking what it will change.
 ///
-/// Orders, payments and ad polls are row-locked (`FOR UPDATE`); users are locked with
-/// transaction-scoped advisory locks, because a user's events arrive through several topics
-/// and so through several workers at once, and a user may have no row yet.
+/// Orders, payments and ad polls are row-locked (`FOR UPDATE`); users whose figures the batch
+/// changes are locked with transaction-scoped advisory locks, because a user's events arrive
+/// through several topics and so through several workers at once, and a user may have no row
+/// yet. Users only named by mail and chat events are neither locked nor read (`ChangeWriter`).
 struct StateLoader {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
@@ -19,7 +20,7 @@ struct StateLoader {
         let users = requirements.users(with: state).sorted()
         try lockUsers(users, connection)
         try loadUsers(users, into: &state, connection)
-        try loadLedgers(requirements.registeringUsers.sorted(), into: &state, connection)
+        try loadLedgers(requirements.ledgerUsers(with: state).sorted(), into: &state, connection)
         return state
     }
 
@@ -134,7 +135,7 @@ struct StateLoader {
         guard !users.isEmpty else { return }
         for row in try connection.execute("""
             SELECT u.project, u.user_id, \(SQL.micros("u.first_reg_at")), u.first_reg_id, u.first_reg_day::text,
-                   u.network, u.campaign_id, u.ad_id, u.chat_active
+                   u.network, u.campaign_id, u.ad_id
             FROM \(schema).users u JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
               ON u.project = k.project AND u.user_id = k.user_id
             """, [users.map(\.project), users.map(\.userID)]).rows
@@ -149,7 +150,7 @@ struct StateLoader {
                                              campaignID: try row.decode(6, as: String.self),
                                              adID: try row.decode(7, as: String.self)))
             }
-            state.users[key] = UserState(firstRegistration: first, chatActive: try row.decode(8, as: Bool.self))
+            state.users[key] = UserState(firstRegistration: first)
         }
     }
 

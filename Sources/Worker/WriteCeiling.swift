@@ -38,17 +38,21 @@ package struct WriteCeiling {
         }
         _ = try timed { try connection.execute("BEGIN") }
         do {
-            _ = try timed { try applier.offsets.lockNextOffsets(for: nextOffsets.keys.sorted(), in: connection) }
+            _ = try timed {
+                try applier.offsets.lockNextOffsets(for: nextOffsets.keys.sorted(), in: connection)
+                try applier.knownUsers.check(schema: applier.offsets.schema, in: connection)
+            }
             let fresh = try timed { try applier.firstDeliveries(of: events, in: connection) }
             let batch = fresh.map(\.event)
             let state = try timed { try applier.loader.load(BatchRequirements(batch), in: connection) }
             let changes = BatchProcessor(projects: projects, rates: rates).process(batch, state: state)
             try timed {
                 try applier.withdraw(changes.rejected.keys.map { batch[$0].id }, in: connection)
-                try applier.writer.write(changes, loaded: state, in: connection)
+                try applier.writer.write(changes, loaded: state, knownUsers: applier.knownUsers, in: connection)
                 try applier.offsets.store(nextOffsets, in: connection)
                 _ = try connection.execute("COMMIT")
             }
+            applier.knownUsers.record(changes.usersSeen, chatActive: changes.chatActiveUsers)
         } catch {
             _ = try? connection.execute("ROLLBACK")
             throw error

@@ -152,11 +152,7 @@ struct MailChatScenarioTests {
 
     @Test("chat: messages make a user chat_active and a member of that chat day; joins and leaves only count")
     func chat() {
-        var state = BatchState()
-        let reg = FirstRegistration(stamp: stamp("2026-02-01T09:00:00Z", "reg"), day: day("2026-02-01"),
-                                    attribution: attr("vk_ads", "v1", "v2"))
-        state.users[user("u4")] = UserState(firstRegistration: reg)                    // registered, not active yet
-        state.users[user("u5")] = UserState(firstRegistration: nil, chatActive: true) // already active
+        let state = BatchState() // chat users are neither locked nor read
         let changes = Fixture.processor.process([
             chatEvent("k1", chat: "c1", user: "u1", kind: "message", at: "2026-03-01T06:00:00Z"),
             chatEvent("k2", chat: "c1", user: "u1", kind: "message", at: "2026-03-01T07:00:00Z"),
@@ -178,11 +174,8 @@ struct MailChatScenarioTests {
         #expect(Set(changes.chatMembers.map { "\($0.chatDay.chatID)/\($0.chatDay.day)/\($0.userID)" }) == [
             "c1/2026-03-01/u1", "c1/2026-03-01/u2", "c1/2026-03-02/u5", "c2/2026-03-02/u1", "c2/2026-03-02/u4",
         ]) // u3 only joined and left: not a member of any day
-        #expect(changes.users == [
-            user("u1"): UserState(firstRegistration: nil, chatActive: true),
-            user("u2"): UserState(firstRegistration: nil, chatActive: true),
-            user("u4"): UserState(firstRegistration: reg, chatActive: true), // registration kept
-        ]) // u3 is not active; u5 was already active (no change)
+        #expect(changes.chatActiveUsers == [user("u1"), user("u2"), user("u4"), user("u5")]) // u3 only joined and left
+        #expect(changes.users.isEmpty) // a chat changes no registration
         #expect(changes.usersSeen == [user("u1"), user("u2"), user("u3"), user("u4"), user("u5")])
         #expect(changes.funnel.isEmpty)
         #expect(changes.newUsers.isEmpty)

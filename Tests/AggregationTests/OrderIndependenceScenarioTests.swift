@@ -107,7 +107,7 @@ struct OrderIndependenceScenarioTests {
         #expect(nonZero(store.newUsers) == Self.expectedNewUsers, "\(name)")
         // Entity states end the same too.
         #expect(store.users[user("u1")]?.firstRegistration?.attribution == Self.google, "\(name)")
-        #expect(store.users[user("u2")]?.chatActive == true, "\(name)")
+        #expect(store.chatActive.contains(user("u2")), "\(name)")
         #expect(store.orders[entity("o2")]?.userID == "u1", "\(name)")
         #expect(store.orders[entity("o1")]?.paidDay == day("2026-03-04"), "\(name)")
         #expect(store.payments[entity("pay1")]?.latest.status == .refunded, "\(name)")

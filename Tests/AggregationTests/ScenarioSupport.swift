@@ -187,6 +187,7 @@ func nonZero(_ counts: [ProjectDayKey: Int64]) -> [ProjectDayKey: Int64] { count
 /// `BatchRequirements`), and `apply(_:)` stores a batch's changes.
 struct MemoryStore {
     var users: [UserKey: UserState] = [:]
+    var chatActive: Set<UserKey> = []
     var orders: [EntityKey: OrderState] = [:]
     var orderEvents: [EntityKey: [OrderStatusEvent]] = [:]
     var payments: [EntityKey: PaymentState] = [:]
@@ -209,13 +210,14 @@ struct MemoryStore {
         for key in needs.payments { if let payment = payments[key] { state.payments[key] = payment } }
         for key in needs.adStats { if let poll = adStats[key] { state.adStats[key] = poll } }
         for key in needs.users(with: state) { if let stored = users[key] { state.users[key] = stored } }
-        for key in needs.registeringUsers { if let ledger = ledgers[key] { state.ledgers[key] = ledger } }
+        for key in needs.ledgerUsers(with: state) { if let ledger = ledgers[key] { state.ledgers[key] = ledger } }
         return state
     }
 
     mutating func apply(_ changes: BatchChanges, events: [Event]) {
         for key in changes.usersSeen where users[key] == nil { users[key] = UserState() }
         for (key, value) in changes.users { users[key] = value }
+        chatActive.formUnion(changes.chatActiveUsers)
         for (key, value) in changes.orders { orders[key] = value }
         for (key, value) in changes.newOrderEvents { orderEvents[key, default: []] += value }
         for (key, value) in changes.payments { payments[key] = value }

@@ -40,4 +40,24 @@ struct BenchSmokeTests {
         #expect(exactlyOnce.contains("| passed "), "\(exactlyOnce)")
         #expect(exactlyOnce.contains("all 11 bi views equal the oracle"), "\(exactlyOnce)")
     }
+
+    @Test("two worker processes in one group: the exactly-once check adds up both and compares every view")
+    func twoWorkers() throws {
+        let output = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let bench = try ChildProcess(
+            executable: try Self.pipelineExecutable(),
+            arguments: ["bench", "--events", "10000", "--users", "1000", "--workers", "2", "--batch-size", "1000",
+                        "--no-python", "--no-ingest", "--no-ceiling"],
+            environment: ["LOG_LEVEL": "warning"], standardOutput: output, standardError: output + ".err")
+        let usage = bench.wait()
+        let table = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        let errors = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: output + ".err")
+        #expect(usage.status == 0, "bench failed: \(errors.suffix(3000))")
+        let row = { (name: String) in table.split(separator: "\n").first { $0.hasPrefix("| \(name) ") }.map(String.init) ?? "" }
+        #expect(row("worker throughput").contains("2 processes of the real binary in one group"), "\(table)")
+        #expect(row("exactly once").contains("| passed "), "\(row("exactly once"))")
+        #expect(row("exactly once").contains("all 11 bi views equal the oracle"), "\(row("exactly once"))")
+    }
 }

@@ -41,6 +41,38 @@ import Testing
         #expect(assignment == [partition])
     }
 
+    @Test func pollQueuedTakesOnlyWhatIsFetchedUpToTheLimit() async throws {
+        let logger = testLogger()
+        let mock = try KafkaMockCluster(logger: logger)
+        let topic = uniqueName("queued")
+        try mock.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(configuration: mock.configuration(), logger: logger)
+        _ = try await producer.send((0..<10).map { KafkaOutgoingMessage(topic: topic, key: "k", value: "m\($0)") })
+
+        let (first, queued) = try await onThread {
+            let consumer = try KafkaConsumer(
+                configuration: mock.configuration(), groupID: uniqueName("group"), rebalance: .fromBeginning, logger: logger)
+            defer { consumer.close() }
+            try consumer.subscribe(topics: [topic])
+            // The first message proves the partition is fetched; the rest arrive in the same fetch.
+            var first: [KafkaMessage] = []
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(20))
+            while first.isEmpty && clock.now < deadline {
+                first = try consumer.pollBatch(maxMessages: 1, timeout: .milliseconds(500))
+            }
+            var queued: [[String]] = []
+            while queued.joined().count < 9 && clock.now < deadline {
+                let batch = try consumer.pollQueued(maxMessages: 4)
+                if !batch.isEmpty { queued.append(batch.map(\.value.string)) }
+            }
+            return (first.map(\.value.string), queued)
+        }
+        #expect(first == ["m0"])
+        #expect(Array(queued.joined()) == ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"])
+        #expect(queued.allSatisfy { $0.count <= 4 })
+    }
+
     @Test func twoMembersOfOneGroupSplitThePartitions() async throws {
         let logger = testLogger()
         let mock = try KafkaMockCluster(logger: logger)
