@@ -15,19 +15,31 @@ struct BenchSmokeTests {
         return path
     }
 
-    @Test("20,000 events: every figure printed and the exactly-once check passed (no timing asserted)")
-    func smallRun() throws {
+    /// Runs `pipeline bench` with `arguments`; its table, and whether it exited 0 (with its error output).
+    static func bench(_ arguments: [String]) throws -> (table: String, exitedCleanly: Bool, errors: String) {
         let output = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString).txt"
-        defer { try? FileManager.default.removeItem(atPath: output) }
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: output + ".err")
+        }
         let bench = try ChildProcess(
-            executable: try Self.pipelineExecutable(),
-            arguments: ["bench", "--events", "20000", "--users", "2000", "--ingest-seconds", "1"],
+            executable: try pipelineExecutable(), arguments: ["bench"] + arguments,
             environment: ["LOG_LEVEL": "warning"], standardOutput: output, standardError: output + ".err")
         let usage = bench.wait()
         let table = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: output + ".err")
-        #expect(usage.status == 0, "bench failed: \(errors.suffix(3000))")
+        return (table, usage.status == 0, String(errors.suffix(3000)))
+    }
+
+    /// The table's row of that figure, or "".
+    static func row(_ name: String, of table: String) -> String {
+        table.split(separator: "\n").first { $0.hasPrefix("| \(name) ") }.map(String.init) ?? ""
+    }
+
+    @Test("20,000 events: every figure printed and the exactly-once check passed (no timing asserted)")
+    func smallRun() throws {
+        let (table, exitedCleanly, errors) = try Self.bench(["--events", "20000", "--users", "2000", "--ingest-seconds", "1"])
+        #expect(exitedCleanly, "bench failed: \(errors)")
         let names = table.split(separator: "\n").dropFirst(2).compactMap { line in
             line.split(separator: "|").first.map { $0.trimmingCharacters(in: .whitespaces) }
         }
@@ -36,28 +48,21 @@ struct BenchSmokeTests {
         ] {
             #expect(names.contains(required), "row \(required) missing from:\n\(table)")
         }
-        let exactlyOnce = table.split(separator: "\n").first { $0.hasPrefix("| exactly once ") } ?? ""
+        let exactlyOnce = Self.row("exactly once", of: table)
         #expect(exactlyOnce.contains("| passed "), "\(exactlyOnce)")
         #expect(exactlyOnce.contains("all 11 bi views equal the oracle"), "\(exactlyOnce)")
     }
 
     @Test("two worker processes in one group: the exactly-once check adds up both and compares every view")
     func twoWorkers() throws {
-        let output = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString).txt"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let bench = try ChildProcess(
-            executable: try Self.pipelineExecutable(),
-            arguments: ["bench", "--events", "10000", "--users", "1000", "--workers", "2", "--batch-size", "1000",
-                        "--no-python", "--no-ingest", "--no-ceiling"],
-            environment: ["LOG_LEVEL": "warning"], standardOutput: output, standardError: output + ".err")
-        let usage = bench.wait()
-        let table = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: output + ".err")
-        #expect(usage.status == 0, "bench failed: \(errors.suffix(3000))")
-        let row = { (name: String) in table.split(separator: "\n").first { $0.hasPrefix("| \(name) ") }.map(String.init) ?? "" }
-        #expect(row("worker throughput").contains("2 processes of the real binary in one group"), "\(table)")
-        #expect(row("exactly once").contains("| passed "), "\(row("exactly once"))")
-        #expect(row("exactly once").contains("all 11 bi views equal the oracle"), "\(row("exactly once"))")
+        let (table, exitedCleanly, errors) = try Self.bench([
+            "--events", "10000", "--users", "1000", "--workers", "2", "--batch-size", "1000",
+            "--no-python", "--no-ingest", "--no-ceiling",
+        ])
+        #expect(exitedCleanly, "bench failed: \(errors)")
+        #expect(Self.row("worker throughput", of: table).contains("2 processes of the real binary in one group"), "\(table)")
+        let exactlyOnce = Self.row("exactly once", of: table)
+        #expect(exactlyOnce.contains("| passed "), "\(exactlyOnce)")
+        #expect(exactlyOnce.contains("all 11 bi views equal the oracle"), "\(exactlyOnce)")
     }
 }
