@@ -140,17 +140,9 @@ public struct BenchRun {
         progress("pipeline worker --until-caught-up" + (options.workers > 1 ? " × \(options.workers)" : ""))
         let firstBatch = FirstBatchWatch(databaseURL: databaseURL, logger: logger)
         let names = options.workers == 1 ? ["worker"] : (1...options.workers).map { "worker-\($0)" }
-        let children = try names.map { name in
-            try ChildProcess(
-                executable: options.workerExecutable ?? options.executable,
-                arguments: ["worker", "--until-caught-up", "--batch-size", "\(options.batchSize)"],
-                environment: environment, standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
-        }
-        let usages = ChildProcess.waitAll(children)
-        for (name, usage) in zip(names, usages) where usage.status != 0 {
-            let errors = (try? String(contentsOfFile: "\(work)/\(name).err", encoding: .utf8)) ?? ""
-            throw BenchError("\(name) exited with status \(usage.status): \(errors.suffix(2000))")
-        }
+        let usages = try runChildren(
+            ["worker", "--until-caught-up", "--batch-size", "\(options.batchSize)"], environment: environment, work: work,
+            names: names, executable: options.workerExecutable)
         let join = firstBatch.stop()
         let wall = usages.map(\.wall).max()!
         let user = usages.map(\.userSeconds).reduce(0, +), system = usages.map(\.systemSeconds).reduce(0, +)
@@ -209,15 +201,24 @@ public struct BenchRun {
     @discardableResult
     func runChild(_ arguments: [String], environment: [String: String], work: String, name: String,
                   executable: String? = nil) throws -> ChildProcess.Usage {
-        let child = try ChildProcess(
-            executable: executable ?? options.executable, arguments: arguments, environment: environment,
-            standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
-        let usage = child.wait()
-        guard usage.status == 0 else {
+        try runChildren(arguments, environment: environment, work: work, names: [name], executable: executable)[0]
+    }
+
+    /// Runs one process per name, all at once, with the same arguments (output in `work/<name>.out`
+    /// and `.err`); waits for all; throws unless every one exits 0.
+    func runChildren(_ arguments: [String], environment: [String: String], work: String, names: [String],
+                     executable: String? = nil) throws -> [ChildProcess.Usage] {
+        let children = try names.map { name in
+            try ChildProcess(
+                executable: executable ?? options.executable, arguments: arguments, environment: environment,
+                standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
+        }
+        let usages = ChildProcess.waitAll(children)
+        for (name, usage) in zip(names, usages) where usage.status != 0 {
             let errors = (try? String(contentsOfFile: "\(work)/\(name).err", encoding: .utf8)) ?? ""
             throw BenchError("\(name) exited with status \(usage.status): \(errors.suffix(2000))")
         }
-        return usage
+        return usages
     }
 
     /// Reads every message of `topics` from the beginning in a fresh group and discards it.
