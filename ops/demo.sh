@@ -20,15 +20,17 @@ trap cleanup EXIT
 
 DATABASE_URL=$(ops/postgres-throwaway.sh start "$work/pg")
 export DATABASE_URL
-"$bin" kafka-mock --partitions 4 >"$work/kafka.addr" 2>"$work/kafka.log" &
+"$bin" demo-data --month 2026-10 --fx-rates "$work/rates.csv" >"$work/events.jsonl"
+# The embedded broker keeps ~5 MiB per partition and drops older data: sized for the month's events.
+"$bin" kafka-mock --partitions 4 --expected-events "$(wc -l <"$work/events.jsonl")" \
+    >"$work/kafka.addr" 2>"$work/kafka.log" &
 kafka_pid=$!
 for _ in $(seq 100); do [ -s "$work/kafka.addr" ] && break; sleep 0.1; done
 KAFKA_BROKERS=$(head -1 "$work/kafka.addr")
 [ -n "$KAFKA_BROKERS" ] || { echo "demo: the embedded Kafka did not start" >&2; cat "$work/kafka.log" >&2; exit 1; }
 export KAFKA_BROKERS
 echo "== embedded Kafka at $KAFKA_BROKERS, PostgreSQL at $DATABASE_URL"
-
-"$bin" demo-data --month 2026-10 --fx-rates "$work/rates.csv" >"$work/events.jsonl"
+grep -m1 "^embedded Kafka" "$work/kafka.log" | sed 's/^/== /' || true
 "$bin" migrate
 # Some payments are in USD: their day's rate must exist before the worker converts them.
 "$bin" fx import "$work/rates.csv"

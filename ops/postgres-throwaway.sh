@@ -7,6 +7,12 @@
 #   ops/postgres-throwaway.sh url DIR       prints the connection URL again
 # With THROWAWAY_OWNER_PID set, `start` also leaves a watcher that stops the server and removes
 # DIR once that process is gone, so a test run that crashes or is killed leaves nothing behind.
+#
+# The server runs PostgreSQL's stock configuration (max_connections 100, max_locks_per_transaction
+# 64, shared_buffers 128MB...), as users run it, except fsync=off: these servers are thrown away,
+# and a restart here is of the server, not of the machine, so nothing it wrote is lost without
+# fsync. A test that needs other settings says so: THROWAWAY_PG_OPTIONS (postgres -c options,
+# e.g. "-c max_connections=50") is added at start and kept for restarts.
 set -euo pipefail
 
 cmd=${1:?usage: $0 start|stop|restart|url DIR}
@@ -32,6 +38,7 @@ case "$cmd" in
 start)
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir" && chmod 700 "$dir"
+    echo "-c fsync=off ${THROWAWAY_PG_OPTIONS:-}" >"$dir/options"
     # Byte-order collation, as in docker-compose.yml: text keys compared with memcmp, not strcoll.
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
@@ -39,7 +46,7 @@ start)
         port=$(free_port)
         echo "$port" >"$dir/port"
         if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=on -c max_connections=200 -c shared_buffers=1GB -c max_wal_size=4GB" start >/dev/null; then
+            -o "-h 127.0.0.1 -p $port -k $dir $(cat "$dir/options")" start >/dev/null; then
             if [ -n "${THROWAWAY_OWNER_PID:-}" ]; then
                 setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; [ -d "$3" ] && "$2" stop "$3"' \
                     watcher "$THROWAWAY_OWNER_PID" "$(readlink -f "$0")" "$dir" </dev/null >/dev/null 2>&1 &
@@ -58,7 +65,7 @@ stop)
 restart)
     port=$(cat "$dir/port")
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -m immediate \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200 -c shared_buffers=1GB -c max_wal_size=4GB" restart >/dev/null
+        -o "-h 127.0.0.1 -p $port -k $dir $(cat "$dir/options")" restart >/dev/null
     ;;
 url)
     url

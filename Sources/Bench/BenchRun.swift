@@ -53,6 +53,22 @@ public struct BenchRun {
     /// older data, and an envelope takes about 400 bytes there.
     static let messagesPerPartition = 8_000
 
+    /// The settings that bound the worker's transactions, as the server reports them.
+    static func postgresSettings(_ databaseURL: String, logger: Logger) throws -> String {
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        let names = ["max_connections", "max_locks_per_transaction", "shared_buffers", "max_wal_size", "fsync",
+                     "synchronous_commit"]
+        let rows = try connection.execute(
+            "SELECT name, setting, coalesce(unit, '') FROM pg_settings WHERE name = ANY($1::text[]) ORDER BY name",
+            [names]).rows
+        return try rows.map { row in
+            let unit = try row.decode(2, as: String.self)
+            // shared_buffers is counted in 8kB pages, max_wal_size in MB: shown as the server's units say.
+            return "\(try row.decode(0, as: String.self))=\(try row.decode(1, as: String.self))\(unit.isEmpty ? "" : " × " + unit)"
+        }.joined(separator: ", ")
+    }
+
     /// Runs everything and returns the table.
     public func run() throws -> BenchTable {
         var table = BenchTable()
@@ -79,6 +95,8 @@ public struct BenchRun {
             "KAFKA_BROKERS": cluster.bootstrapServers, "DATABASE_URL": databaseURL, "LOG_LEVEL": "warning",
         ]
         try runChild(["migrate"], environment: environment, work: work, name: "migrate")
+        table.add("PostgreSQL settings", try Self.postgresSettings(databaseURL, logger: logger),
+                  "stock but fsync=off unless THROWAWAY_PG_OPTIONS says otherwise (ops/postgres-throwaway.sh)")
 
         // The data set.
         progress("generating and producing \(options.events) events (\(options.users) users)")

@@ -68,3 +68,35 @@ public final class KafkaMockCluster: @unchecked Sendable {
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(result) }
     }
 }
+
+/// How many partitions a mock topic needs so that its cap never drops data the caller expects.
+public struct KafkaMockSizing: Sendable, Equatable {
+    /// What one mock partition keeps at most: librdkafka drops a partition's oldest message sets
+    /// beyond it, silently (a consumer then sees "Offset out of range" and the worker a lost range).
+    public static let partitionCapacityBytes = 5 * 1024 * 1024
+    /// Room left in each partition: keys do not hash evenly, and producers retry.
+    public static let headroom = 2
+
+    /// Envelopes expected on the busiest topic (a topic may carry all of them).
+    public var expectedEvents: Int
+    /// Bytes one envelope takes in the log: value, key, headers and record overhead.
+    public var averageEventBytes: Int
+
+    public init(expectedEvents: Int, averageEventBytes: Int) {
+        self.expectedEvents = expectedEvents
+        self.averageEventBytes = averageEventBytes
+    }
+
+    /// Partitions per topic: the expected bytes spread so that each partition is at most
+    /// 1/`headroom` full on average, and never fewer than `minimum`.
+    public func partitions(minimum: Int32) -> Int32 {
+        let bytes = expectedEvents * averageEventBytes * Self.headroom
+        let needed = (bytes + Self.partitionCapacityBytes - 1) / Self.partitionCapacityBytes
+        return max(minimum, Int32(clamping: needed))
+    }
+
+    /// Bytes each of `partitions` partitions holds on average when the expected events all go to one topic.
+    public func averageBytesPerPartition(_ partitions: Int32) -> Int {
+        expectedEvents * averageEventBytes / max(1, Int(partitions))
+    }
+}

@@ -10,7 +10,8 @@ struct KafkaMockCommand: ParsableCommand {
         abstract: "Run librdkafka's mock cluster with the SPEC topics; print its bootstrap address and serve until SIGINT/SIGTERM.",
         discussion: """
             It speaks the Kafka protocol over TCP, so other processes (workers, kcat) can use it.
-            It keeps at most about 5 MiB per partition and drops older data: size --partitions to the data.
+            It keeps at most about 5 MiB per partition and drops older data without a word: give
+            --expected-events and it sizes the partitions for them (it prints the cap and its choice).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -18,16 +19,44 @@ struct KafkaMockCommand: ParsableCommand {
     @Option(help: "Number of brokers.")
     var brokers: Int = 1
 
-    @Option(help: "Partitions of each event topic.")
+    @Option(help: "Partitions of each event topic (at least; --expected-events may ask for more).")
     var partitions: Int32 = 4
+
+    @Option(help: "Envelopes you will produce: each topic gets enough partitions to hold them all, with room to spare.")
+    var expectedEvents: Int?
+
+    @Option(help: "Bytes one envelope takes in the log, for --expected-events.")
+    var averageEventBytes: Int = 512
+
+    func validate() throws {
+        guard partitions > 0 else { throw ValidationError("--partitions: must be at least 1, got \(partitions)") }
+        if let expectedEvents, expectedEvents < 0 {
+            throw ValidationError("--expected-events: must not be negative, got \(expectedEvents)")
+        }
+        guard averageEventBytes > 0 else {
+            throw ValidationError("--average-event-bytes: must be at least 1, got \(averageEventBytes)")
+        }
+    }
 
     func run() throws {
         let settings = try global.settings()
         let stop = StopSignal()
         let cluster = try KafkaMockCluster(brokers: brokers, logger: makeLogger("pipeline.kafka-mock"))
-        for topic in settings.topics.all {
-            try cluster.createTopic(topic, partitions: partitions)
+        let cap = KafkaMockSizing.partitionCapacityBytes / (1024 * 1024)
+        var chosen = partitions
+        var sizing = "--expected-events not given: size --partitions to the data"
+        if let expectedEvents {
+            let plan = KafkaMockSizing(expectedEvents: expectedEvents, averageEventBytes: averageEventBytes)
+            chosen = plan.partitions(minimum: partitions)
+            let perPartition = Double(plan.averageBytesPerPartition(chosen)) / (1024 * 1024)
+            sizing = "sized for \(expectedEvents) envelopes of ~\(averageEventBytes) bytes: "
+                + "at most \(String(format: "%.2f", perPartition)) MiB per partition on average, even if one topic takes them all"
         }
+        for topic in settings.topics.all {
+            try cluster.createTopic(topic, partitions: chosen)
+        }
+        FileHandle.standardError.write(Data(("embedded Kafka (librdkafka mock cluster): keeps at most \(cap) MiB per partition "
+            + "and drops older data silently; \(chosen) partitions per topic, \(sizing)\n").utf8))
         // Written unbuffered: scripts read the address while this process keeps running.
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
         stop.wait()

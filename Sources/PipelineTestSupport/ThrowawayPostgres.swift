@@ -27,9 +27,12 @@ public final class ThrowawayPostgres: @unchecked Sendable {
     }()
 
     /// Runs initdb and starts a server in a fresh temporary directory (takes a second or two).
-    public init() throws {
+    /// It runs PostgreSQL's stock settings but `fsync=off` (see `ops/postgres-throwaway.sh`);
+    /// `settings` (name → value) replace stock ones for a test that says why.
+    public init(settings: [String: String] = [:]) throws {
         directory = NSTemporaryDirectory() + "throwaway-pg-" + UUID().uuidString.lowercased()
-        url = try Self.run("start", directory).trimmingCharacters(in: .whitespacesAndNewlines)
+        let options = settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " ")
+        url = try Self.run("start", directory, options: options).trimmingCharacters(in: .whitespacesAndNewlines)
         guard url.hasPrefix("postgresql://") else {
             throw ThrowawayPostgresError(message: "unexpected output from start: \(url)")
         }
@@ -80,7 +83,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
 
     /// Runs the ops script, with output in files rather than pipes so a lingering server process
     /// holding an inherited descriptor can never make us wait forever.
-    private static func run(_ command: String, _ directory: String) throws -> String {
+    private static func run(_ command: String, _ directory: String, options: String = "") throws -> String {
         let script = packageRoot.appendingPathComponent("ops/postgres-throwaway.sh").path
         let outputPath = NSTemporaryDirectory() + "throwaway-pg-out-" + UUID().uuidString
         let errorPath = outputPath + ".err"
@@ -105,6 +108,8 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         // The script's watcher stops the server when this process is gone, however it ends.
         environment["THROWAWAY_OWNER_PID"] = String(ProcessInfo.processInfo.processIdentifier)
+        environment["THROWAWAY_PG_OPTIONS"] = [environment["THROWAWAY_PG_OPTIONS"] ?? "", options]
+            .filter { !$0.isEmpty }.joined(separator: " ")
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

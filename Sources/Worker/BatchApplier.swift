@@ -40,6 +40,18 @@ struct BatchApplier {
         /// Users that have rows once the batch's transaction commits, and those chat-active then.
         var users: Set<UserKey> = []
         var chatActiveUsers: Set<UserKey> = []
+        /// Ranges the broker no longer had, recorded by this batch (`pipeline.lost_ranges`).
+        var lostRanges: [LostRange] = []
+
+        /// Adds the counts, dead letters and lost ranges of a batch applied after this one.
+        mutating func add(_ other: Outcome) {
+            messages += other.messages
+            alreadyApplied += other.alreadyApplied
+            duplicates += other.duplicates
+            applied += other.applied
+            deadLetters += other.deadLetters
+            lostRanges += other.lostRanges
+        }
     }
 
     /// Applies `messages` inside the caller's transaction; `publish` gets the dead letters
@@ -52,7 +64,8 @@ struct BatchApplier {
         var outcome = Outcome(messages: batch.count)
         let partitions = Set(batch.map { KafkaTopicPartition(topic: $0.message.topic, partition: $0.message.partition) })
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
-        try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
+        outcome.lostRanges = try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
+        try offsets.record(outcome.lostRanges, in: connection)
         try knownUsers.check(schema: schema, in: connection)
 
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
@@ -135,21 +148,30 @@ struct BatchApplier {
     /// Messages that start after the stored offset mean this consumer's position is ahead of
     /// the tables (a rebuild was swapped in, or a member kept a stale position): the batch is
     /// rolled back and every partition of it re-read from where the tables stand. A gap already
-    /// re-read once is data the topic no longer holds (retention) and is accepted.
+    /// re-read once is data the topic no longer holds (its log start moved past the stored
+    /// offset: retention, or the embedded broker's size cap): it is returned as lost, to be
+    /// recorded with the batch.
     private func checkForGaps(
         _ messages: [KafkaMessage], stored: [KafkaTopicPartition: Int64], acceptedGaps: Set<OffsetGap.Position>
-    ) throws {
+    ) throws -> [LostRange] {
         var first: [KafkaTopicPartition: Int64] = [:]
         for message in messages {
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
             first[partition] = min(first[partition] ?? message.offset, message.offset)
         }
-        let gaps = first.filter { partition, offset in
+        var lost: [LostRange] = []
+        var gaps: [KafkaTopicPartition: Int64] = [:]
+        for (partition, offset) in first {
             let next = stored[partition, default: 0]
-            return offset > next && !acceptedGaps.contains(OffsetGap.Position(partition: partition, offset: next))
+            guard offset > next else { continue }
+            if acceptedGaps.contains(OffsetGap.Position(partition: partition, offset: next)) {
+                lost.append(LostRange(partition: partition, from: next, to: offset))
+            } else {
+                gaps[partition] = next
+            }
         }
-        guard !gaps.isEmpty else { return }
-        throw OffsetGap(seekTo: first.mapValues { $0 }.merging(gaps.map { ($0.key, stored[$0.key, default: 0]) }) { $1 })
+        guard gaps.isEmpty else { throw OffsetGap(seekTo: first.merging(gaps) { $1 }) }
+        return lost.sorted { $0.partition < $1.partition }
     }
 
     /// The events whose id was never applied, each once (the first delivered), in delivery order;

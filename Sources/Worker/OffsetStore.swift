@@ -70,6 +70,20 @@ struct OffsetStore {
             [groupID, sorted.map(\.key.topic), sorted.map { Int($0.key.partition) }, sorted.map(\.value)])
     }
 
+    /// Records ranges the broker no longer had, inside the batch's transaction (which moves the
+    /// offsets past them); a range recorded before for the same start is kept as it was.
+    func record(_ lost: [LostRange], in connection: PostgresConnection) throws {
+        guard !lost.isEmpty else { return }
+        try connection.execute(
+            """
+            INSERT INTO \(schema).lost_ranges (group_id, topic, partition, from_offset, to_offset)
+            SELECT $1, l.topic, l.partition, l.from_offset, l.to_offset
+            FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS l(topic, partition, from_offset, to_offset)
+            ON CONFLICT DO NOTHING
+            """,
+            [groupID, lost.map(\.partition.topic), lost.map { Int($0.partition.partition) }, lost.map(\.from), lost.map(\.to)])
+    }
+
     /// Whether every partition has been applied up to the given high watermarks.
     func hasReached(_ highWatermarks: [KafkaTopicPartition: Int64], in connection: PostgresConnection) throws -> Bool {
         let pending = highWatermarks.filter { $0.value > 0 }
@@ -77,4 +91,24 @@ struct OffsetStore {
         let stored = try nextOffsets(for: Array(pending.keys), in: connection)
         return pending.allSatisfy { partition, high in (stored[partition] ?? 0) >= high }
     }
+}
+
+/// Offsets `from..<to` of a partition that the broker no longer had when the worker came to read
+/// them: the figures lack those messages.
+public struct LostRange: Sendable, Hashable, CustomStringConvertible {
+    public var partition: KafkaTopicPartition
+    /// The first lost offset: the one stored as next to apply.
+    public var from: Int64
+    /// The log start the worker went on from (exclusive end of the range).
+    public var to: Int64
+
+    public init(partition: KafkaTopicPartition, from: Int64, to: Int64) {
+        self.partition = partition
+        self.from = from
+        self.to = to
+    }
+
+    public var messages: Int64 { to - from }
+
+    public var description: String { "\(partition.topic)/\(partition.partition) offsets \(from)..<\(to)" }
 }

@@ -122,8 +122,9 @@ public final class PipelineWorker {
                 _ = next.wait() // read before the seek: stale
                 let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection.value)
                 for (partition, offset) in gap.seekTo.sorted(by: { $0.key < $1.key }) {
-                    if let next = stored[partition], offset == next {
-                        acceptedGaps.insert(OffsetGap.Position(partition: partition, offset: next))
+                    // A partition never applied has no stored row yet: it starts at 0.
+                    if offset == stored[partition] ?? 0 {
+                        acceptedGaps.insert(OffsetGap.Position(partition: partition, offset: offset))
                     }
                     try consumer.seek(partition, to: offset)
                     positions[partition] = offset
@@ -147,6 +148,12 @@ public final class PipelineWorker {
             summary.alreadyApplied += outcome.alreadyApplied
             summary.deadLetters += outcome.deadLetters.count
             afterBatch(summary)
+            for range in outcome.lostRanges {
+                logger.error("messages lost: the partition's log starts past the stored offset", metadata: [
+                    "topic": "\(range.partition.topic)", "partition": "\(range.partition.partition)",
+                    "from": "\(range.from)", "to": "\(range.to)", "messages": "\(range.messages)",
+                    "recorded_in": "\(configuration.stateSchema).lost_ranges"])
+            }
             for letter in outcome.deadLetters {
                 logger.warning("dead letter", metadata: [
                     "project": "\(letter.project ?? "")",
@@ -183,9 +190,11 @@ public final class PipelineWorker {
         return moved
     }
 
-    /// Applies a batch; if PostgreSQL refuses its data (a value out of range, a key too long for an
+    /// Applies a batch. If PostgreSQL refuses its data (a value out of range, a key too long for an
     /// index...), halves the batch until the message it refuses stands alone, and dead-letters
-    /// that one: a single bad message must not stop the worker at every restart.
+    /// that one: a single bad message must not stop the worker at every restart. If PostgreSQL
+    /// runs short of shared memory or locks for it (SQLSTATE class 53: the lock table is shared by
+    /// every session), applies it in halves, down to single messages retried until they pass.
     private func applyIsolating(
         _ messages: [DecodedMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
         connection: PostgresConnection, publish: ([DeadLetter]) throws -> Void
@@ -193,26 +202,27 @@ public final class PipelineWorker {
         do {
             return try applyWithRetry(
                 messages, applier: applier, acceptedGaps: acceptedGaps, connection: connection, publish: publish)
-        } catch let error as PostgresError where Self.isRefusedData(error) {
-            guard messages.count > 1 else {
-                logger.error("PostgreSQL refused a message", metadata: ["error": "\(error)"])
-                return try connection.transaction {
-                    try applier.deadLetterAlone(
-                        messages[0].message, reason: "PostgreSQL refused its data: \(error)", in: connection, publish: publish)
+        } catch let error as PostgresError where Self.isRefusedData(error) || Self.isShortOfResources(error) {
+            if Self.isRefusedData(error) {
+                guard messages.count > 1 else {
+                    logger.error("PostgreSQL refused a message", metadata: ["error": "\(error)"])
+                    return try connection.transaction {
+                        try applier.deadLetterAlone(
+                            messages[0].message, reason: "PostgreSQL refused its data: \(error)", in: connection,
+                            publish: publish)
+                    }
                 }
+            } else {
+                logger.warning("PostgreSQL is short of shared memory or locks for this batch: applying it in halves",
+                               metadata: ["messages": "\(messages.count)", "error": "\(error)"])
             }
             let half = messages.count / 2
             var outcome = try applyIsolating(
                 Array(messages[..<half]), applier: applier, acceptedGaps: acceptedGaps, connection: connection,
                 publish: publish)
-            let rest = try applyIsolating(
+            outcome.add(try applyIsolating(
                 Array(messages[half...]), applier: applier, acceptedGaps: acceptedGaps, connection: connection,
-                publish: publish)
-            outcome.messages += rest.messages
-            outcome.alreadyApplied += rest.alreadyApplied
-            outcome.duplicates += rest.duplicates
-            outcome.applied += rest.applied
-            outcome.deadLetters += rest.deadLetters
+                publish: publish))
             return outcome
         }
     }
@@ -223,6 +233,13 @@ public final class PipelineWorker {
         if error.code == .usage { return true }
         guard error.code == .query, let state = error.sqlState else { return false }
         return state.hasPrefix("22") || state.hasPrefix("54")
+    }
+
+    /// Insufficient resources (53xxx): out of shared memory for locks (53200, "You might need to
+    /// increase max_locks_per_transaction"), disk full, a configured limit. A smaller transaction
+    /// needs less; the same one may pass once other sessions let go.
+    static func isShortOfResources(_ error: PostgresError) -> Bool {
+        error.code == .query && error.sqlState?.hasPrefix("53") == true
     }
 
     /// Re-runs a batch whose transaction failed for a passing reason (database restart,
@@ -254,7 +271,10 @@ public final class PipelineWorker {
                 ratesChecked = true
                 try reloadRates(connection)
                 continue
-            } catch let error as PostgresError where error.isRetriable || error.sqlState == "23505" {
+            } catch let error as PostgresError
+                where error.isRetriable || error.sqlState == "23505" || (Self.isShortOfResources(error) && messages.count == 1)
+            {
+                // A single message short of resources cannot be split further: other sessions hold them.
                 logger.warning("batch failed, retrying", metadata: ["error": "\(error)", "pause": "\(pause)"])
             } catch let error as KafkaError where error.isRetriable {
                 logger.warning("dead letters not delivered, retrying", metadata: ["error": "\(error)"])

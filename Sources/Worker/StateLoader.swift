@@ -7,7 +7,8 @@ import Postgres
 /// Orders, payments and ad polls are row-locked (`FOR UPDATE`); users whose figures the batch
 /// changes are locked with transaction-scoped advisory locks, because a user's events arrive
 /// through several topics and so through several workers at once, and a user may have no row
-/// yet. Users only named by mail and chat events are neither locked nor read (`ChangeWriter`).
+/// yet (how many locks, see `UserLocking`). Users only named by mail and chat events are neither
+/// locked nor read (`ChangeWriter`).
 struct StateLoader {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
@@ -124,11 +125,28 @@ struct StateLoader {
 
     private func lockUsers(_ users: [UserKey], _ connection: PostgresConnection) throws {
         guard !users.isEmpty else { return }
-        try connection.execute("""
-            SELECT pg_advisory_xact_lock(s.h) FROM (
-                SELECT DISTINCT hashtextextended(k.project || chr(31) || k.user_id, 0) AS h
-                FROM unnest($1::text[], $2::text[]) AS k(project, user_id) ORDER BY h) s
-            """, [users.map(\.project), users.map(\.userID)])
+        let projects = users.map(\.project), ids = users.map(\.userID)
+        switch UserLocking.mode(forDistinctUsers: users.count) {
+        case .perUser:
+            // Shared on the buckets, so that a coarse batch (below) waits for this one and this one
+            // for it; exclusive per user, so that two small batches wait only on a user they share.
+            try connection.execute("""
+                SELECT pg_advisory_xact_lock_shared(hashtext($1), s.b) FROM (
+                    SELECT DISTINCT \(UserLocking.bucket) AS b
+                    FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY b) s
+                """, [schema, projects, ids])
+            try connection.execute("""
+                SELECT pg_advisory_xact_lock(s.h) FROM (
+                    SELECT DISTINCT hashtextextended($1 || chr(31) || k.project || chr(31) || k.user_id, 0) AS h
+                    FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY h) s
+                """, [schema, projects, ids])
+        case .perBucket:
+            try connection.execute("""
+                SELECT pg_advisory_xact_lock(hashtext($1), s.b) FROM (
+                    SELECT DISTINCT \(UserLocking.bucket) AS b
+                    FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY b) s
+                """, [schema, projects, ids])
+        }
     }
 
     private func loadUsers(_ users: [UserKey], into state: inout BatchState, _ connection: PostgresConnection) throws {

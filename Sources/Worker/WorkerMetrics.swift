@@ -8,6 +8,10 @@ struct WorkerMetrics {
     static let applied = "pipeline_worker_events_applied_total"
     static let duplicates = "pipeline_worker_duplicate_events_total"
     static let deadLetters = "pipeline_worker_dead_letters_total"
+    /// Messages the broker no longer had when the worker came to read them, and the ranges they
+    /// were in (`pipeline.lost_ranges`; alert KafkaMessagesLost).
+    static let lostMessages = "pipeline_worker_lost_messages_total"
+    static let lostRanges = "pipeline_worker_lost_ranges_total"
     static let batchDuration = "pipeline_worker_batch_duration_seconds"
     /// Unix time of the last batch applied: a flat line while messages wait means a stuck worker.
     static let lastBatch = "pipeline_worker_last_batch_timestamp_seconds"
@@ -24,6 +28,8 @@ struct WorkerMetrics {
         for topic in topics {
             Counter(label: messages, dimensions: [("topic", topic)], factory: factory).increment(by: 0)
             Counter(label: deadLetters, dimensions: [("topic", topic)], factory: factory).increment(by: 0)
+            Counter(label: lostMessages, dimensions: [("topic", topic)], factory: factory).increment(by: 0)
+            Counter(label: lostRanges, dimensions: [("topic", topic)], factory: factory).increment(by: 0)
         }
         Counter(label: applied, factory: factory).increment(by: 0)
         Counter(label: duplicates, factory: factory).increment(by: 0)
@@ -32,7 +38,7 @@ struct WorkerMetrics {
         Gauge(label: lagSampled, factory: factory).record(0)
     }
 
-    /// Counts one applied batch: its messages per topic, applied events, duplicates, dead letters per topic.
+    /// Counts one applied batch: its messages per topic, applied events, duplicates, dead letters and lost messages per topic.
     func record(_ outcome: BatchApplier.Outcome, messagesPerTopic: [String: Int], duration: Duration) {
         for (topic, count) in messagesPerTopic {
             Counter(label: Self.messages, dimensions: [("topic", topic)], factory: factory).increment(by: count)
@@ -43,6 +49,11 @@ struct WorkerMetrics {
         for letter in outcome.deadLetters { deadLettersPerTopic[letter.message.topic, default: 0] += 1 }
         for (topic, count) in deadLettersPerTopic {
             Counter(label: Self.deadLetters, dimensions: [("topic", topic)], factory: factory).increment(by: count)
+        }
+        for range in outcome.lostRanges {
+            let topic = [("topic", range.partition.topic)]
+            Counter(label: Self.lostMessages, dimensions: topic, factory: factory).increment(by: Int(range.messages))
+            Counter(label: Self.lostRanges, dimensions: topic, factory: factory).increment(by: 1)
         }
         Timer(label: Self.batchDuration, factory: factory).recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)

@@ -1,4 +1,5 @@
 import Logging
+import PipelineTestSupport
 import Postgres
 import Testing
 
