@@ -112,3 +112,24 @@ public struct LostRange: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(partition.topic)/\(partition.partition) offsets \(from)..<\(to)" }
 }
+
+extension LostRange {
+    /// The ranges of partitions whose every message expired (log start = log end) past the offset
+    /// stored for them (none stored: 0), by partition.
+    static func emptied(_ marks: [KafkaTopicPartition: Watermarks], stored: [KafkaTopicPartition: Int64]) -> [LostRange] {
+        marks.compactMap { partition, marks -> LostRange? in
+            let next = stored[partition] ?? 0
+            guard marks.isEmpty, next < marks.low else { return nil }
+            return LostRange(partition: partition, from: next, to: marks.low)
+        }.sorted { $0.partition < $1.partition }
+    }
+}
+
+/// A partition's log start (the oldest offset the broker still has) and end (the next to be written).
+struct Watermarks: Equatable {
+    var low: Int64
+    var high: Int64
+
+    /// Nothing left in the log: every message written has expired (or none was written).
+    var isEmpty: Bool { low == high }
+}

@@ -43,7 +43,13 @@ public final class PipelineWorker {
             offsets: offsets, topics: configuration.topics, projects: configuration.projects,
             attributionRules: configuration.attributionRules)
         let topics = configuration.consumedTopics
-        let highWatermarks = configuration.untilCaughtUp ? try readHighWatermarks(of: topics) : [:]
+        let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
+        var highWatermarks: [KafkaTopicPartition: Int64] = [:]
+        if configuration.untilCaughtUp {
+            let marks = try readWatermarks(of: topics)
+            highWatermarks = marks.mapValues(\.high)
+            try recordEmptiedPartitions(marks, offsets: offsets, connection: connection.value, metrics: metrics)
+        }
         let deadLetterProducer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let logger = self.logger
 
@@ -69,7 +75,6 @@ public final class PipelineWorker {
         defer { consumer.close() }
         try consumer.subscribe(topics: topics)
 
-        let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
         var summary = Summary()
         var acceptedGaps: Set<OffsetGap.Position> = []
         // Where this consumer stands in each partition it applied: compared now and then with the
@@ -148,12 +153,7 @@ public final class PipelineWorker {
             summary.alreadyApplied += outcome.alreadyApplied
             summary.deadLetters += outcome.deadLetters.count
             afterBatch(summary)
-            for range in outcome.lostRanges {
-                logger.error("messages lost: the partition's log starts past the stored offset", metadata: [
-                    "topic": "\(range.partition.topic)", "partition": "\(range.partition.partition)",
-                    "from": "\(range.from)", "to": "\(range.to)", "messages": "\(range.messages)",
-                    "recorded_in": "\(configuration.stateSchema).lost_ranges"])
-            }
+            reportLost(outcome.lostRanges, metrics: metrics)
             for letter in outcome.deadLetters {
                 logger.warning("dead letter", metadata: [
                     "project": "\(letter.project ?? "")",
@@ -303,17 +303,47 @@ public final class PipelineWorker {
         return Int(total)
     }
 
-    private func readHighWatermarks(of topics: [String]) throws -> [KafkaTopicPartition: Int64] {
+    private func readWatermarks(of topics: [String]) throws -> [KafkaTopicPartition: Watermarks] {
         let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
         let existing = try admin.listTopics(timeout: .seconds(10))
-        var result: [KafkaTopicPartition: Int64] = [:]
+        var result: [KafkaTopicPartition: Watermarks] = [:]
         for topic in topics {
             for partition in 0..<(existing[topic] ?? 0) {
-                result[KafkaTopicPartition(topic: topic, partition: partition)] =
-                    try admin.watermarks(topic: topic, partition: partition, timeout: .seconds(10)).high
+                let marks = try admin.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
+                result[KafkaTopicPartition(topic: topic, partition: partition)] = Watermarks(low: marks.low, high: marks.high)
             }
         }
         return result
+    }
+
+    /// A partition whose every message expired past the stored offset (log start = log end) gives
+    /// the consumer nothing that would reveal the gap, so a run until caught up (and a rebuild)
+    /// would wait for it for ever: its lost range is recorded, and its offset moved, at start.
+    private func recordEmptiedPartitions(
+        _ marks: [KafkaTopicPartition: Watermarks], offsets: OffsetStore, connection: PostgresConnection,
+        metrics: WorkerMetrics
+    ) throws {
+        let emptied = marks.filter { $0.value.isEmpty }
+        guard !emptied.isEmpty else { return }
+        let lost = try connection.transaction {
+            let stored = try offsets.lockNextOffsets(for: emptied.keys.sorted(), in: connection)
+            let lost = LostRange.emptied(emptied, stored: stored)
+            try offsets.record(lost, in: connection)
+            try offsets.store(Dictionary(uniqueKeysWithValues: lost.map { ($0.partition, $0.to) }), in: connection)
+            return lost
+        }
+        reportLost(lost, metrics: metrics)
+    }
+
+    /// Says, in the log and the metrics, what the broker no longer had (already recorded).
+    private func reportLost(_ ranges: [LostRange], metrics: WorkerMetrics) {
+        for range in ranges {
+            logger.error("messages lost: the partition's log starts past the stored offset", metadata: [
+                "topic": "\(range.partition.topic)", "partition": "\(range.partition.partition)",
+                "from": "\(range.from)", "to": "\(range.to)", "messages": "\(range.messages)",
+                "recorded_in": "\(configuration.stateSchema).lost_ranges"])
+        }
+        metrics.recordLost(ranges)
     }
 }
 

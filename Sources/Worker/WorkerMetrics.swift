@@ -38,7 +38,7 @@ struct WorkerMetrics {
         Gauge(label: lagSampled, factory: factory).record(0)
     }
 
-    /// Counts one applied batch: its messages per topic, applied events, duplicates, dead letters and lost messages per topic.
+    /// Counts one applied batch: its messages per topic, applied events, duplicates, dead letters per topic.
     func record(_ outcome: BatchApplier.Outcome, messagesPerTopic: [String: Int], duration: Duration) {
         for (topic, count) in messagesPerTopic {
             Counter(label: Self.messages, dimensions: [("topic", topic)], factory: factory).increment(by: count)
@@ -50,14 +50,18 @@ struct WorkerMetrics {
         for (topic, count) in deadLettersPerTopic {
             Counter(label: Self.deadLetters, dimensions: [("topic", topic)], factory: factory).increment(by: count)
         }
-        for range in outcome.lostRanges {
+        Timer(label: Self.batchDuration, factory: factory).recordNanoseconds(
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        Gauge(label: Self.lastBatch, factory: factory).record(Date().timeIntervalSince1970)
+    }
+
+    /// Counts ranges the broker no longer had, and their messages, per topic.
+    func recordLost(_ ranges: [LostRange]) {
+        for range in ranges {
             let topic = [("topic", range.partition.topic)]
             Counter(label: Self.lostMessages, dimensions: topic, factory: factory).increment(by: Int(range.messages))
             Counter(label: Self.lostRanges, dimensions: topic, factory: factory).increment(by: 1)
         }
-        Timer(label: Self.batchDuration, factory: factory).recordNanoseconds(
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        Gauge(label: Self.lastBatch, factory: factory).record(Date().timeIntervalSince1970)
     }
 
     /// Publishes one measurement of the lag of every partition.
