@@ -99,4 +99,21 @@ public struct KafkaMockSizing: Sendable, Equatable {
     public func averageBytesPerPartition(_ partitions: Int32) -> Int {
         expectedEvents * averageEventBytes / max(1, Int(partitions))
     }
+
+    /// The partitions per topic for what is expected (`--partitions` alone when nothing is), and
+    /// the line `pipeline kafka-mock` prints about them.
+    public static func plan(expectedEvents: Int?, averageEventBytes: Int, minimumPartitions: Int32) -> (partitions: Int32, line: String) {
+        let cap = "embedded Kafka (librdkafka mock cluster): keeps at most \(partitionCapacityBytes / (1024 * 1024)) MiB "
+            + "per partition and drops older data silently"
+        guard let expectedEvents else {
+            return (minimumPartitions, "\(cap); \(minimumPartitions) partitions per topic (no --expected-events: size --partitions to the data)")
+        }
+        let sizing = KafkaMockSizing(expectedEvents: expectedEvents, averageEventBytes: averageEventBytes)
+        let partitions = sizing.partitions(minimum: minimumPartitions)
+        // Hundredths of a MiB, rounded down, in integers: the same text on every machine.
+        let hundredths = sizing.averageBytesPerPartition(partitions) * 100 / (1024 * 1024)
+        let perPartition = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+        return (partitions, "\(cap); \(partitions) partitions per topic for \(expectedEvents) envelopes of ~\(averageEventBytes) bytes: "
+            + "\(perPartition) MiB per partition on average even if one topic takes them all")
+    }
 }

@@ -99,22 +99,25 @@ public struct Migrator: Sendable {
     }
 
     /// Re-creates the `bi` views over the tables of schema `pipeline` as they are now, and grants
-    /// the reader role (if it exists) what it may see: the views and nothing else. One transaction.
+    /// what they may see: the reader role (if it exists) every project's rows, and every role of
+    /// `pipeline.access_grants` its grants' rows again (the views are new objects). One transaction.
     public func applyViews(_ connection: PostgresConnection, readerRole: String = BIReader.defaultRole) throws {
         guard !viewScripts.isEmpty else { return }
         try connection.transaction {
             for script in viewScripts { try connection.executeScript(script.sql) }
             let exists = try connection.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", [readerRole]).rows.count == 1
             if exists {
-                // Identifiers cannot be bound parameters: format('%I') quotes the role name server-side.
-                for template in [
-                    "GRANT USAGE ON SCHEMA bi TO %I", "GRANT SELECT ON ALL TABLES IN SCHEMA bi TO %I",
-                    "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA bi TO %I",
-                ] {
-                    let statement = try connection.execute("SELECT format($1, $2::text)", [template, readerRole])
-                        .rows[0].decode(0, as: String.self)
-                    try connection.executeScript(statement)
-                }
+                // The default BI role keeps seeing everything: a grant of every project.
+                try connection.execute(
+                    "INSERT INTO pipeline.access_grants (role_name, project) VALUES ($1, NULL) ON CONFLICT DO NOTHING",
+                    [readerRole])
+            }
+            for row in try connection.execute("""
+                SELECT DISTINCT g.role_name FROM pipeline.access_grants g JOIN pg_roles r ON r.rolname = g.role_name
+                ORDER BY 1
+                """).rows
+            {
+                try AccessControl.grantPrivileges(to: try row.decode(0, as: String.self), connection)
             }
         }
     }

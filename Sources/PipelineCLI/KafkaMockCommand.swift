@@ -42,21 +42,12 @@ struct KafkaMockCommand: ParsableCommand {
         let settings = try global.settings()
         let stop = StopSignal()
         let cluster = try KafkaMockCluster(brokers: brokers, logger: makeLogger("pipeline.kafka-mock"))
-        let cap = KafkaMockSizing.partitionCapacityBytes / (1024 * 1024)
-        var chosen = partitions
-        var sizing = "--expected-events not given: size --partitions to the data"
-        if let expectedEvents {
-            let plan = KafkaMockSizing(expectedEvents: expectedEvents, averageEventBytes: averageEventBytes)
-            chosen = plan.partitions(minimum: partitions)
-            let perPartition = Double(plan.averageBytesPerPartition(chosen)) / (1024 * 1024)
-            sizing = "sized for \(expectedEvents) envelopes of ~\(averageEventBytes) bytes: "
-                + "at most \(String(format: "%.2f", perPartition)) MiB per partition on average, even if one topic takes them all"
-        }
+        let plan = KafkaMockSizing.plan(
+            expectedEvents: expectedEvents, averageEventBytes: averageEventBytes, minimumPartitions: partitions)
         for topic in settings.topics.all {
-            try cluster.createTopic(topic, partitions: chosen)
+            try cluster.createTopic(topic, partitions: plan.partitions)
         }
-        FileHandle.standardError.write(Data(("embedded Kafka (librdkafka mock cluster): keeps at most \(cap) MiB per partition "
-            + "and drops older data silently; \(chosen) partitions per topic, \(sizing)\n").utf8))
+        FileHandle.standardError.write(Data((plan.line + "\n").utf8))
         // Written unbuffered: scripts read the address while this process keeps running.
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
         stop.wait()

@@ -14,6 +14,7 @@ struct Pipeline: AsyncParsableCommand {
             KafkaMockCommand.self,
             RebuildCommand.self,
             FxCommand.self,
+            AccessCommand.self,
             RedriveCommand.self,
             DemoDataCommand.self,
             IngestCommand.self,

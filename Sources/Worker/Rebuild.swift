@@ -13,7 +13,7 @@ import Postgres
 /// the gap on their next batch and re-read from there.
 public struct Rebuild {
     /// Tables of schema `pipeline` that are inputs or bookkeeping, not derived from the topics.
-    static let kept = ["schema_migrations", "fx_rates", "redrive_offsets"]
+    static let kept = ["schema_migrations", "fx_rates", "redrive_offsets", "access_grants"]
     static let rebuildSchema = "pipeline_rebuild"
 
     public let live: WorkerConfiguration

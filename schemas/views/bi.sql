@@ -5,19 +5,28 @@
 -- tables it was created over. The whole file runs in one transaction, so BI queries see either
 -- the old views or the new ones.
 
+-- Two schemas: `bi_all` holds every view's figures for every row (nobody but the owner may read
+-- it), `bi` the same views narrowed to the rows the querying role was granted
+-- (`pipeline.access_grants`, SPEC §6; `pipeline access grant`), which is what BI roles may read.
+-- Figures are computed before the narrowing, so a narrowed row equals the owner's row: a
+-- contractor's creative_burnout windows still end at the project's latest day.
+
 DROP SCHEMA IF EXISTS bi CASCADE;
+DROP SCHEMA IF EXISTS bi_all CASCADE;
 CREATE SCHEMA bi;
+CREATE SCHEMA bi_all;
+REVOKE ALL ON SCHEMA bi_all FROM PUBLIC;
 
 -- Rows whose figures all went back to zero (a user's figures moved to another attribution)
 -- stay in the table for the next delta but are not facts any more: the views leave them out.
-CREATE VIEW bi.funnel_daily AS
+CREATE VIEW bi_all.funnel_daily AS
 SELECT project, day, network, campaign_id, ad_id, impressions, ad_clicks, spend, visits,
        registrations, orders, paid_orders, payments, revenue, refunds
 FROM pipeline.funnel_daily
 WHERE impressions <> 0 OR ad_clicks <> 0 OR spend <> 0 OR visits <> 0 OR registrations <> 0 OR orders <> 0
    OR paid_orders <> 0 OR payments <> 0 OR revenue <> 0 OR refunds <> 0;
 
-CREATE VIEW bi.traffic_report AS
+CREATE VIEW bi_all.traffic_report AS
 SELECT f.*,
        f.spend / NULLIF(f.ad_clicks, 0)                                AS cpc,
        f.spend / NULLIF(f.registrations, 0)                            AS cpr,
@@ -30,39 +39,23 @@ SELECT f.*,
        f.registrations::numeric / NULLIF(f.visits, 0)                  AS cr_visit,
        f.orders::numeric / NULLIF(f.registrations, 0)                  AS cr_order,
        f.paid_orders::numeric / NULLIF(f.orders, 0)                    AS cr_paid
-FROM bi.funnel_daily f;
+FROM bi_all.funnel_daily f;
 
-CREATE FUNCTION bi.traffic_summary(project text, from_day date, to_day date)
-RETURNS TABLE (
-    network text, campaign_id text, ad_id text,
-    impressions bigint, ad_clicks bigint, spend numeric, visits bigint, registrations bigint,
-    orders bigint, paid_orders bigint, payments bigint, revenue numeric, refunds numeric,
-    npc numeric)
-LANGUAGE sql STABLE AS $$
-    SELECT f.network, f.campaign_id, f.ad_id,
-           sum(f.impressions)::bigint, sum(f.ad_clicks)::bigint, sum(f.spend), sum(f.visits)::bigint,
-           sum(f.registrations)::bigint, sum(f.orders)::bigint, sum(f.paid_orders)::bigint,
-           sum(f.payments)::bigint, sum(f.revenue), sum(f.refunds),
-           CASE WHEN sum(f.revenue) = 0 THEN sum(f.spend) ELSE 0 END
-    FROM bi.funnel_daily f
-    WHERE f.project = traffic_summary.project
-      AND f.day BETWEEN traffic_summary.from_day AND traffic_summary.to_day
-    GROUP BY f.network, f.campaign_id, f.ad_id
-$$;
 
-CREATE VIEW bi.creative_daily AS
+
+CREATE VIEW bi_all.creative_daily AS
 SELECT project, network, campaign_id, ad_id, day, spend, impressions, ad_clicks, registrations,
        revenue, revenue - refunds - spend AS profit,
        sum(spend) OVER w                     AS cum_spend,
        sum(revenue) OVER w                   AS cum_revenue,
        sum(revenue - refunds - spend) OVER w AS cum_profit
-FROM bi.funnel_daily
+FROM bi_all.funnel_daily
 WINDOW w AS (PARTITION BY project, network, campaign_id, ad_id ORDER BY day
              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 
-CREATE VIEW bi.creative_burnout AS
+CREATE VIEW bi_all.creative_burnout AS
 WITH latest AS (
-    SELECT project, max(day) AS latest_day FROM bi.funnel_daily GROUP BY project
+    SELECT project, max(day) AS latest_day FROM bi_all.funnel_daily GROUP BY project
 ), per_ad AS (
     SELECT c.project, c.network, c.campaign_id, c.ad_id,
            min(c.day) AS first_day, max(c.day) AS last_day,
@@ -72,7 +65,7 @@ WITH latest AS (
                AS profit_prev_7d,
            coalesce(sum(c.spend) FILTER (WHERE c.day > l.latest_day - 7), 0) AS spend_last_7d,
            l.latest_day
-    FROM bi.creative_daily c JOIN latest l USING (project)
+    FROM bi_all.creative_daily c JOIN latest l USING (project)
     GROUP BY c.project, c.network, c.campaign_id, c.ad_id, l.latest_day
 )
 SELECT project, network, campaign_id, ad_id, first_day, last_day, cum_spend, cum_revenue, cum_profit,
@@ -85,7 +78,7 @@ SELECT project, network, campaign_id, ad_id, first_day, last_day, cum_spend, cum
        END AS status
 FROM per_ad;
 
-CREATE VIEW bi.cohorts_monthly AS
+CREATE VIEW bi_all.cohorts_monthly AS
 WITH cohort_of AS (
     SELECT project, user_id, date_trunc('month', first_reg_day)::date AS cohort_month FROM pipeline.users
 ), sizes AS (
@@ -125,7 +118,7 @@ SELECT project, cohort_month, month,
 FROM rows
 WINDOW w AS (PARTITION BY project, cohort_month ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 
-CREATE VIEW bi.managers_daily AS
+CREATE VIEW bi_all.managers_daily AS
 WITH facts AS (
     SELECT project, manager_id, created_day AS day, 1 AS orders, 0 AS paid_orders, 0::numeric AS revenue
     FROM pipeline.orders
@@ -143,7 +136,7 @@ SELECT project, manager_id, day,
 FROM facts
 GROUP BY project, manager_id, day;
 
-CREATE VIEW bi.mail_daily AS
+CREATE VIEW bi_all.mail_daily AS
 SELECT d.project, d.channel, d.letter_id, d.day,
        d.sent, d.delivered, d.opened, d.clicked, d.unsubscribed, d.bounced, d.spam,
        coalesce((SELECT count(*) FROM pipeline.mail_recipients r
@@ -154,7 +147,7 @@ SELECT d.project, d.channel, d.letter_id, d.day,
                    AND r.first_click_day = d.day), 0) AS unique_clicks
 FROM pipeline.mail_daily d;
 
-CREATE VIEW bi.mail_letters AS
+CREATE VIEW bi_all.mail_letters AS
 WITH totals AS (
     SELECT project, channel, letter_id,
            sum(sent)::bigint AS sent, sum(delivered)::bigint AS delivered, sum(opened)::bigint AS opened,
@@ -185,14 +178,14 @@ FROM totals t
 LEFT JOIN uniques u USING (project, channel, letter_id)
 LEFT JOIN credit c USING (project, channel, letter_id);
 
-CREATE VIEW bi.chat_daily AS
+CREATE VIEW bi_all.chat_daily AS
 SELECT d.project, d.chat_id, d.day, d.messages,
        (SELECT count(*) FROM pipeline.chat_members_daily m
         WHERE m.project = d.project AND m.chat_id = d.chat_id AND m.day = d.day) AS active_members,
        d.joins, d.leaves
 FROM pipeline.chat_daily d;
 
-CREATE VIEW bi.community_conversion AS
+CREATE VIEW bi_all.community_conversion AS
 WITH money AS (
     SELECT project, user_id, sum(payments) AS payments, sum(revenue) AS revenue
     FROM pipeline.user_monthly GROUP BY project, user_id
@@ -205,7 +198,7 @@ FROM pipeline.users u
 LEFT JOIN money m ON m.project = u.project AND m.user_id = u.user_id
 GROUP BY u.project, date_trunc('month', u.first_reg_day)::date, u.chat_active;
 
-CREATE VIEW bi.overview_daily AS
+CREATE VIEW bi_all.overview_daily AS
 SELECT f.project, f.day,
        sum(f.impressions)::bigint AS impressions, sum(f.ad_clicks)::bigint AS ad_clicks, sum(f.spend) AS spend,
        sum(f.visits)::bigint AS visits, sum(f.registrations)::bigint AS registrations,
@@ -213,6 +206,89 @@ SELECT f.project, f.day,
        sum(f.payments)::bigint AS payments, sum(f.revenue) AS revenue, sum(f.refunds) AS refunds,
        sum(f.revenue) / NULLIF(sum(f.payments), 0) AS avg_check,
        coalesce(max(n.new_users), 0) AS new_users
-FROM bi.funnel_daily f
+FROM bi_all.funnel_daily f
 LEFT JOIN pipeline.new_users_daily n ON n.project = f.project AND n.day = f.day
 GROUP BY f.project, f.day;
+
+-- The grants of the querying role: its rows of pipeline.access_grants (NULL project = every
+-- project; NULL network = the whole project; NULL campaign = the whole network), and everything
+-- for the owner of the tables (and superusers). current_user is the role that runs the query,
+-- also inside a view; SET ROLE to a role one is not a member of fails.
+CREATE VIEW bi_all.my_grants AS
+SELECT g.project, g.network, g.campaign_id FROM pipeline.access_grants g WHERE g.role_name = current_user
+UNION ALL
+SELECT NULL, NULL, NULL
+WHERE pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'pipeline'), 'USAGE');
+
+-- The narrowed views. security_barrier: a condition of the caller's own (a function that could
+-- leak what it sees) is applied only to rows the grants already let through.
+CREATE VIEW bi.funnel_daily WITH (security_barrier) AS
+SELECT v.* FROM bi_all.funnel_daily v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
+              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
+                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
+
+CREATE VIEW bi.traffic_report WITH (security_barrier) AS
+SELECT v.* FROM bi_all.traffic_report v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
+              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
+                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
+
+CREATE VIEW bi.creative_daily WITH (security_barrier) AS
+SELECT v.* FROM bi_all.creative_daily v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
+              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
+                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
+
+CREATE VIEW bi.creative_burnout WITH (security_barrier) AS
+SELECT v.* FROM bi_all.creative_burnout v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
+              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
+                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
+
+CREATE VIEW bi.cohorts_monthly WITH (security_barrier) AS
+SELECT v.* FROM bi_all.cohorts_monthly v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE VIEW bi.managers_daily WITH (security_barrier) AS
+SELECT v.* FROM bi_all.managers_daily v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE VIEW bi.mail_daily WITH (security_barrier) AS
+SELECT v.* FROM bi_all.mail_daily v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE VIEW bi.mail_letters WITH (security_barrier) AS
+SELECT v.* FROM bi_all.mail_letters v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE VIEW bi.chat_daily WITH (security_barrier) AS
+SELECT v.* FROM bi_all.chat_daily v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE VIEW bi.community_conversion WITH (security_barrier) AS
+SELECT v.* FROM bi_all.community_conversion v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE VIEW bi.overview_daily WITH (security_barrier) AS
+SELECT v.* FROM bi_all.overview_daily v
+WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+
+CREATE FUNCTION bi.traffic_summary(project text, from_day date, to_day date)
+RETURNS TABLE (
+    network text, campaign_id text, ad_id text,
+    impressions bigint, ad_clicks bigint, spend numeric, visits bigint, registrations bigint,
+    orders bigint, paid_orders bigint, payments bigint, revenue numeric, refunds numeric,
+    npc numeric)
+-- Runs with the caller's rights over the narrowed bi.funnel_daily: no argument reaches past the grants.
+LANGUAGE sql STABLE SECURITY INVOKER AS $$
+    SELECT f.network, f.campaign_id, f.ad_id,
+           sum(f.impressions)::bigint, sum(f.ad_clicks)::bigint, sum(f.spend), sum(f.visits)::bigint,
+           sum(f.registrations)::bigint, sum(f.orders)::bigint, sum(f.paid_orders)::bigint,
+           sum(f.payments)::bigint, sum(f.revenue), sum(f.refunds),
+           CASE WHEN sum(f.revenue) = 0 THEN sum(f.spend) ELSE 0 END
+    FROM bi.funnel_daily f
+    WHERE f.project = traffic_summary.project
+      AND f.day BETWEEN traffic_summary.from_day AND traffic_summary.to_day
+    GROUP BY f.network, f.campaign_id, f.ad_id
+$$;
