@@ -73,7 +73,7 @@ let package = Package(
         ]),
         // `pipeline bench`: the embedded stack under load (it starts a throwaway PostgreSQL).
         .target(name: "Bench", dependencies: [
-            "Events", "Kafka", "Postgres", "Worker", "Verification", "PipelineTestSupport",
+            "Events", "Kafka", "Postgres", "Worker", "Verification", "PipelineTestSupport", "Migrations",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [

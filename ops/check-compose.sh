@@ -25,14 +25,32 @@ for name, service in sorted(services.items()):
     if "build" in service and "command" in service:
         command = service["command"]
         options = [word.split("=")[0] for word in command[1:] if word.startswith("--")]
-        print(name, command[0], " ".join(options))
+        # The words before the first option: a subcommand, perhaps nested (`access grant`), then arguments.
+        words = []
+        for word in command:
+            if word.startswith("--"):
+                break
+            words.append(word)
+        print(name, "+".join(words), " ".join(options))
 PY
-    # An unknown subcommand with --help prints the root help and exits 0: look for its own USAGE line.
-    help=$("$bin" "$subcommand" --help 2>&1 || true)
-    if ! grep -Eq "^USAGE: pipeline $subcommand( |\$)" <<<"$help"; then
+    # An unknown subcommand with --help prints its parent's help and exits 0: look for its own USAGE
+    # line, word by word, so that `access grant ROLE` is the subcommand `access grant` and an argument.
+    subcommand_path=""
+    for word in ${subcommand//+/ }; do
+        candidate="${subcommand_path:+$subcommand_path }$word"
+        # shellcheck disable=SC2086
+        help=$("$bin" $candidate --help 2>&1 || true)
+        grep -Eq "^USAGE: pipeline $candidate( |\$)" <<<"$help" || break
+        subcommand_path=$candidate
+    done
+    subcommand=${subcommand%%+*}
+    if [ -z "$subcommand_path" ]; then
         echo "check-compose: service $service runs 'pipeline $subcommand', which is not a subcommand" >&2
         exit 1
     fi
+    subcommand=$subcommand_path
+    # shellcheck disable=SC2086
+    help=$("$bin" $subcommand --help 2>&1 || true)
     for option in $options; do
         grep -Eq -- "(^|[[ ])$option( |]|$)" <<<"$help" \
             || { echo "check-compose: service $service passes $option, which 'pipeline $subcommand' does not take" >&2; exit 1; }

@@ -185,6 +185,14 @@ public struct BenchRun {
         distinct = []
         table.add("exactly once", check.passed ? "passed" : "FAILED", check.detail)
 
+        // What the per-role narrowing of the bi views costs BI queries (SPEC §6).
+        progress("BI queries as the all-projects role and as a contractor")
+        let access = try BIAccessTiming.measure(databaseURL: databaseURL, logger: logger)
+        table.add("BI queries, contractor / all projects",
+                  "\(String(format: "%.1f", access.contractorMilliseconds)) / \(String(format: "%.1f", access.readerMilliseconds)) ms"
+                      + " (\(String(format: "%.2f", access.contractorMilliseconds / max(access.readerMilliseconds, 0.001)))×)",
+                  access.detail)
+
         // PostgreSQL's rate for the worker's own write pattern.
         if options.writeCeiling {
             progress("PostgreSQL write ceiling")

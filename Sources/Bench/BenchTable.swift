@@ -18,7 +18,8 @@ public struct BenchTable: Sendable {
     /// The names every complete run prints (the CI smoke test checks them).
     public static let requiredNames = [
         "data set", "consume ceiling", "worker throughput", "worker CPU", "worker peak RSS", "worker / consume ceiling",
-        "exactly once", "PostgreSQL write ceiling", "worker / PostgreSQL ceiling",
+        "exactly once", "PostgreSQL write ceiling", "worker / PostgreSQL ceiling", "PostgreSQL settings",
+        "BI queries, contractor / all projects",
     ]
 
     /// A fixed-width text table.

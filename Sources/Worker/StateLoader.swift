@@ -135,11 +135,13 @@ struct StateLoader {
                     SELECT DISTINCT \(UserLocking.bucket) AS b
                     FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY b) s
                 """, [schema, projects, ids])
+            // The same key as before buckets existed, so a worker of the previous release still
+            // excludes this one per user while both run during an upgrade.
             try connection.execute("""
                 SELECT pg_advisory_xact_lock(s.h) FROM (
-                    SELECT DISTINCT hashtextextended($1 || chr(31) || k.project || chr(31) || k.user_id, 0) AS h
-                    FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY h) s
-                """, [schema, projects, ids])
+                    SELECT DISTINCT hashtextextended(k.project || chr(31) || k.user_id, 0) AS h
+                    FROM unnest($1::text[], $2::text[]) AS k(project, user_id) ORDER BY h) s
+                """, [projects, ids])
         case .perBucket:
             try connection.execute("""
                 SELECT pg_advisory_xact_lock(hashtext($1), s.b) FROM (

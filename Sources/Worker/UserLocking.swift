@@ -14,8 +14,10 @@
 /// Every exclusive bucket lock conflicts with the shared one of any batch holding a user of that
 /// bucket, so both modes exclude each other exactly where they share a user. Locks are taken in
 /// one global order (buckets ascending, then users' hashes ascending), so they cannot deadlock
-/// among themselves. Keys carry the state schema (bucket locks: `hashtext(schema)` as their
-/// first key), so a rebuild never waits on the live workers.
+/// among themselves. Bucket locks carry the state schema (`hashtext(schema)` as their first key),
+/// so a rebuild's big batches never wait on the live workers; user locks keep the key of earlier
+/// releases. A worker of a release before buckets takes no bucket lock, so while one still runs
+/// beside this one, a `perBucket` batch does not exclude it: stop the old workers first.
 enum UserLocking {
     /// How a batch locks its users.
     enum Mode: Equatable {

@@ -220,59 +220,40 @@ UNION ALL
 SELECT NULL, NULL, NULL
 WHERE pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'pipeline'), 'USAGE');
 
--- The narrowed views. security_barrier: a condition of the caller's own (a function that could
--- leak what it sees) is applied only to rows the grants already let through.
-CREATE VIEW bi.funnel_daily WITH (security_barrier) AS
-SELECT v.* FROM bi_all.funnel_daily v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
-              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
-                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
-
-CREATE VIEW bi.traffic_report WITH (security_barrier) AS
-SELECT v.* FROM bi_all.traffic_report v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
-              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
-                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
-
-CREATE VIEW bi.creative_daily WITH (security_barrier) AS
-SELECT v.* FROM bi_all.creative_daily v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
-              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
-                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
-
-CREATE VIEW bi.creative_burnout WITH (security_barrier) AS
-SELECT v.* FROM bi_all.creative_burnout v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
-              WHERE (g.project IS NULL OR g.project = v.project) AND (g.network IS NULL OR g.network = v.network)
-                AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id));
-
-CREATE VIEW bi.cohorts_monthly WITH (security_barrier) AS
-SELECT v.* FROM bi_all.cohorts_monthly v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
-
-CREATE VIEW bi.managers_daily WITH (security_barrier) AS
-SELECT v.* FROM bi_all.managers_daily v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
-
-CREATE VIEW bi.mail_daily WITH (security_barrier) AS
-SELECT v.* FROM bi_all.mail_daily v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
-
-CREATE VIEW bi.mail_letters WITH (security_barrier) AS
-SELECT v.* FROM bi_all.mail_letters v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
-
-CREATE VIEW bi.chat_daily WITH (security_barrier) AS
-SELECT v.* FROM bi_all.chat_daily v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
-
-CREATE VIEW bi.community_conversion WITH (security_barrier) AS
-SELECT v.* FROM bi_all.community_conversion v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
-
-CREATE VIEW bi.overview_daily WITH (security_barrier) AS
-SELECT v.* FROM bi_all.overview_daily v
-WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project));
+-- The narrowed views, one per view of bi_all: the ad-level ones keep the rows of the ads a grant
+-- names (a whole project, or a network, or some of its campaigns), the others only a whole
+-- project's rows. security_barrier: a condition of the caller's own (a function that could leak
+-- what it sees) is applied only to rows the grants already let through.
+DO $$
+DECLARE
+    view_name text;
+BEGIN
+    FOREACH view_name IN ARRAY ARRAY['funnel_daily', 'traffic_report', 'creative_daily', 'creative_burnout'] LOOP
+        EXECUTE format($view$
+            CREATE VIEW bi.%1$I WITH (security_barrier) AS
+            SELECT v.* FROM bi_all.%1$I v
+            WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
+                          WHERE (g.project IS NULL OR g.project = v.project)
+                            AND (g.network IS NULL OR g.network = v.network)
+                            AND (g.campaign_id IS NULL OR g.campaign_id = v.campaign_id))
+            $view$, view_name);
+    END LOOP;
+    FOREACH view_name IN ARRAY ARRAY['cohorts_monthly', 'managers_daily', 'mail_daily', 'mail_letters', 'chat_daily',
+                                     'community_conversion', 'overview_daily'] LOOP
+        EXECUTE format($view$
+            CREATE VIEW bi.%1$I WITH (security_barrier) AS
+            SELECT v.* FROM bi_all.%1$I v
+            WHERE EXISTS (SELECT 1 FROM bi_all.my_grants g
+                          WHERE g.network IS NULL AND (g.project IS NULL OR g.project = v.project))
+            $view$, view_name);
+    END LOOP;
+    -- A view added to bi_all but to neither list above would be readable by nobody but the owner.
+    IF EXISTS (SELECT 1 FROM pg_views a WHERE a.schemaname = 'bi_all' AND a.viewname <> 'my_grants'
+               AND NOT EXISTS (SELECT 1 FROM pg_views b WHERE b.schemaname = 'bi' AND b.viewname = a.viewname)) THEN
+        RAISE EXCEPTION 'a view of bi_all has no narrowed view in bi: add it to one of the lists in bi.sql';
+    END IF;
+END
+$$;
 
 CREATE FUNCTION bi.traffic_summary(project text, from_day date, to_day date)
 RETURNS TABLE (
