@@ -166,11 +166,11 @@ public struct AccessControl: Sendable {
     }
 
     /// Runs a statement whose identifier (and literal) are quoted server-side by format('%I', '%L'):
-    /// identifiers cannot be bound parameters, and nothing here is interpolated.
+    /// identifiers cannot be bound parameters, and nothing here is interpolated. A template without
+    /// `%L` leaves `literal` unused (format ignores extra arguments).
     static func run(_ template: String, _ identifier: String, _ literal: String?, _ connection: PostgresConnection) throws {
         let statement = try connection.execute(
-            literal == nil ? "SELECT format($1, $2::text)" : "SELECT format($1, $2::text, $3::text)",
-            literal == nil ? [template, identifier] : [template, identifier, literal!]
+            "SELECT format($1, $2::text, $3::text)", [template, identifier, literal]
         ).rows[0].decode(0, as: String.self)
         try connection.executeScript(statement)
     }

@@ -141,13 +141,10 @@ public struct BIReader: Sendable {
     func createOrUpdate(_ connection: PostgresConnection) throws {
         for attempt in 0..<3 {
             let exists = try connection.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.count == 1
-            // format('%I', '%L') quotes the name and the password server-side; neither is interpolated here.
-            let statement = try connection.execute(
-                "SELECT format($1, $2::text, $3::text)",
-                [exists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L", role, password]
-            ).rows[0].decode(0, as: String.self)
             do {
-                try connection.executeScript(statement)
+                // The name and the password are quoted server-side; neither is interpolated here.
+                try AccessControl.run(
+                    exists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L", role, password, connection)
                 return
             } catch let error as PostgresError where ["42710", "23505", "XX000"].contains(error.sqlState ?? "") && attempt < 2 {
                 continue

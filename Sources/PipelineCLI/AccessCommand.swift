@@ -18,6 +18,19 @@ struct AccessCommand: ParsableCommand {
         subcommands: [AccessGrantCommand.self, AccessRevokeCommand.self, AccessListCommand.self])
 }
 
+/// Runs `body` on a connection to the configured database; a refusal of `AccessControl` becomes a
+/// usage error, which names the option and exits non-zero.
+private func withAccess<T>(_ global: GlobalOptions, _ body: (PostgresConnection) throws -> T) throws -> T {
+    let settings = try global.settings()
+    let connection = try PostgresConnection(connectionString: settings.databaseURL, logger: makeLogger("pipeline.access"))
+    defer { connection.close() }
+    do {
+        return try body(connection)
+    } catch let error as AccessError {
+        throw ValidationError(error.description)
+    }
+}
+
 /// `pipeline access grant`: adds grants, creating the login role if it is missing.
 struct AccessGrantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,29 +54,21 @@ struct AccessGrantCommand: ParsableCommand {
     @Option(help: "Environment variable holding the role's password: needed to create the role, else sets it.")
     var passwordEnv: String?
 
+    func validate() throws {
+        do {
+            _ = try AccessControl.grants(role: role, project: project, network: network, campaigns: campaigns)
+        } catch let error as AccessError {
+            throw ValidationError(error.description)
+        }
+        if let passwordEnv, ProcessInfo.processInfo.environment[passwordEnv, default: ""].isEmpty {
+            throw ValidationError("--password-env: environment variable \(passwordEnv) is not set or empty")
+        }
+    }
+
     func run() throws {
-        let settings = try global.settings()
-        let grants: [AccessGrant]
-        do {
-            grants = try AccessControl.grants(role: role, project: project, network: network, campaigns: campaigns)
-        } catch let error as AccessError {
-            throw ValidationError(error.description)
-        }
-        var password: String?
-        if let passwordEnv {
-            guard let value = ProcessInfo.processInfo.environment[passwordEnv], !value.isEmpty else {
-                throw ValidationError("--password-env: environment variable \(passwordEnv) is not set or empty")
-            }
-            password = value
-        }
-        let connection = try PostgresConnection(connectionString: settings.databaseURL, logger: makeLogger("pipeline.access"))
-        defer { connection.close() }
-        let added: Int
-        do {
-            added = try AccessControl().grant(grants, password: password, in: connection)
-        } catch let error as AccessError {
-            throw ValidationError(error.description)
-        }
+        let grants = try AccessControl.grants(role: role, project: project, network: network, campaigns: campaigns)
+        let password = passwordEnv.map { ProcessInfo.processInfo.environment[$0, default: ""] }
+        let added = try withAccess(global) { try AccessControl().grant(grants, password: password, in: $0) }
         for grant in grants { print("granted \(grant)") }
         print("\(added) new grant(s), \(grants.count - added) already there")
     }
@@ -90,16 +95,10 @@ struct AccessRevokeCommand: ParsableCommand {
     var campaigns: [String] = []
 
     func run() throws {
-        let settings = try global.settings()
-        let connection = try PostgresConnection(connectionString: settings.databaseURL, logger: makeLogger("pipeline.access"))
-        defer { connection.close() }
-        do {
-            let removed = try AccessControl().revoke(
-                role: role, project: project, network: network, campaigns: campaigns, in: connection)
-            print("revoked \(removed) grant(s) of \(role)")
-        } catch let error as AccessError {
-            throw ValidationError(error.description)
+        let removed = try withAccess(global) {
+            try AccessControl().revoke(role: role, project: project, network: network, campaigns: campaigns, in: $0)
         }
+        print("revoked \(removed) grant(s) of \(role)")
     }
 }
 
@@ -110,11 +109,9 @@ struct AccessListCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let settings = try global.settings()
-        let connection = try PostgresConnection(connectionString: settings.databaseURL, logger: makeLogger("pipeline.access"))
-        defer { connection.close() }
+        let grants = try withAccess(global) { try AccessControl().list(in: $0) }
         print("role\tproject\tnetwork\tcampaign")
-        for grant in try AccessControl().list(in: connection) {
+        for grant in grants {
             print("\(grant.role)\t\(grant.project ?? "*")\t\(grant.network ?? "*")\t\(grant.campaignID ?? "*")")
         }
     }
