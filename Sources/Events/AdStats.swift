@@ -15,8 +15,14 @@ public struct AdStats: Sendable, Hashable {
     public var cost: DecimalNumber
     /// ISO 4217 code, three uppercase letters.
     public var currency: String
+    /// Names as the network shows them; optional because not every report carries them.
+    public var campaignName: String?
+    public var adGroupID: String?
+    public var adGroupName: String?
+    public var adName: String?
 
-    public init(network: String, accountID: String, campaignID: String, adID: String, day: LocalDate, impressions: Int64, clicks: Int64, cost: DecimalNumber, currency: String) {
+    public init(network: String, accountID: String, campaignID: String, adID: String, day: LocalDate, impressions: Int64, clicks: Int64, cost: DecimalNumber, currency: String,
+                campaignName: String? = nil, adGroupID: String? = nil, adGroupName: String? = nil, adName: String? = nil) {
         self.network = network
         self.accountID = accountID
         self.campaignID = campaignID
@@ -26,5 +32,9 @@ public struct AdStats: Sendable, Hashable {
         self.clicks = clicks
         self.cost = cost
         self.currency = currency
+        self.campaignName = campaignName
+        self.adGroupID = adGroupID
+        self.adGroupName = adGroupName
+        self.adName = adName
     }
 }

@@ -5,7 +5,7 @@ extension Event {
     /// The longest `id` accepted, in Unicode code points (as JSON Schema's `maxLength` counts).
     public static let maximumIDLength = 200
 
-    /// Parses and validates one event, accepting exactly what `schemas/events/envelope.v1.json` accepts.
+    /// Parses and validates one event, accepting exactly what `schemas/events/envelope.v2.json` accepts.
     ///
     /// Checks run in a fixed order, so each document has one well-defined error: the JSON syntax, then
     /// repeated and unknown members, then the envelope fields in order (`id`, `type`, `project`,
@@ -65,7 +65,8 @@ extension Event {
                 emailSHA256: try data.optionalString("email_sha256")
             ))
         case .order:
-            try data.checkMembers(allowed: ["order_id", "user_id", "status", "amount", "currency", "product", "manager_id", "created_at"])
+            try data.checkMembers(allowed: ["order_id", "user_id", "status", "amount", "currency", "product", "offer",
+                                            "manager_id", "manager_name", "tags", "utm", "created_at"])
             return .order(Order(
                 orderID: try data.string("order_id"),
                 userID: try data.string("user_id"),
@@ -73,7 +74,11 @@ extension Event {
                 amount: try data.amount("amount", mustBePositive: false),
                 currency: try data.currency("currency"),
                 product: try data.optionalString("product"),
+                offer: try data.optionalString("offer"),
                 managerID: try data.optionalString("manager_id"),
+                managerName: try data.optionalString("manager_name"),
+                tags: try decodeTags(data.optional("tags"), path: data.fieldPath("tags")),
+                utm: try data.optional("utm").map { value throws(EventDecodingError) in try decodeUTM(value, path: data.fieldPath("utm")) },
                 createdAt: try data.timestamp("created_at").0
             ))
         case .payment:
@@ -103,7 +108,8 @@ extension Event {
                 kind: try data.enumeration("kind", as: ChatKind.self)
             ))
         case .adStats:
-            try data.checkMembers(allowed: ["network", "account_id", "campaign_id", "ad_id", "day", "impressions", "clicks", "cost", "currency"])
+            try data.checkMembers(allowed: ["network", "account_id", "campaign_id", "ad_id", "day", "impressions", "clicks", "cost",
+                                            "currency", "campaign_name", "ad_group_id", "ad_group_name", "ad_name"])
             return .adStats(AdStats(
                 network: try data.string("network"),
                 accountID: try data.string("account_id"),
@@ -113,7 +119,11 @@ extension Event {
                 impressions: try data.count("impressions"),
                 clicks: try data.count("clicks"),
                 cost: try data.amount("cost", mustBePositive: false),
-                currency: try data.currency("currency")
+                currency: try data.currency("currency"),
+                campaignName: try data.optionalString("campaign_name"),
+                adGroupID: try data.optionalString("ad_group_id"),
+                adGroupName: try data.optionalString("ad_group_name"),
+                adName: try data.optionalString("ad_name")
             ))
         }
     }
@@ -128,6 +138,31 @@ extension Event {
             content: try utm.optionalString("content"),
             term: try utm.optionalString("term")
         )
+    }
+
+    /// An order's tags: a list of at most `Order.maximumTags` non-empty strings of at most
+    /// `Order.maximumTagLength` code points each (the platform's tags are short labels).
+    private static func decodeTags(_ value: JSONValue?, path: String) throws(EventDecodingError) -> [String]? {
+        guard let value else { return nil }
+        guard case .array(let elements) = value else {
+            throw EventDecodingError(field: path, problem: "must be an array of strings, got \(value.typeName)")
+        }
+        if elements.count > Order.maximumTags {
+            throw EventDecodingError(field: path, problem: "must have at most \(Order.maximumTags) tags, got \(elements.count)")
+        }
+        var tags: [String] = []
+        tags.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            let elementPath = path + "[\(index)]"
+            let tag = try ObjectReader.string(element, path: elementPath)
+            if tag.isEmpty { throw EventDecodingError(field: elementPath, problem: "must not be empty") }
+            let length = tag.unicodeScalars.count
+            if length > Order.maximumTagLength {
+                throw EventDecodingError(field: elementPath, problem: "must be at most \(Order.maximumTagLength) characters, got \(length)")
+            }
+            tags.append(tag)
+        }
+        return tags
     }
 
     private static func decodeClickIDs(_ value: JSONValue?, path: String) throws(EventDecodingError) -> [String: String]? {

@@ -38,7 +38,16 @@ extension Event {
             writer.member("amount", order.amount.description)
             writer.member("currency", order.currency)
             writer.member("product", order.product)
+            writer.member("offer", order.offer)
             writer.member("manager_id", order.managerID)
+            writer.member("manager_name", order.managerName)
+            if let tags = order.tags {
+                writer.key("tags")
+                writer.beginArray()
+                for tag in tags { writer.element(tag) }
+                writer.endArray()
+            }
+            if let utm = order.utm { writer.utm(utm) }
             writer.member("created_at", order.createdAt.rfc3339String)
         case .payment(let payment):
             writer.member("payment_id", payment.paymentID)
@@ -69,6 +78,10 @@ extension Event {
             writer.raw(String(stats.clicks))
             writer.member("cost", stats.cost.description)
             writer.member("currency", stats.currency)
+            writer.member("campaign_name", stats.campaignName)
+            writer.member("ad_group_id", stats.adGroupID)
+            writer.member("ad_group_name", stats.adGroupName)
+            writer.member("ad_name", stats.adName)
         }
         writer.endObject()
         writer.endObject()
@@ -93,6 +106,22 @@ private struct JSONWriter {
 
     mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func beginArray() {
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    mutating func element(_ value: String) {
+        separate()
+        string(value)
         needsComma = true
     }
 

@@ -16,5 +16,15 @@ enum EventFixtures {
     static let chat = event(.chat(Chat(chatID: "c-1", messageID: "m-1", userID: "u-1", kind: .join)))
     static let adStats = event(.adStats(AdStats(network: "vk_ads", accountID: "acc", campaignID: "c1", adID: "a1", day: LocalDate("2026-01-14")!, impressions: 100, clicks: 3, cost: DecimalNumber("12.5")!, currency: "RUB")))
 
-    static let all = [click, registration, order, payment, mail, chat, adStats]
+    /// An order and a poll with every optional field of SPEC §2's business dimensions.
+    static let orderWithDimensions = event(.order(Order(
+        orderID: "o-2", userID: "u-1", status: .paid, amount: DecimalNumber("29900")!, currency: "RUB", product: "Course",
+        offer: "VIP", managerID: "m-1", managerName: "Анна", tags: ["launch:2026-01", "flow:3", "launch:2026-01"],
+        utm: UTM(source: "vk", campaign: "c9", content: "a9"), createdAt: Instant(rfc3339: "2026-01-15T09:00:00+03:00")!)), id: "e-2")
+    static let adStatsWithNames = event(.adStats(AdStats(
+        network: "yandex_direct", accountID: "acc", campaignID: "c1", adID: "a1", day: LocalDate("2026-01-14")!,
+        impressions: 100, clicks: 3, cost: DecimalNumber("12.5")!, currency: "RUB", campaignName: "Поиск",
+        adGroupID: "g1", adGroupName: "Ключи", adName: "")), id: "e-3")
+
+    static let all = [click, registration, order, payment, mail, chat, adStats, orderWithDimensions, adStatsWithNames]
 }

@@ -31,6 +31,6 @@ import Events
 
     @Test func typeNames() {
         #expect(EventType.allCases.map(\.rawValue) == ["click", "registration", "order", "payment", "mail", "chat", "ad_stats"])
-        #expect(EventFixtures.all.map(\.type) == EventType.allCases)
+        #expect(EventFixtures.all.prefix(EventType.allCases.count).map(\.type) == EventType.allCases)
     }
 }

@@ -58,15 +58,15 @@ import Testing
         for url in Samples.valid {
             let verdict = try #require(verdicts[url.path])
             let type = try Event.decode(json: Samples.bytes(url)).type
-            #expect(verdict["envelope"] == true, "envelope.v1.json rejects valid sample \(url.lastPathComponent)")
+            #expect(verdict["envelope"] == true, "envelope schema rejects valid sample \(url.lastPathComponent)")
             for other in EventType.allCases {
-                #expect(verdict[other.rawValue] == (other == type), "\(other.rawValue).v1.json on \(url.lastPathComponent)")
+                #expect(verdict[other.rawValue] == (other == type), "\(other.rawValue) schema on \(url.lastPathComponent)")
             }
         }
         for url in Samples.invalid {
             let verdict = try #require(verdicts[url.path])
             for (schema, accepted) in verdict {
-                #expect(!accepted, "\(schema).v1.json accepts invalid sample \(url.lastPathComponent)")
+                #expect(!accepted, "\(schema) schema accepts invalid sample \(url.lastPathComponent)")
             }
         }
     }

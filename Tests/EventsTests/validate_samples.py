@@ -3,7 +3,7 @@
 
 Usage: validate_samples.py SCHEMA_DIR SAMPLE_FILE...
 Prints one JSON object: {sample path: {"envelope": bool, "<type>": bool, ...}} with the verdict of
-envelope.v1.json and of every per-type schema. Parsing is as strict as the Swift decoder's: duplicate
+the newest envelope schema and of every type's newest schema. Parsing is as strict as the Swift decoder's: duplicate
 member names and NaN/Infinity make a document invalid (Python's json module accepts both by default).
 """
 import json
@@ -36,7 +36,8 @@ def main():
     schema_dir = pathlib.Path(sys.argv[1])
     validators = {}
     for name in ["envelope"] + TYPES:
-        schema = json.loads((schema_dir / (name + ".v1.json")).read_text(encoding="utf-8"))
+        newest = max(schema_dir.glob(name + ".v*.json"), key=lambda path: int(path.name[len(name) + 2:-5]))
+        schema = json.loads(newest.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
         validators[name] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     results = {}

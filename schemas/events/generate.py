@@ -73,7 +73,8 @@ def enum(*values):
 
 
 # Type → (fields in order, required fields). Order matches the Swift decoder and SPEC §2.
-DATA = {
+# Version 1: the event shapes of the first release, kept so documents written against them stay described.
+DATA_V1 = {
     "click": {
         "visitor_id": S, "url": S, "utm": ref("utm"),
         "click_ids": {"type": ["object", "null"], "additionalProperties": S},
@@ -108,10 +109,34 @@ DATA = {
     },
 }
 
+TAGS = {
+    "type": ["array", "null"],
+    "description": "The order's tags on the platform, kind:value by convention; duplicates allowed.",
+    "maxItems": 50,
+    "items": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
+}
+OPT_UTM = {"anyOf": [ref("utm"), {"type": "null"}], "description": "The deal's own UTM tags."}
 
-def data_schema(type_name):
-    fields = DATA[type_name]
-    required = [name for name, schema in fields.items() if schema is not OPT and name != "click_ids"]
+# Version 2 (SPEC §2, business dimensions): orders carry offer, manager name, tags and the deal's
+# UTM; ad statistics carry campaign, ad group and ad names. Both only add optional fields.
+DATA = dict(DATA_V1)
+DATA["order"] = {
+    "order_id": S, "user_id": S,
+    "status": enum("new", "in_work", "paid", "part_paid", "cancelled"),
+    "amount": ref("decimal"), "currency": ref("currency"),
+    "product": OPT, "offer": OPT, "manager_id": OPT, "manager_name": OPT, "tags": TAGS, "utm": OPT_UTM,
+    "created_at": ref("timestamp"),
+}
+DATA["ad_stats"] = dict(DATA_V1["ad_stats"], campaign_name=OPT, ad_group_id=OPT, ad_group_name=OPT, ad_name=OPT)
+# The version each type's newest schema has; the envelope's version is the largest.
+VERSIONS = {name: (2 if DATA[name] != DATA_V1[name] else 1) for name in DATA}
+ENVELOPE_VERSION = 2
+OPTIONAL = (OPT, TAGS, OPT_UTM)
+
+
+def data_schema(type_name, data=None):
+    fields = (data or DATA)[type_name]
+    required = [name for name, schema in fields.items() if not any(schema is o for o in OPTIONAL) and name != "click_ids"]
     return {
         "type": "object",
         "additionalProperties": False,
@@ -136,14 +161,14 @@ def envelope(type_property, data_property):
     }
 
 
-def type_schema(type_name):
+def type_schema(type_name, version, data):
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": BASE + type_name + ".v1",
-        "title": f"Event envelope of type {type_name}, version 1",
+        "$id": BASE + type_name + f".v{version}",
+        "title": f"Event envelope of type {type_name}, version {version}",
     }
     schema.update(envelope({"const": type_name}, ref(type_name)))
-    schema["$defs"] = used_defs(schema, {type_name: data_schema(type_name)})
+    schema["$defs"] = used_defs(schema, {type_name: data_schema(type_name, data)})
     return schema
 
 
@@ -160,28 +185,29 @@ def used_defs(schema, extra):
     return {name: available[name] for name in available if name in used}
 
 
-def envelope_schema():
+def envelope_schema(version, data):
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": BASE + "envelope.v1",
-        "title": "Event envelope of any type, version 1",
+        "$id": BASE + f"envelope.v{version}",
+        "title": f"Event envelope of any type, version {version}",
     }
-    schema.update(envelope({"enum": list(DATA)}, {"type": "object"}))
+    schema.update(envelope({"enum": list(data)}, {"type": "object"}))
     schema["allOf"] = [
         {
             "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
             "then": {"properties": {"data": ref(name)}},
         }
-        for name in DATA
+        for name in data
     ]
-    schema["$defs"] = dict(DEFS, **{name: data_schema(name) for name in DATA})
+    schema["$defs"] = dict(DEFS, **{name: data_schema(name, data) for name in data})
     return schema
 
 
 def main():
     folder = pathlib.Path(__file__).resolve().parent
-    files = {"envelope.v1.json": envelope_schema()}
-    files.update({name + ".v1.json": type_schema(name) for name in DATA})
+    files = {"envelope.v1.json": envelope_schema(1, DATA_V1), f"envelope.v{ENVELOPE_VERSION}.json": envelope_schema(ENVELOPE_VERSION, DATA)}
+    files.update({name + ".v1.json": type_schema(name, 1, DATA_V1) for name in DATA_V1})
+    files.update({name + f".v{VERSIONS[name]}.json": type_schema(name, VERSIONS[name], DATA) for name in DATA})
     check = "--check" in sys.argv[1:]
     stale = []
     for file_name, schema in files.items():
