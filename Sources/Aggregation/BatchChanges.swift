@@ -33,6 +33,13 @@ public struct BatchChanges: Sendable {
     public var chatDaily: [ChatDayKey: ChatCounts] = [:]
     public var chatMembers: Set<ChatMemberKey> = []
 
+    /// Every applied registration, kept with its own attribution and funnel (SPEC §3's entry).
+    public var registrations: [RegistrationRecord] = []
+    /// The batch's latest non-empty names of each ad seen in ad_stats (every such ad has a row).
+    public var adNames: [AdKey: AdNames] = [:]
+    /// Every manager named by an order event, and the batch's latest non-empty name for them.
+    public var managerNames: [ManagerKey: LatestName?] = [:]
+
     public init() {}
 }
 

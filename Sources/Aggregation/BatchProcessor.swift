@@ -69,10 +69,12 @@ public struct BatchProcessor: Sendable {
                 let user = UserKey(project: project, userID: registration.userID)
                 changes.usersSeen.insert(user)
                 ledgerDeltas[UserDayKey(user: user, day: day), default: LedgerMeasures()] += LedgerMeasures(registrations: 1)
+                let attribution = processor.attributionRules.attribution(of: registration.utm)
+                changes.registrations.append(RegistrationRecord(
+                    user: user, stamp: stamp, day: day, attribution: attribution, funnel: registration.funnel ?? ""))
                 var state = users[user] ?? UserState()
                 if state.firstRegistration.map({ stamp < $0.stamp }) ?? true {
-                    state.firstRegistration = FirstRegistration(
-                        stamp: stamp, day: day, attribution: processor.attributionRules.attribution(of: registration.utm))
+                    state.firstRegistration = FirstRegistration(stamp: stamp, day: day, attribution: attribution)
                     users[user] = state
                 }
 
@@ -88,9 +90,14 @@ public struct BatchProcessor: Sendable {
                 if orders[key].map({ $0.latest < stamp }) ?? true {
                     orders[key] = OrderState(
                         latest: stamp, userID: order.userID, status: order.status, amount: order.amount,
-                        currency: order.currency, product: order.product, managerID: order.managerID,
+                        currency: order.currency, product: order.product, offer: order.offer, managerID: order.managerID,
+                        tags: order.tags, dealAttribution: processor.attributionRules.dealAttribution(of: order.utm),
                         createdAt: order.createdAt, createdDay: localDate(of: order.createdAt, in: settings.timeZone),
                         paidDay: nil)
+                }
+                if let managerID = order.managerID {
+                    let manager = ManagerKey(project: project, managerID: managerID)
+                    changes.managerNames[manager] = LatestName.latest(changes.managerNames[manager] ?? nil, order.managerName, at: stamp)
                 }
 
             case .payment(let payment):
@@ -154,6 +161,8 @@ public struct BatchProcessor: Sendable {
                 if adStats[key].map({ $0.stamp < stamp }) ?? true {
                     adStats[key] = AdStatsState(stamp: stamp, impressions: stats.impressions, clicks: stats.clicks, spend: spend)
                 }
+                changes.adNames[AdKey(project: project, network: stats.network, campaignID: stats.campaignID, adID: stats.adID),
+                                default: AdNames()].absorb(stats, at: stamp)
             }
             changes.lastDays[project] = max(changes.lastDays[project] ?? day, day)
             return nil

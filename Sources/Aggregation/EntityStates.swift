@@ -45,20 +45,30 @@ public struct OrderState: Sendable, Hashable {
     public var amount: DecimalNumber
     public var currency: String
     public var product: String?
+    public var offer: String?
     public var managerID: String?
+    /// The latest event's tags as given (SPEC §4.9 counts the distinct ones).
+    public var tags: [String]?
+    /// The attribution of the latest event's own UTM tags when they name a source, campaign or
+    /// content (SPEC §3); nil leaves the deal attribution to the order's entry registration.
+    public var dealAttribution: Attribution?
     public var createdAt: Instant
     public var createdDay: LocalDate
     public var paidDay: LocalDate?
 
     public init(latest: EventStamp, userID: String, status: OrderStatus, amount: DecimalNumber, currency: String,
-                product: String?, managerID: String?, createdAt: Instant, createdDay: LocalDate, paidDay: LocalDate?) {
+                product: String?, offer: String? = nil, managerID: String?, tags: [String]? = nil,
+                dealAttribution: Attribution? = nil, createdAt: Instant, createdDay: LocalDate, paidDay: LocalDate?) {
         self.latest = latest
         self.userID = userID
         self.status = status
         self.amount = amount
         self.currency = currency
         self.product = product
+        self.offer = offer
         self.managerID = managerID
+        self.tags = tags
+        self.dealAttribution = dealAttribution
         self.createdAt = createdAt
         self.createdDay = createdDay
         self.paidDay = paidDay

@@ -22,4 +22,12 @@ public struct AttributionRules: Sendable, Hashable {
         }
         return Attribution(network: network, campaignID: utm.campaign ?? "", adID: utm.content ?? "")
     }
+
+    /// SPEC §3's deal attribution from an order's own UTM tags: theirs when they carry a non-empty
+    /// source, campaign or content; nil otherwise (the order's entry registration decides).
+    public func dealAttribution(of utm: UTM?) -> Attribution? {
+        guard let utm else { return nil }
+        let named = [utm.source, utm.campaign, utm.content].contains { !($0 ?? "").isEmpty }
+        return named ? attribution(of: utm) : nil
+    }
 }

@@ -3,10 +3,11 @@ import Postgres
 
 /// Compares every `bi` view in a database with the oracle's recomputation; used by tests, the chaos run and the benchmark.
 package enum BIComparison {
-    /// The views compared row by row (traffic_summary, a function, is compared per requested period).
+    /// The views compared row by row (traffic_summary and attribution_compare, functions, are compared per requested period).
     package static let views = [
         "funnel_daily", "traffic_report", "creative_daily", "creative_burnout", "cohorts_monthly", "managers_daily",
         "mail_daily", "mail_letters", "chat_daily", "community_conversion", "overview_daily",
+        "products_daily", "order_tags_daily", "deal_funnel_daily", "ads", "managers",
     ]
 
     /// Reads a query's rows as normalized oracle rows.
@@ -19,7 +20,8 @@ package enum BIComparison {
         }
     }
 
-    /// Every difference between the database and the oracle, over all views and the given traffic summaries; empty when equal.
+    /// Every difference between the database and the oracle, over all views and the given periods'
+    /// traffic summaries and attribution comparisons; empty when equal.
     package static func differences(
         _ connection: PostgresConnection, _ oracle: Oracle, summaries: [(project: String, from: LocalDate, to: LocalDate)] = []
     ) throws -> [String] {
@@ -36,6 +38,12 @@ package enum BIComparison {
                 actual: try read(connection, "SELECT * FROM bi.traffic_summary($1, $2::date, $3::date)",
                                  [project, from.description, to.description]),
                 key: Oracle.keys["traffic_summary"]!)
+            differences += Oracle.compare(
+                view: "attribution_compare(\(project), \(from), \(to))",
+                expected: oracle.attributionCompare(project: project, from: from, to: to),
+                actual: try read(connection, "SELECT * FROM bi.attribution_compare($1, $2::date, $3::date)",
+                                 [project, from.description, to.description]),
+                key: Oracle.keys["attribution_compare"]!)
         }
         return differences
     }

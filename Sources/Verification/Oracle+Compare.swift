@@ -7,11 +7,13 @@ extension Oracle {
     package static let ratioColumns: Set<String> = [
         "cpc", "cpr", "cpa", "cpo", "roas", "romi", "drr", "ctr", "cr_visit", "cr_order", "cr_paid",
         "conversion", "delivery_rate", "open_rate", "click_rate", "unsubscribe_rate", "ltv", "avg_check",
+        "romi_first", "romi_deal",
     ]
     /// Columns passed through as they are (text keys and dates).
     package static let textColumns: Set<String> = [
         "project", "network", "campaign_id", "ad_id", "manager_id", "channel", "letter_id", "chat_id", "status",
-        "day", "month", "cohort_month", "first_day", "last_day",
+        "day", "month", "cohort_month", "first_day", "last_day", "product", "offer", "tag_kind", "tag_value", "funnel",
+        "campaign_name", "ad_group_id", "ad_group_name", "ad_name", "name",
     ]
     package static let booleanColumns: Set<String> = ["chat_active"]
 
@@ -193,5 +195,11 @@ extension Oracle {
         "chat_daily": ["project", "chat_id", "day"],
         "community_conversion": ["project", "cohort_month", "chat_active"],
         "overview_daily": ["project", "day"],
+        "products_daily": ["project", "day", "product", "offer"],
+        "order_tags_daily": ["project", "day", "tag_kind", "tag_value"],
+        "deal_funnel_daily": ["project", "day", "funnel", "network", "campaign_id", "ad_id"],
+        "attribution_compare": ["network", "campaign_id", "ad_id"],
+        "ads": ["project", "network", "campaign_id", "ad_id"],
+        "managers": ["project", "manager_id"],
     ]
 }

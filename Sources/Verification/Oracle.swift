@@ -28,7 +28,7 @@ package struct Oracle {
     package let timeZones: [String: TimeZone]
     package let baseCurrencies: [String: String]
     private let rateTable: [RateKey: [(day: LocalDate, rate: DecimalNumber)]]
-    private var model: Model! = nil
+    var model: Model! = nil
 
     package init(events: [Event], rates: [FXRate], timeZones: [String: TimeZone] = [:], baseCurrencies: [String: String] = [:]) {
         self.timeZones = timeZones
@@ -126,6 +126,7 @@ package struct Oracle {
     package struct Refund {
         var day: LocalDate
         var user: String
+        var orderID: String
         var amount: DecimalNumber
     }
 
@@ -216,7 +217,7 @@ package struct Oracle {
                 let latest = sorted.last!
                 if case .payment(let pay) = latest.data, pay.status == .refunded {
                     facts.refund = Refund(day: oracle.day(latest.occurredAt, key.project), user: pay.userID,
-                                          amount: oracle.baseAmount(latest))
+                                          orderID: pay.orderID, amount: oracle.baseAmount(latest))
                 }
                 payments[key] = facts
             }
@@ -761,6 +762,11 @@ package struct Oracle {
         case "chat_daily": chatDaily()
         case "community_conversion": communityConversion()
         case "overview_daily": overviewDaily()
+        case "products_daily": productsDaily()
+        case "order_tags_daily": orderTagsDaily()
+        case "deal_funnel_daily": dealFunnelDaily()
+        case "ads": ads()
+        case "managers": managers()
         default: nil
         }
     }

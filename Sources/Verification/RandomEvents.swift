@@ -53,6 +53,30 @@ package struct RandomEvents {
         return "{\(parts.joined(separator: ","))}"
     }
 
+    /// An order's optional business fields (SPEC §2 v2): product, offer, tags (duplicates, kinds,
+    /// values with ':' and none), the deal's own UTM (also empty ones, which leave the entry to decide).
+    package mutating func businessDimensions() -> String {
+        var parts: [String] = []
+        if let product = pick(["course", "course", "intensive", "", nil] as [String?]) { parts.append(#""product":"\#(product)""#) }
+        if let offer = pick(["basic", "vip", "", nil] as [String?]) { parts.append(#""offer":"\#(offer)""#) }
+        if let tags = pick([#"["launch:2026-01","flow:1"]"#, #"["launch:2026-02","launch:2026-02","vip"]"#,
+                            #"["launch:2026-01"]"#, #"[":vip","vip","a:b:c"]"#, "[]", nil] as [String?]) {
+            parts.append(#""tags":\#(tags)"#)
+        }
+        if chance(30) { parts.append(#""utm":\#(utm())"#) }
+        return parts.map { "," + $0 }.joined()
+    }
+
+    /// Names an ad_stats poll may carry; empty ones must not hide an earlier non-empty one.
+    package mutating func adNames() -> String {
+        var parts: [String] = []
+        if let name = pick(["Search", "Search v2", "", nil] as [String?]) { parts.append(#""campaign_name":"\#(name)""#) }
+        if let group = pick(["g1", "", nil] as [String?]) { parts.append(#""ad_group_id":"\#(group)""#) }
+        if let group = pick(["Keywords", "Retargeting", nil] as [String?]) { parts.append(#""ad_group_name":"\#(group)""#) }
+        if let name = pick(["Banner A", "", nil] as [String?]) { parts.append(#""ad_name":"\#(name)""#) }
+        return parts.map { "," + $0 }.joined()
+    }
+
     package mutating func dataSet(count: Int) -> DataSet {
         var events: [String] = []
         for index in 0..<count {
@@ -66,12 +90,15 @@ package struct RandomEvents {
             case 0..<14:
                 data = ("click", #"{"visitor_id":"v\#(number(1...30))","url":"https://school.example/l","utm":\#(utm())}"#)
             case 14..<30:
-                data = ("registration", #"{"user_id":"\#(user)","utm":\#(utm())}"#)
+                let funnel = pick([#","funnel":"webinar""#, #","funnel":"marathon""#, #","funnel":"""#, ""])
+                data = ("registration", #"{"user_id":"\#(user)","utm":\#(utm())\#(funnel)}"#)
             case 30..<50:
                 let order = number(1...8)
                 let manager = pick([#","manager_id":"m1""#, #","manager_id":"m2""#, ""])
+                    + pick([#","manager_name":"Анна""#, #","manager_name":"Anna S.""#, #","manager_name":"""#, ""])
+                let dimensions = businessDimensions()
                 let owner = chance(85) ? "u\(order)" : user
-                data = ("order", #"{"order_id":"o\#(order)","user_id":"\#(owner)","status":"\#(pick(["new", "in_work", "paid", "paid", "part_paid", "cancelled"]))","amount":"\#(order * 1000).00","currency":"\#(pick(["RUB", "RUB", "USD", "EUR"]))"\#(manager),"created_at":"\#(instant())"}"#)
+                data = ("order", #"{"order_id":"o\#(order)","user_id":"\#(owner)","status":"\#(pick(["new", "in_work", "paid", "paid", "part_paid", "cancelled"]))","amount":"\#(order * 1000).00","currency":"\#(pick(["RUB", "RUB", "USD", "EUR"]))"\#(manager)\#(dimensions),"created_at":"\#(instant())"}"#)
             case 50..<70:
                 let payment = number(1...10)
                 let payer = chance(85) ? "u\(payment % 8 + 1)" : user
@@ -83,7 +110,7 @@ package struct RandomEvents {
                 data = ("chat", #"{"chat_id":"ch\#(number(1...2))","message_id":"\#(index)","user_id":"\#(user)","kind":"\#(pick(["message", "message", "join", "leave"]))"}"#)
             default:
                 let day = LocalDate("2026-01-05")!.adding(days: number(0...70))
-                data = ("ad_stats", #"{"network":"\#(pick(["yandex_direct", "vk_ads"]))","account_id":"acc\#(number(1...2))","campaign_id":"c\#(number(1...2))","ad_id":"a\#(number(1...2))","day":"\#(day)","impressions":\#(number(1...1000)),"clicks":\#(number(0...50)),"cost":"\#(number(0...900)).\#(number(10...99))","currency":"\#(pick(["RUB", "USD"]))"}"#)
+                data = ("ad_stats", #"{"network":"\#(pick(["yandex_direct", "vk_ads"]))","account_id":"acc\#(number(1...2))","campaign_id":"c\#(number(1...2))","ad_id":"a\#(number(1...2))","day":"\#(day)","impressions":\#(number(1...1000)),"clicks":\#(number(0...50)),"cost":"\#(number(0...900)).\#(number(10...99))","currency":"\#(pick(["RUB", "USD"]))"\#(adNames())}"#)
             }
             events.append(#"{"id":"\#(id)","type":"\#(data.type)","project":"\#(project)","source":"test","occurred_at":"\#(at)","data":\#(data.body)}"#)
         }

@@ -22,6 +22,8 @@ struct ChangeWriter {
             try writeProjectFigures(changes, statements)
             try writeMail(changes, statements)
             try writeChat(changes, statements)
+            try writeRegistrations(changes, statements)
+            try writeNames(changes, statements)
             try recomputeMailCredit(for: changes.creditUsers, statements)
         }
     }
@@ -88,25 +90,32 @@ struct ChangeWriter {
     private func writeOrders(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let orders = changes.orders.sorted { $0.key < $1.key }
         if !orders.isEmpty {
+            let deals = orders.map(\.value.dealAttribution)
             try connection.execute("""
                 INSERT INTO \(schema).orders AS o (project, order_id, user_id, status, amount, currency, product, manager_id,
-                                                  created_at, created_day, last_event_at, last_event_id, paid_day)
+                                                  created_at, created_day, last_event_at, last_event_id, paid_day,
+                                                  offer, tags, deal_network, deal_campaign_id, deal_ad_id)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[],
                                      $7::text[], $8::text[], $9::timestamptz[], $10::date[], $11::timestamptz[],
-                                     $12::text[], $13::date[])
+                                     $12::text[], $13::date[], $14::text[], $15::jsonb[], $16::text[], $17::text[],
+                                     $18::text[])
                 ON CONFLICT (project, order_id) DO UPDATE SET
                     user_id = EXCLUDED.user_id, status = EXCLUDED.status, amount = EXCLUDED.amount,
                     currency = EXCLUDED.currency, product = EXCLUDED.product, manager_id = EXCLUDED.manager_id,
                     created_at = EXCLUDED.created_at, created_day = EXCLUDED.created_day,
                     last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,
-                    paid_day = EXCLUDED.paid_day
+                    paid_day = EXCLUDED.paid_day, offer = EXCLUDED.offer, tags = EXCLUDED.tags,
+                    deal_network = EXCLUDED.deal_network, deal_campaign_id = EXCLUDED.deal_campaign_id,
+                    deal_ad_id = EXCLUDED.deal_ad_id
                 """, [
                     orders.map(\.key.project), orders.map(\.key.id), orders.map(\.value.userID),
                     orders.map(\.value.status.rawValue), orders.map(\.value.amount.description),
                     orders.map(\.value.currency), orders.map(\.value.product), orders.map(\.value.managerID),
                     orders.map(\.value.createdAt.rfc3339String), orders.map(\.value.createdDay.description),
                     orders.map(\.value.latest.at.rfc3339String), orders.map(\.value.latest.id),
-                    orders.map { $0.value.paidDay?.description },
+                    orders.map { $0.value.paidDay?.description }, orders.map(\.value.offer),
+                    orders.map { $0.value.tags.map(OrderTags.json) }, deals.map { $0?.network }, deals.map { $0?.campaignID },
+                    deals.map { $0?.adID },
                 ])
         }
         let events = changes.newOrderEvents.sorted { $0.key < $1.key }.flatMap { key, events in events.map { (key, $0) } }
@@ -333,6 +342,74 @@ struct ChangeWriter {
                 members.map(\.chatDay.project), members.map(\.chatDay.chatID), members.map(\.chatDay.day.description),
                 members.map(\.userID),
             ])
+    }
+
+    private func writeRegistrations(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
+        let registrations = changes.registrations
+        guard !registrations.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO \(schema).registrations (project, user_id, registered_at, event_id, day, network, campaign_id,
+                                                 ad_id, funnel)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[], $6::text[],
+                                 $7::text[], $8::text[], $9::text[])
+            ON CONFLICT DO NOTHING
+            """, [
+                registrations.map(\.user.project), registrations.map(\.user.userID),
+                registrations.map(\.stamp.at.rfc3339String), registrations.map(\.stamp.id),
+                registrations.map(\.day.description), registrations.map(\.attribution.network),
+                registrations.map(\.attribution.campaignID), registrations.map(\.attribution.adID),
+                registrations.map(\.funnel),
+            ])
+    }
+
+    /// SPEC §4.11: each name field keeps the value of its latest event (by occurred_at, ties the
+    /// larger id) among those carrying it non-empty. Several workers name one ad or manager (their
+    /// events are keyed by day or order): the rows are upserted in key order and each field is
+    /// compared with the stored one under the row lock, so the later event wins in any order.
+    private func writeNames(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
+        let ads = changes.adNames.sorted { $0.key < $1.key }
+        if !ads.isEmpty {
+            let fields: [(column: String, values: [LatestName?])] = [
+                ("campaign_name", ads.map(\.value.campaignName)), ("ad_group_id", ads.map(\.value.adGroupID)),
+                ("ad_group_name", ads.map(\.value.adGroupName)), ("ad_name", ads.map(\.value.adName)),
+            ]
+            try connection.execute(
+                Self.latestNamesUpsert(table: "\(schema).ad_names", keys: ["project", "network", "campaign_id", "ad_id"],
+                                       fields: fields.map(\.column)),
+                [ads.map(\.key.project), ads.map(\.key.network), ads.map(\.key.campaignID), ads.map(\.key.adID)]
+                    + fields.flatMap { Self.nameColumns($0.values) })
+        }
+        let managers = changes.managerNames.sorted { $0.key < $1.key }
+        guard !managers.isEmpty else { return }
+        try connection.execute(
+            Self.latestNamesUpsert(table: "\(schema).manager_names", keys: ["project", "manager_id"], fields: ["name"]),
+            [managers.map(\.key.project), managers.map(\.key.managerID)] + Self.nameColumns(managers.map(\.value)))
+    }
+
+    /// The value, instant and event id columns of one name field, as three array parameters.
+    private static func nameColumns(_ names: [LatestName?]) -> [any PostgresEncodable] {
+        [names.map { $0?.value }, names.map { $0?.stamp.at.rfc3339String }, names.map { $0?.stamp.id }]
+    }
+
+    /// An upsert of `keys` text columns and, per field, `field`, `field_at`, `field_id`: a field is
+    /// replaced only by a later (instant, id) than the stored one.
+    static func latestNamesUpsert(table: String, keys: [String], fields: [String]) -> String {
+        let columns = keys + fields.flatMap { [$0, $0 + "_at", $0 + "_id"] }
+        let types = keys.map { _ in "text" } + fields.flatMap { _ in ["text", "timestamptz", "text"] }
+        let parameters = types.enumerated().map { "$\($0.offset + 1)::\($0.element)[]" }
+        let updates = fields.flatMap { field -> [String] in
+            let later = "EXCLUDED.\(field)_at IS NOT NULL AND (n.\(field)_at IS NULL OR "
+                + "(EXCLUDED.\(field)_at, EXCLUDED.\(field)_id) > (n.\(field)_at, n.\(field)_id))"
+            return ["", "_at", "_id"].map { suffix in
+                "\(field)\(suffix) = CASE WHEN \(later) THEN EXCLUDED.\(field)\(suffix) ELSE n.\(field)\(suffix) END"
+            }
+        }
+        return """
+            INSERT INTO \(table) AS n (\(columns.joined(separator: ", ")))
+            SELECT * FROM unnest(\(parameters.joined(separator: ", ")))
+            ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET
+                \(updates.joined(separator: ",\n    "))
+            """
     }
 
     /// SPEC §4.8: a payment goes to the letter of the user's latest click strictly before its first

@@ -32,7 +32,7 @@ struct StateLoader {
         for row in try connection.execute("""
             SELECT o.project, o.order_id, o.user_id, o.status, o.amount::text, o.currency, o.product, o.manager_id,
                    \(SQL.micros("o.created_at")), o.created_day::text, \(SQL.micros("o.last_event_at")), o.last_event_id,
-                   o.paid_day::text
+                   o.paid_day::text, o.offer, o.tags::text, o.deal_network, o.deal_campaign_id, o.deal_ad_id
             FROM \(schema).orders o JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
               ON o.project = k.project AND o.order_id = k.order_id
             ORDER BY o.project, o.order_id
@@ -47,7 +47,12 @@ struct StateLoader {
                 amount: try row.decimal(4),
                 currency: try row.decode(5, as: String.self),
                 product: try row.decodeIfPresent(6, as: String.self),
+                offer: try row.decodeIfPresent(13, as: String.self),
                 managerID: try row.decodeIfPresent(7, as: String.self),
+                tags: try row.decodeIfPresent(14, as: String.self).map(OrderTags.parse),
+                dealAttribution: try row.decodeIfPresent(15, as: String.self).map { network in
+                    Attribution(network: network, campaignID: try row.decode(16, as: String.self), adID: try row.decode(17, as: String.self))
+                },
                 createdAt: try row.instant(8),
                 createdDay: try row.date(9),
                 paidDay: try row.optionalDate(12))

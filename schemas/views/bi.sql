@@ -210,6 +210,104 @@ FROM bi_all.funnel_daily f
 LEFT JOIN pipeline.new_users_daily n ON n.project = f.project AND n.day = f.day
 GROUP BY f.project, f.day;
 
+-- SPEC §4.9: the facts of an order (created, became paid) and of a payment (accepted, refunded),
+-- each under the order's current state; a payment counts under the order of its first accepted
+-- event for revenue and of its latest event for its refund (§4.15). `order_id` NULL: the
+-- payment's order has no event. The products, tags and deal views sum these facts.
+CREATE VIEW bi_all.order_facts AS
+SELECT o.project, o.order_id, o.created_day AS day, 1 AS orders, 0 AS paid_orders, 0 AS payments,
+       0::numeric AS revenue, 0::numeric AS refunds
+FROM pipeline.orders o
+UNION ALL
+SELECT o.project, o.order_id, o.paid_day, 0, 1, 0, 0, 0 FROM pipeline.orders o WHERE o.paid_day IS NOT NULL
+UNION ALL
+SELECT p.project, o.order_id, p.accepted_day, 0, 0, 1, p.accepted_amount, 0
+FROM pipeline.payments p
+LEFT JOIN pipeline.orders o ON o.project = p.project AND o.order_id = p.accepted_order
+WHERE p.accepted_at IS NOT NULL
+UNION ALL
+SELECT p.project, o.order_id, p.latest_day, 0, 0, 0, 0, p.latest_amount
+FROM pipeline.payments p
+LEFT JOIN pipeline.orders o ON o.project = p.project AND o.order_id = p.latest_order
+WHERE p.latest_status = 'refunded';
+
+CREATE VIEW bi_all.products_daily AS
+SELECT f.project, f.day,
+       CASE WHEN f.order_id IS NULL THEN NULL ELSE coalesce(o.product, '') END AS product,
+       CASE WHEN f.order_id IS NULL THEN NULL ELSE coalesce(o.offer, '') END AS offer,
+       sum(f.orders)::bigint AS orders, sum(f.paid_orders)::bigint AS paid_orders, sum(f.payments)::bigint AS payments,
+       sum(f.revenue) AS revenue, sum(f.refunds) AS refunds,
+       sum(f.revenue) / NULLIF(sum(f.payments), 0) AS avg_check
+FROM bi_all.order_facts f
+LEFT JOIN pipeline.orders o ON o.project = f.project AND o.order_id = f.order_id
+GROUP BY 1, 2, 3, 4;
+
+-- A tag `kind:value` splits at its first ':'; a tag without one has kind ''. An order counts once
+-- per distinct (kind, value), however many of its tags give it.
+CREATE VIEW bi_all.order_tags_daily AS
+SELECT f.project, f.day, t.tag_kind, t.tag_value,
+       sum(f.orders)::bigint AS orders, sum(f.paid_orders)::bigint AS paid_orders, sum(f.payments)::bigint AS payments,
+       sum(f.revenue) AS revenue, sum(f.refunds) AS refunds,
+       sum(f.revenue) / NULLIF(sum(f.payments), 0) AS avg_check
+FROM bi_all.order_facts f
+JOIN pipeline.orders o ON o.project = f.project AND o.order_id = f.order_id
+CROSS JOIN LATERAL (
+    SELECT DISTINCT
+           CASE WHEN strpos(tag, ':') > 0 THEN left(tag, strpos(tag, ':') - 1) ELSE '' END AS tag_kind,
+           CASE WHEN strpos(tag, ':') > 0 THEN substr(tag, strpos(tag, ':') + 1) ELSE tag END AS tag_value
+    FROM jsonb_array_elements_text(coalesce(o.tags, '[]'::jsonb)) AS tag
+) t
+GROUP BY 1, 2, 3, 4;
+
+-- SPEC §3: an order's entry is its user's latest registration at or before its created_at (ties
+-- the larger id), else the user's first registration (ties the smaller id); the deal attribution is
+-- the order's own UTM's when it names one, else the entry's, else (unattributed); its funnel the entry's.
+CREATE VIEW bi_all.order_deals AS
+SELECT o.project, o.order_id,
+       CASE WHEN o.deal_network IS NOT NULL THEN o.deal_network ELSE coalesce(e.network, '(unattributed)') END AS network,
+       CASE WHEN o.deal_network IS NOT NULL THEN o.deal_campaign_id ELSE coalesce(e.campaign_id, '') END AS campaign_id,
+       CASE WHEN o.deal_network IS NOT NULL THEN o.deal_ad_id ELSE coalesce(e.ad_id, '') END AS ad_id,
+       coalesce(e.funnel, '') AS funnel
+FROM pipeline.orders o
+LEFT JOIN LATERAL (
+    SELECT c.network, c.campaign_id, c.ad_id, c.funnel
+    FROM ((SELECT r.network, r.campaign_id, r.ad_id, r.funnel, 0 AS preference
+           FROM pipeline.registrations r
+           WHERE r.project = o.project AND r.user_id = o.user_id AND r.registered_at <= o.created_at
+           ORDER BY r.registered_at DESC, r.event_id DESC LIMIT 1)
+          UNION ALL
+          (SELECT r.network, r.campaign_id, r.ad_id, r.funnel, 1
+           FROM pipeline.registrations r
+           WHERE r.project = o.project AND r.user_id = o.user_id
+           ORDER BY r.registered_at, r.event_id LIMIT 1)) c
+    ORDER BY c.preference LIMIT 1
+) e ON true;
+
+CREATE VIEW bi_all.deal_funnel_daily AS
+WITH facts AS (
+    SELECT r.project, r.day, r.funnel, r.network, r.campaign_id, r.ad_id, 1 AS registrations, 0 AS orders,
+           0 AS paid_orders, 0 AS payments, 0::numeric AS revenue, 0::numeric AS refunds
+    FROM pipeline.registrations r
+    UNION ALL
+    SELECT f.project, f.day, coalesce(d.funnel, ''), coalesce(d.network, '(unattributed)'),
+           coalesce(d.campaign_id, ''), coalesce(d.ad_id, ''), 0, f.orders, f.paid_orders, f.payments, f.revenue, f.refunds
+    FROM bi_all.order_facts f
+    LEFT JOIN bi_all.order_deals d ON d.project = f.project AND d.order_id = f.order_id
+)
+SELECT project, day, funnel, network, campaign_id, ad_id,
+       sum(registrations)::bigint AS registrations, sum(orders)::bigint AS orders,
+       sum(paid_orders)::bigint AS paid_orders, sum(payments)::bigint AS payments,
+       sum(revenue) AS revenue, sum(refunds) AS refunds
+FROM facts
+GROUP BY project, day, funnel, network, campaign_id, ad_id;
+
+CREATE VIEW bi_all.ads AS
+SELECT project, network, campaign_id, ad_id, campaign_name, ad_group_id, ad_group_name, ad_name
+FROM pipeline.ad_names;
+
+CREATE VIEW bi_all.managers AS
+SELECT project, manager_id, name FROM pipeline.manager_names;
+
 -- The grants of the querying role: its rows of pipeline.access_grants (NULL project = every
 -- project; NULL network = the whole project; NULL campaign = the whole network), and everything
 -- for the owner of the tables (and superusers). current_user is the role that runs the query,
@@ -220,7 +318,7 @@ UNION ALL
 SELECT NULL, NULL, NULL
 WHERE pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'pipeline'), 'USAGE');
 
--- The narrowed views, one per view of bi_all: the ad-level ones keep the rows of the ads a grant
+-- The narrowed views, one per view of bi_all (but for the helpers my_grants, order_facts and order_deals): the ad-level ones keep the rows of the ads a grant
 -- names (a whole project, or a network, or some of its campaigns), the others only a whole
 -- project's rows. security_barrier: a condition of the caller's own (a function that could leak
 -- what it sees) is applied only to rows the grants already let through.
@@ -228,7 +326,8 @@ DO $$
 DECLARE
     view_name text;
 BEGIN
-    FOREACH view_name IN ARRAY ARRAY['funnel_daily', 'traffic_report', 'creative_daily', 'creative_burnout'] LOOP
+    FOREACH view_name IN ARRAY ARRAY['funnel_daily', 'traffic_report', 'creative_daily', 'creative_burnout',
+                                     'deal_funnel_daily', 'ads'] LOOP
         EXECUTE format($view$
             CREATE VIEW bi.%1$I WITH (security_barrier) AS
             SELECT v.* FROM bi_all.%1$I v
@@ -239,7 +338,8 @@ BEGIN
             $view$, view_name);
     END LOOP;
     FOREACH view_name IN ARRAY ARRAY['cohorts_monthly', 'managers_daily', 'mail_daily', 'mail_letters', 'chat_daily',
-                                     'community_conversion', 'overview_daily'] LOOP
+                                     'community_conversion', 'overview_daily', 'products_daily', 'order_tags_daily',
+                                     'managers'] LOOP
         EXECUTE format($view$
             CREATE VIEW bi.%1$I WITH (security_barrier) AS
             SELECT v.* FROM bi_all.%1$I v
@@ -248,7 +348,8 @@ BEGIN
             $view$, view_name);
     END LOOP;
     -- A view added to bi_all but to neither list above would be readable by nobody but the owner.
-    IF EXISTS (SELECT 1 FROM pg_views a WHERE a.schemaname = 'bi_all' AND a.viewname <> 'my_grants'
+    IF EXISTS (SELECT 1 FROM pg_views a WHERE a.schemaname = 'bi_all'
+               AND a.viewname NOT IN ('my_grants', 'order_facts', 'order_deals')
                AND NOT EXISTS (SELECT 1 FROM pg_views b WHERE b.schemaname = 'bi' AND b.viewname = a.viewname)) THEN
         RAISE EXCEPTION 'a view of bi_all has no narrowed view in bi: add it to one of the lists in bi.sql';
     END IF;
@@ -272,4 +373,44 @@ LANGUAGE sql STABLE SECURITY INVOKER AS $$
     WHERE f.project = traffic_summary.project
       AND f.day BETWEEN traffic_summary.from_day AND traffic_summary.to_day
     GROUP BY f.network, f.campaign_id, f.ad_id
+$$;
+
+CREATE FUNCTION bi.attribution_compare(project text, from_day date, to_day date)
+RETURNS TABLE (
+    network text, campaign_id text, ad_id text, spend numeric,
+    paid_orders_first bigint, paid_orders_deal bigint, revenue_first numeric, revenue_deal numeric,
+    refunds_first numeric, refunds_deal numeric, romi_first numeric, romi_deal numeric)
+-- SPEC §4.10: first touch (funnel_daily) against deal attribution (deal_funnel_daily) per ad, over
+-- the caller's narrowed views like traffic_summary, so a contractor compares only their own ads.
+LANGUAGE sql STABLE SECURITY INVOKER AS $$
+    WITH first_touch AS (
+        SELECT f.network, f.campaign_id, f.ad_id, sum(f.spend) AS spend, sum(f.paid_orders) AS paid_orders,
+               sum(f.revenue) AS revenue, sum(f.refunds) AS refunds
+        FROM bi.funnel_daily f
+        WHERE f.project = attribution_compare.project
+          AND f.day BETWEEN attribution_compare.from_day AND attribution_compare.to_day
+        GROUP BY f.network, f.campaign_id, f.ad_id
+    ), deal AS (
+        SELECT d.network, d.campaign_id, d.ad_id, sum(d.paid_orders) AS paid_orders,
+               sum(d.revenue) AS revenue, sum(d.refunds) AS refunds
+        FROM bi.deal_funnel_daily d
+        WHERE d.project = attribution_compare.project
+          AND d.day BETWEEN attribution_compare.from_day AND attribution_compare.to_day
+        GROUP BY d.network, d.campaign_id, d.ad_id
+    ), joined AS (
+        SELECT coalesce(t.network, d.network) AS network, coalesce(t.campaign_id, d.campaign_id) AS campaign_id,
+               coalesce(t.ad_id, d.ad_id) AS ad_id, coalesce(t.spend, 0) AS spend,
+               coalesce(t.paid_orders, 0)::bigint AS paid_orders_first, coalesce(d.paid_orders, 0)::bigint AS paid_orders_deal,
+               coalesce(t.revenue, 0) AS revenue_first, coalesce(d.revenue, 0) AS revenue_deal,
+               coalesce(t.refunds, 0) AS refunds_first, coalesce(d.refunds, 0) AS refunds_deal
+        FROM first_touch t
+        FULL JOIN deal d ON d.network = t.network AND d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
+    )
+    SELECT j.network, j.campaign_id, j.ad_id, j.spend, j.paid_orders_first, j.paid_orders_deal,
+           j.revenue_first, j.revenue_deal, j.refunds_first, j.refunds_deal,
+           (j.revenue_first - j.refunds_first - j.spend) / NULLIF(j.spend, 0) * 100,
+           (j.revenue_deal - j.refunds_deal - j.spend) / NULLIF(j.spend, 0) * 100
+    FROM joined j
+    WHERE j.spend <> 0 OR j.paid_orders_first <> 0 OR j.paid_orders_deal <> 0 OR j.revenue_first <> 0
+       OR j.revenue_deal <> 0 OR j.refunds_first <> 0 OR j.refunds_deal <> 0
 $$;
