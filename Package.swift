@@ -86,12 +86,14 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // posix_spawn's GNU extensions (close descriptors, change directory) for ChildProcess.
+        .target(name: "CChildProcess"),
         .target(name: "PipelineTestSupport", dependencies: [
-            "Kafka", "Postgres", "Events", "Migrations", "Worker",
+            "Kafka", "Postgres", "Events", "Migrations", "Worker", "CChildProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "EventsTests", dependencies: ["Events"], exclude: ["Samples", "validate_samples.py"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "PipelineTestSupport"], exclude: ["Samples", "validate_samples.py"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "PipelineTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events"]),
@@ -101,7 +103,7 @@ let package = Package(
             "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Events"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Events", "PipelineTestSupport"]),
         .testTarget(name: "IngestTests", dependencies: [
             "Ingest", "Kafka", "Events", "PipelineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -237,7 +237,7 @@ public struct BenchRun {
         let children = try names.map { name in
             try ChildProcess(
                 executable: executable ?? options.executable, arguments: arguments, environment: environment,
-                standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
+                standardOutput: .file("\(work)/\(name).out"), standardError: .file("\(work)/\(name).err"))
         }
         let usages = ChildProcess.waitAll(children)
         for (name, usage) in zip(names, usages) where usage.status != 0 {

@@ -1,4 +1,5 @@
 import Bench
+import PipelineTestSupport
 import Foundation
 import Testing
 
@@ -24,7 +25,7 @@ struct BenchSmokeTests {
         }
         let bench = try ChildProcess(
             executable: try pipelineExecutable(), arguments: ["bench"] + arguments,
-            environment: ["LOG_LEVEL": "warning"], standardOutput: output, standardError: output + ".err")
+            environment: ["LOG_LEVEL": "warning"], standardOutput: .file(output), standardError: .file(output + ".err"))
         let usage = bench.wait()
         let table = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
