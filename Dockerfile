@@ -9,6 +9,8 @@ COPY Package.swift ./
 COPY Sources ./Sources
 # The manifest names the test targets: their folders must exist to load it.
 COPY Tests ./Tests
+# Only the product: the benchmark (`pipeline-bench`) and the test support are not its dependencies, so
+# neither is built or shipped.
 RUN swift build -c release --product pipeline --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/pipeline" /out/pipeline
 

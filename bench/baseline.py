@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The Python baseline of `pipeline bench`: what a straightforward, well-batched Python consumer
+"""The Python baseline of `pipeline-bench`: what a straightforward, well-batched Python consumer
 does with the same topics — confluent-kafka batches of thousands, JSON decoded per message, ids
 deduplicated, funnel_daily and the cohort counters pre-aggregated in memory, then one transaction
 per batch (ids, upserts via unnest arrays, offsets). It keeps the user states in memory and does not

@@ -1,4 +1,4 @@
--- wrk script for `pipeline bench`: POSTs GetCourse «Вызвать URL» registrations, each with a user
+-- wrk script for `pipeline-bench`: POSTs GetCourse «Вызвать URL» registrations, each with a user
 -- of its own (so every request is a distinct event), optionally paced, and prints one line of
 -- figures the bench parses.
 -- Arguments: <secret> <user prefix> <pause per request in ms, 0 = none> [<req/s in all> <wrk threads>].

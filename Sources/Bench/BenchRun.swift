@@ -6,7 +6,7 @@ import PipelineTestSupport
 import Postgres
 import Verification
 
-/// One `pipeline bench` run: a throwaway PostgreSQL and librdkafka's mock cluster, a generated
+/// One `pipeline-bench` run: a throwaway PostgreSQL and librdkafka's mock cluster, a generated
 /// data set pre-loaded to the topics, then the real `pipeline worker` (a child process), the
 /// ceilings around it, the Python baseline, ingest under wrk and freshness, each measured.
 public struct BenchRun {
@@ -15,7 +15,7 @@ public struct BenchRun {
         public var events = 1_000_000
         public var users = 100_000
         public var seed: UInt64 = 6
-        /// The `pipeline` executable the children run (normally this process's own).
+        /// The `pipeline` executable the children run (pipeline-bench: the one beside it, or --pipeline).
         public var executable: String
         /// Compare every view with the oracle (a full recomputation) up to this many events;
         /// above it only row counts and totals are compared.
@@ -237,7 +237,7 @@ public struct BenchRun {
         let children = try names.map { name in
             try ChildProcess(
                 executable: executable ?? options.executable, arguments: arguments, environment: environment,
-                standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
+                standardOutput: .file("\(work)/\(name).out"), standardError: .file("\(work)/\(name).err"))
         }
         let usages = ChildProcess.waitAll(children)
         for (name, usage) in zip(names, usages) where usage.status != 0 {

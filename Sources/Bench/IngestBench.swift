@@ -24,8 +24,8 @@ struct IngestBench {
         ]
         let ingest = try ChildProcess(
             executable: run.options.executable, arguments: ["ingest", "--port", "\(port)"], environment: environment,
-            standardOutput: work + "/ingest.out", standardError: work + "/ingest.err")
-        defer { ingest.terminate(); _ = ingest.wait() }
+            standardOutput: .file(work + "/ingest.out"), standardError: .file(work + "/ingest.err"))
+        defer { ingest.terminate(); ingest.wait() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         while (try? PipelineExecutable.requestStatus(port: port, path: "/healthz", method: "GET")) != 200 {
             guard ContinuousClock.now < deadline else { throw BenchError("pipeline ingest did not answer /healthz in 30 s") }
@@ -40,8 +40,8 @@ struct IngestBench {
         let fresh = try { () throws -> (p50: Int, p99: Int, detail: String) in
             let worker = try ChildProcess(
                 executable: run.options.executable, arguments: ["worker"], environment: environment,
-                standardOutput: work + "/live-worker.out", standardError: work + "/live-worker.err")
-            defer { worker.terminate(); _ = worker.wait() }
+                standardOutput: .file(work + "/live-worker.out"), standardError: .file(work + "/live-worker.err"))
+            defer { worker.terminate(); worker.wait() }
             return try freshness(port: port, script: script)
         }()
 
@@ -75,8 +75,8 @@ struct IngestBench {
             executable: "/usr/bin/wrk",
             arguments: ["-t", "2", "-c", "\(connections)", "-d", "\(seconds ?? run.options.ingestSeconds)s", "--latency",
                         "-s", script, "http://127.0.0.1:\(port)", "--", Self.secret, prefix, "\(pauseMilliseconds)", "\(rate)", "2"],
-            standardOutput: "\(work)/\(name).out", standardError: "\(work)/\(name).err")
-        let usage = child.wait()
+            standardOutput: .file("\(work)/\(name).out"), standardError: .file("\(work)/\(name).err"))
+        let usage = child.waitMeasuring()
         let output = (try? String(contentsOfFile: "\(work)/\(name).out", encoding: .utf8)) ?? ""
         guard usage.status == 0, let line = output.split(separator: "\n").first(where: { $0.hasPrefix("BENCH ") }) else {
             throw BenchError("wrk failed (status \(usage.status)): \(output.suffix(1000))")
@@ -102,8 +102,8 @@ struct IngestBench {
             executable: "/usr/bin/wrk",
             arguments: ["-t", "1", "-c", "20", "-d", "\(run.options.ingestSeconds + 30)s", "-s", script,
                         "http://127.0.0.1:\(port)", "--", Self.secret, "steady", "0", "1000", "1"],
-            standardOutput: "\(work)/wrk-steady.out", standardError: "\(work)/wrk-steady.err")
-        defer { kill(background.pid, SIGINT); _ = background.wait() }
+            standardOutput: .file("\(work)/wrk-steady.out"), standardError: .file("\(work)/wrk-steady.err"))
+        defer { background.send(SIGINT); background.wait() }
         let connection = try PostgresConnection(connectionString: databaseURL, logger: run.logger)
         defer { connection.close() }
         var samples: [Double] = []

@@ -24,23 +24,27 @@ struct IngestHandlers: Sendable {
 
     func getCourseCallback(_ request: Request, context: Context) async throws -> Response {
         let (project, credentials) = try project(of: context)
-        var query = Self.query(of: request)
-        try checkSecret(query.removeValue(forKey: "secret"), credentials: credentials, project: project)
+        let form = Self.query(of: request)
+        var query = form.parameters
+        try checkSecret(query.removeValue(forKey: "secret"), in: form, credentials: credentials, project: project)
         let kindText = context.parameters.get("kind") ?? ""
         guard let kind = GetCourseCallback.Kind(rawValue: kindText) else {
             throw IngestError(status: .notFound, message: "kind: must be user, order or payment, got \(JSONStringLiteral.make(kindText))")
         }
         let normalizer = GetCourseCallback(context: Self.context(project, credentials))
         let events = try normalized { () throws(NormalizationError) in
-            try normalizer.normalize(kind: kind, query: query, receivedAt: now())
+            _ = try form.checked()
+            return try normalizer.normalize(kind: kind, query: query, receivedAt: now())
         }
         return try await accepted(events, context: context)
     }
 
     func getCourseDeal(_ request: Request, context: Context) async throws -> Response {
         let (project, credentials) = try project(of: context)
-        var query = Self.query(of: request)
-        try checkSecret(query.removeValue(forKey: "secret"), credentials: credentials, project: project)
+        let form = Self.query(of: request)
+        try checkSecret(form.parameters["secret"], in: form, credentials: credentials, project: project)
+        // The deal is in the body, but a query parameter that is not UTF-8 is refused here as on every route.
+        _ = try normalized { () throws(NormalizationError) in try form.checked() }
         let body = try await body(of: request)
         let normalizer = GetCourseDealWebhook(context: Self.context(project, credentials))
         let events = try normalized { () throws(NormalizationError) in try normalizer.normalize(body: body) }
@@ -110,9 +114,9 @@ struct IngestHandlers: Sendable {
         // A cookie we did not write (too long, odd characters) is replaced rather than refused: the visitor is not at fault.
         let visitorID = cookie.flatMap(Self.plausibleVisitorID) ?? UUID().uuidString.lowercased()
         let tracker = ClickTracker(context: Self.context(project, credentials), allowedHosts: credentials.allowedHosts)
-        let query = Self.query(of: request)
+        let form = Self.query(of: request)
         let redirect = try normalized { () throws(NormalizationError) in
-            try tracker.normalize(pathComponents: ["c", project, link], query: query, visitorID: visitorID, receivedAt: now())
+            try tracker.normalize(pathComponents: ["c", project, link], query: try form.checked(), visitorID: visitorID, receivedAt: now())
         }
         _ = try await publisher.publish([redirect.event], logger: context.logger)
         var response = Response(status: .found, headers: [.location: redirect.target, .cacheControl: "no-store"])
@@ -150,8 +154,10 @@ struct IngestHandlers: Sendable {
     }
 
     /// The `secret` query parameter, compared in constant time; neither value is ever logged or echoed.
-    private func checkSecret(_ given: String?, credentials: ProjectCredentials, project: String) throws(IngestError) {
+    /// A secret that does not decode to UTF-8 (listed in `form.undecodable`) is a wrong one, not a missing one.
+    private func checkSecret(_ given: String?, in form: FormQuery, credentials: ProjectCredentials, project: String) throws(IngestError) {
         guard let expected = credentials.secret else { throw .notConfigured("getcourse", project: project) }
+        if form.undecodable.contains("secret") { throw .wrongCredential("secret") }
         guard let given, !given.isEmpty else { throw .missingCredential("secret") }
         guard ConstantTime.equals(given, expected) else { throw .wrongCredential("secret") }
     }
@@ -191,10 +197,10 @@ struct IngestHandlers: Sendable {
     }
 
     /// Decoded query parameters, `+` read as a space (form encoding, as platforms send it; Hummingbird's
-    /// `queryParameters` keeps the `+`). Of a repeated name the last counts; an undecodable pair is kept raw.
-    static func query(of request: Request) -> [String: String] {
-        guard let query = request.uri.query else { return [:] }
-        return FormQuery.parameters(query[...])
+    /// `queryParameters` keeps the `+`). Of a repeated name the last counts; a pair that is not UTF-8 once
+    /// decoded is listed apart, for the route to refuse by name (`FormQuery.checked()`).
+    static func query(of request: Request) -> FormQuery {
+        FormQuery((request.uri.query ?? "")[...])
     }
 
     static func context(_ project: String, _ credentials: ProjectCredentials) -> ProjectContext {

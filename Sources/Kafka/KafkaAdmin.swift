@@ -1,11 +1,10 @@
-import CRdKafka
 import Logging
 
 /// Topic administration and metadata queries; every method blocks, so call it from a plain thread or at startup.
 ///
 /// librdkafka 2.0.2's mock cluster has no CreateTopics handler (the request is never sent and times out), so
 /// when the configuration came from `KafkaMockCluster.configuration()` `createTopics` uses the mock's own topic API.
-// @unchecked Sendable: the admin, metadata and watermark calls are thread-safe on an rd_kafka_t, which is immutable here.
+// @unchecked Sendable: the admin, metadata and watermark calls are thread-safe on a librdkafka client, which is immutable here.
 public final class KafkaAdmin: @unchecked Sendable {
     private let client: RDKafkaClient
     private let mockCluster: KafkaMockCluster?
@@ -28,80 +27,16 @@ public final class KafkaAdmin: @unchecked Sendable {
             }
             return
         }
-        try createTopicsWithRequest(topics, timeout: timeout)
-    }
-
-    private func createTopicsWithRequest(_ topics: [KafkaTopicSpec], timeout: Duration) throws {
-        let milliseconds = timeout.clampedMilliseconds
-        var errstr = [CChar](repeating: 0, count: 512)
-        var newTopics: [OpaquePointer?] = []
-        defer {
-            for topic in newTopics { rd_kafka_NewTopic_destroy(topic) }
-        }
-        for spec in topics {
-            guard let topic = rd_kafka_NewTopic_new(spec.name, spec.partitions, Int32(spec.replicationFactor), &errstr, errstr.count) else {
-                throw KafkaError(code: .invalidArgument, isRetriable: false, topic: spec.name, message: String(errorBuffer: errstr))
-            }
-            newTopics.append(topic)
-        }
-
-        let options = rd_kafka_AdminOptions_new(client.handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, milliseconds, &errstr, errstr.count)
-        _ = rd_kafka_AdminOptions_set_operation_timeout(options, milliseconds, &errstr, errstr.count)
-
-        let queue = rd_kafka_queue_new(client.handle)
-        defer { rd_kafka_queue_destroy(queue) }
-        rd_kafka_CreateTopics(client.handle, &newTopics, newTopics.count, options, queue)
-
-        // The request itself times out after `milliseconds`; the margin lets its timeout event arrive.
-        guard let event = rd_kafka_queue_poll(queue, milliseconds &+ 1000) else {
-            throw KafkaError(code: .timedOut, isRetriable: true, message: "CreateTopics result did not arrive")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let eventError = rd_kafka_event_error(event)
-        guard eventError == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.from(eventError, message: rd_kafka_event_error_string(event).map { String(cString: $0) })
-        }
-        var count = 0
-        guard let result = rd_kafka_event_CreateTopics_result(event),
-            let results = rd_kafka_CreateTopics_result_topics(result, &count)
-        else { return }
-        for index in 0..<count {
-            let topicResult = results[index]
-            let error = rd_kafka_topic_result_error(topicResult)
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
-            throw KafkaError.from(
-                error, topic: String(cString: rd_kafka_topic_result_name(topicResult)),
-                message: rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) })
-        }
+        try client.createTopics(topics, timeout: timeout)
     }
 
     /// Topic name → partition count (from metadata).
     public func listTopics(timeout: Duration) throws -> [String: Int32] {
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let result = rd_kafka_metadata(client.handle, 1, nil, &metadata, timeout.clampedMilliseconds)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-            throw KafkaError.from(result, client: client.handle, message: "metadata request failed")
-        }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        var topics: [String: Int32] = [:]
-        for index in 0..<Int(metadata.pointee.topic_cnt) {
-            let topic = metadata.pointee.topics[index]
-            guard topic.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-            topics[String(cString: topic.topic)] = topic.partition_cnt
-        }
-        return topics
+        try client.partitionCounts(timeout: timeout)
     }
 
     /// The partition's low (first kept) and high (next to be written) offsets, asked of the leader.
     public func watermarks(topic: String, partition: Int32, timeout: Duration) throws -> (low: Int64, high: Int64) {
-        var low: Int64 = -1
-        var high: Int64 = -1
-        let result = rd_kafka_query_watermark_offsets(client.handle, topic, partition, &low, &high, timeout.clampedMilliseconds)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.from(result, client: client.handle, topic: topic, partition: partition)
-        }
-        return (low, high)
+        try client.watermarks(topic: topic, partition: partition, timeout: timeout)
     }
 }

@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 
 /// A consumer-group member; used from one thread at a time (not shared).
@@ -28,13 +27,13 @@ public final class KafkaConsumer {
                 ("partition.assignment.strategy", "range"),
             ],
             configuration: configuration)
-        config.withPointer { rd_kafka_conf_set_rebalance_cb($0, rdKafkaRebalanceCallback) }
+        config.setRebalanceCallback()
         let context = RDKafkaClientContext(logger: logger)
         state = RDKafkaConsumerState(handler: rebalance)
         context.consumerState = state
         client = try RDKafkaClient(kind: .consumer, config: config, context: context, keepAlive: configuration.keepAlive)
         // One queue for messages, rebalances and errors, so everything is served by pollBatch on the caller's thread.
-        rd_kafka_poll_set_consumer(client.handle)
+        client.routeEventsToConsumerQueue()
     }
 
     deinit {
@@ -42,14 +41,7 @@ public final class KafkaConsumer {
     }
 
     public func subscribe(topics: [String]) throws {
-        let list = RDKafkaTopicPartitionList(capacity: topics.count)
-        for topic in topics {
-            list.add(KafkaTopicPartition(topic: topic, partition: -1), offset: -1001)  // RD_KAFKA_PARTITION_UA, RD_KAFKA_OFFSET_INVALID
-        }
-        let result = rd_kafka_subscribe(client.handle, list.pointer)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.from(result, client: client.handle, topic: topics.joined(separator: ","))
-        }
+        try client.subscribe(topics: topics)
     }
 
     /// Up to maxMessages or until timeout elapses; returns early once at least one message is there and the queue is
@@ -73,35 +65,26 @@ public final class KafkaConsumer {
         state.batch = []
         defer { state.batch = [] }
 
-        while state.batch.count < maxMessages {
+        polling: while state.batch.count < maxMessages {
             let remaining = clock.now.duration(to: deadline)
             if waiting && remaining <= .zero && !state.batch.isEmpty { break }
             // Once something arrived, wait only a moment for more: a fetch response is parsed into the queue one
             // message at a time, so an immediate empty poll would cut batches short.
             let wait: Int32 = !waiting ? 0
                 : state.batch.isEmpty ? remaining.clampedMilliseconds : min(remaining.clampedMilliseconds, 10)
-            let polled = rd_kafka_consumer_poll(client.handle, wait)
+            let polled = client.consumerPoll(milliseconds: wait)
             if let error = state.pendingError {
                 state.pendingError = nil
-                if let polled { rd_kafka_message_destroy(polled) }
                 throw error
             }
-            guard let polled else {
-                if !state.batch.isEmpty || remaining <= .zero { break }
+            switch polled {
+            case .nothing:
+                if !state.batch.isEmpty || remaining <= .zero { break polling }
+            case .message(let message):
+                state.batch.append(message)
+            case .partitionEOF:
                 continue
-            }
-            defer { rd_kafka_message_destroy(polled) }
-            let err = polled.pointee.err
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                state.batch.append(Self.message(from: polled))
-            } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                continue
-            } else {
-                let error = KafkaError.from(
-                    err, client: client.handle,
-                    topic: polled.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) },
-                    partition: polled.pointee.partition,
-                    message: rd_kafka_message_errstr(polled).map { String(cString: $0) })
+            case .error(let error):
                 if error.isFatal { throw error }
                 logger.warning("consumer error", metadata: ["error": "\(error)", "detail": "\(error.debugDescription)"])
             }
@@ -119,46 +102,16 @@ public final class KafkaConsumer {
         guard state.assignment.contains(partition) else {
             throw KafkaError(code: .state, isRetriable: false, topic: partition.topic, partition: partition.partition, message: "partition is not assigned")
         }
-        let list = RDKafkaTopicPartitionList(capacity: 1)
-        list.add(partition, offset: offset)
-        if let error = rd_kafka_seek_partitions(client.handle, list.pointer, 10_000) {
-            throw KafkaError.consuming(error, topic: partition.topic)
-        }
-        if let (_, _, code) = RDKafkaTopicPartitionList.elements(of: list.pointer).first, code != .noError {
-            throw KafkaError(code: code, topic: partition.topic, partition: partition.partition, message: "seek failed")
-        }
+        try client.seek(partition, to: offset)
     }
 
     /// Leaves the group (revoking the assignment through the rebalance handler); also done in deinit if not closed.
     public func close() {
         guard !closed else { return }
         closed = true
-        let result = rd_kafka_consumer_close(client.handle)
-        if result != RD_KAFKA_RESP_ERR_NO_ERROR {
-            logger.warning("consumer close failed", metadata: ["error": "\(KafkaError.from(result))"])
+        if let error = client.closeConsumer() {
+            logger.warning("consumer close failed", metadata: ["error": "\(error)"])
         }
         state.assignment = []
-    }
-
-    private static func message(from polled: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaMessage {
-        let raw = polled.pointee
-        let value = raw.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.len)) } ?? []
-        let key = raw.key.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.key_len)) }
-        var headers: [KafkaHeader] = []
-        var list: OpaquePointer?
-        if rd_kafka_message_headers(polled, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
-            var index = 0
-            var name: UnsafePointer<CChar>?
-            var bytes: UnsafeRawPointer?
-            var size = 0
-            while rd_kafka_header_get_all(list, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let headerValue = bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
-                headers.append(KafkaHeader(key: name.map { String(cString: $0) } ?? "", value: headerValue))
-                index += 1
-            }
-        }
-        return KafkaMessage(
-            topic: raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
-            partition: raw.partition, offset: raw.offset, key: key, value: value, headers: headers)
     }
 }

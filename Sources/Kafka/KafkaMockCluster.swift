@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 
 /// librdkafka's in-process mock cluster, reachable over TCP at bootstrapServers.
@@ -6,28 +5,14 @@ import Logging
 /// Quirks (librdkafka 2.0.2): no CreateTopics API (use `createTopic` or `KafkaAdmin` with `configuration()`),
 /// at most ~5 MiB kept per partition, topics auto-created with 4 partitions when a client asks for an unknown one.
 /// Other processes (kcat, workers) can connect to `bootstrapServers` while this object lives.
-// @unchecked Sendable: the mock API calls only post commands to the mock cluster's own thread and are thread-safe;
-// the handles are immutable after init.
+// @unchecked Sendable: its only state is the immutable RDKafkaMockCluster, itself safe to call from any thread.
 public final class KafkaMockCluster: @unchecked Sendable {
-    /// The hosting client: librdkafka needs an rd_kafka_t to run a mock cluster; destroyed after the cluster.
-    private let host: RDKafkaClient
-    private let cluster: OpaquePointer
+    private let cluster: RDKafkaMockCluster
     public let bootstrapServers: String
 
     public init(brokers: Int = 1, logger: Logger) throws {
-        let config = RDKafkaConfig()
-        // The host never connects anywhere itself; keep it quiet apart from its log lines.
-        try config.set("client.id", "mock-cluster-host")
-        host = try RDKafkaClient(kind: .producer, config: config, context: RDKafkaClientContext(logger: logger))
-        guard let created = rd_kafka_mock_cluster_new(host.handle, Int32(brokers)) else {
-            throw KafkaError(code: .failure, isRetriable: false, message: "rd_kafka_mock_cluster_new failed")
-        }
-        cluster = created
-        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(created))
-    }
-
-    deinit {
-        rd_kafka_mock_cluster_destroy(cluster)
+        cluster = try RDKafkaMockCluster(brokers: brokers, logger: logger)
+        bootstrapServers = cluster.bootstrapServers
     }
 
     /// A configuration for this cluster that keeps it alive as long as any client built from it.
@@ -39,33 +24,26 @@ public final class KafkaMockCluster: @unchecked Sendable {
 
     /// Creates a topic directly in the mock (the mock has no CreateTopics request handler); an existing topic is not an error.
     public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int16 = 1) throws {
-        let result = rd_kafka_mock_topic_create(cluster, name, partitions, Int32(replicationFactor))
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR || result == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS else {
-            throw KafkaError.from(result, topic: name)
-        }
+        try cluster.createTopic(name, partitions: partitions, replicationFactor: replicationFactor)
     }
 
     /// Closes the broker's connections and refuses new ones until `setBrokerUp`. Broker ids start at 1.
     public func setBrokerDown(_ brokerID: Int32) throws {
-        let result = rd_kafka_mock_broker_set_down(cluster, brokerID)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(result) }
+        try cluster.setBrokerDown(brokerID)
     }
 
     public func setBrokerUp(_ brokerID: Int32) throws {
-        let result = rd_kafka_mock_broker_set_up(cluster, brokerID)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(result) }
+        try cluster.setBrokerUp(brokerID)
     }
 
     /// Next `count` requests of that API fail with the given error code.
     public func pushRequestErrors(api: KafkaAPI, errors: [KafkaErrorCode]) {
-        var codes = errors.map(\.cValue)
-        rd_kafka_mock_push_request_errors_array(cluster, api.rawValue, codes.count, &codes)
+        cluster.pushRequestErrors(api: api, errors: errors)
     }
 
     /// Makes the broker answer every request after an extra round-trip time, e.g. to provoke timeouts.
     public func setBrokerRoundTripTime(_ brokerID: Int32, milliseconds: Int) throws {
-        let result = rd_kafka_mock_broker_set_rtt(cluster, brokerID, Int32(milliseconds))
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(result) }
+        try cluster.setBrokerRoundTripTime(brokerID, milliseconds: milliseconds)
     }
 }
 

@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Logging
 
@@ -13,7 +12,7 @@ public final class KafkaProducer: @unchecked Sendable {
     private let poller: RDKafkaPollThread
     private let logger: Logger
     /// Topic handles taken by `prepare(topics:timeout:)`, held so librdkafka keeps what it learnt about them.
-    private var preparedTopics: [OpaquePointer] = []
+    private var preparedTopics: [RDKafkaTopicHandle] = []
     private let preparedTopicsLock = NSLock()
 
     /// enable.idempotence=true, acks=all, linger.ms configurable (default 5), plus configuration.properties.
@@ -32,18 +31,17 @@ public final class KafkaProducer: @unchecked Sendable {
                 ("socket.nagle.disable", "true"),
             ],
             configuration: configuration)
-        config.withPointer { rd_kafka_conf_set_dr_msg_cb($0, rdKafkaDeliveryCallback) }
+        config.setDeliveryReportCallback()
         client = try RDKafkaClient(kind: .producer, config: config, context: RDKafkaClientContext(logger: logger), keepAlive: configuration.keepAlive)
         poller = RDKafkaPollThread(client: client)
         poller.start()
     }
 
     deinit {
-        preparedTopics.forEach { rd_kafka_topic_destroy($0) }
+        preparedTopics.removeAll()
         poller.stop()
         // Fail (rather than leak) what is still queued; the reports go to nobody if their senders gave up.
-        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-        rd_kafka_poll(client.handle, 0)
+        client.purgeAll()
     }
 
     /// Fetches these topics' metadata (partitions and leaders) through this producer before anything is sent.
@@ -56,22 +54,9 @@ public final class KafkaProducer: @unchecked Sendable {
     public func prepare(topics: [String], timeout: Duration) throws -> [String: Int32] {
         var partitions: [String: Int32] = [:]
         for topic in topics {
-            guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else {
-                throw KafkaError.from(rd_kafka_last_error(), client: client.handle, topic: topic, message: "topic handle refused")
-            }
+            let handle = try RDKafkaTopicHandle(client: client, topic: topic)
             preparedTopicsLock.withLock { preparedTopics.append(handle) }
-            var metadata: UnsafePointer<rd_kafka_metadata>?
-            let result = rd_kafka_metadata(client.handle, 0, handle, &metadata, timeout.clampedMilliseconds)
-            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-                throw KafkaError.from(result, client: client.handle, topic: topic, message: "metadata request failed")
-            }
-            defer { rd_kafka_metadata_destroy(metadata) }
-            for index in 0..<Int(metadata.pointee.topic_cnt) {
-                let entry = metadata.pointee.topics[index]
-                guard String(cString: entry.topic) == topic else { continue }
-                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(entry.err, topic: topic) }
-                partitions[topic] = entry.partition_cnt
-            }
+            partitions.merge(try client.partitionCounts(of: handle, timeout: timeout)) { $1 }
         }
         return partitions
     }
@@ -120,12 +105,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Blocking flush with timeout (for shutdown); throws KafkaError on timeout.
     public func flush(timeout: Duration) throws {
-        let result = rd_kafka_flush(client.handle, timeout.clampedMilliseconds)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(
-                code: KafkaErrorCode(result), isRetriable: true,
-                message: "\(rd_kafka_outq_len(client.handle)) messages or requests still outstanding")
-        }
+        try client.flush(timeout: timeout)
     }
 
     private static func unwrap(_ outcomes: [RDKafkaDeliveryBatch.Outcome]) throws -> [KafkaDeliveryReport] {
@@ -142,78 +122,10 @@ public final class KafkaProducer: @unchecked Sendable {
         let completion = RDKafkaDeliveryCompletion { [batch] outcome in batch.complete(index, with: outcome) }
         let token = Unmanaged.passRetained(completion).toOpaque()
 
-        var headers: OpaquePointer?
-        if !message.headers.isEmpty {
-            headers = rd_kafka_headers_new(message.headers.count)
-            for header in message.headers {
-                header.value.withUnsafeBytes { bytes in
-                    _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
-                }
-            }
-        }
-
-        let error: OpaquePointer? = message.topic.withCString { topic in
-            message.value.withUnsafeBytes { value in
-                withOptionalBytes(message.key) { key in
-                    var vus: [rd_kafka_vu_t] = []
-                    var vu = rd_kafka_vu_t()
-                    vu.vtype = RD_KAFKA_VTYPE_TOPIC
-                    vu.u.cstr = topic
-                    vus.append(vu)
-
-                    vu = rd_kafka_vu_t()
-                    vu.vtype = RD_KAFKA_VTYPE_PARTITION
-                    vu.u.i32 = message.partition ?? -1  // RD_KAFKA_PARTITION_UA: let the partitioner decide.
-                    vus.append(vu)
-
-                    vu = rd_kafka_vu_t()
-                    vu.vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    vu.u.i = Int32(RD_KAFKA_MSG_F_COPY)  // Our buffers die when this call returns.
-                    vus.append(vu)
-
-                    vu = rd_kafka_vu_t()
-                    vu.vtype = RD_KAFKA_VTYPE_VALUE
-                    vu.u.mem.ptr = value.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                    vu.u.mem.size = value.count
-                    vus.append(vu)
-
-                    if let key {
-                        vu = rd_kafka_vu_t()
-                        vu.vtype = RD_KAFKA_VTYPE_KEY
-                        vu.u.mem.ptr = key.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                        vu.u.mem.size = key.count
-                        vus.append(vu)
-                    }
-
-                    if let headers {
-                        vu = rd_kafka_vu_t()
-                        vu.vtype = RD_KAFKA_VTYPE_HEADERS
-                        vu.u.headers = headers
-                        vus.append(vu)
-                    }
-
-                    vu = rd_kafka_vu_t()
-                    vu.vtype = RD_KAFKA_VTYPE_OPAQUE
-                    vu.u.ptr = token
-                    vus.append(vu)
-
-                    return rd_kafka_produceva(client.handle, vus, vus.count)
-                }
-            }
-        }
-
-        guard let error else { return nil }
-        // Not enqueued: librdkafka took ownership of neither the headers nor our completion token.
-        if let headers { rd_kafka_headers_destroy(headers) }
+        guard let kafkaError = client.produce(message, opaque: token) else { return nil }
+        // Not enqueued: librdkafka did not take our completion token over.
         Unmanaged<RDKafkaDeliveryCompletion>.fromOpaque(token).release()
-        let kafkaError = KafkaError.consuming(error, topic: message.topic)
         logger.debug("produce rejected locally", metadata: ["error": "\(kafkaError)"])
         return kafkaError
     }
-}
-
-/// Lends the bytes of an optional key, keeping nil (no key) distinct from an empty key.
-private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
 }

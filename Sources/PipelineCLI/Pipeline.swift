@@ -22,6 +22,5 @@ struct Pipeline: AsyncParsableCommand {
             BackfillCommand.self,
             ReportCommand.self,
             DigestCommand.self,
-            BenchCommand.self,
         ])
 }

@@ -82,47 +82,31 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs the ops script, with output in files rather than pipes so a lingering server process
-    /// holding an inherited descriptor can never make us wait forever.
+    /// holding an inherited descriptor can never make us wait forever (the child closes every
+    /// descriptor above stderr anyway, and waiting is on the pid, not on a descriptor).
     private static func run(_ command: String, _ directory: String, options: String = "") throws -> String {
         let script = packageRoot.appendingPathComponent("ops/postgres-throwaway.sh").path
         let outputPath = NSTemporaryDirectory() + "throwaway-pg-out-" + UUID().uuidString
         let errorPath = outputPath + ".err"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: outputPath)
             try? FileManager.default.removeItem(atPath: errorPath)
         }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        // Foundation.Process on Linux notices the child's exit when an inherited socket closes; the
-        // daemonized postmaster would inherit it too and waitUntilExit would hang forever
-        // (swift-corelibs-foundation#4795). Close every descriptor above stderr before running the script.
-        process.arguments = [
-            "-c",
-            #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec /bin/bash "$0" "$@""#,
-            script, command, directory,
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        // The script's watcher stops the server when this process is gone, however it ends.
-        environment["THROWAWAY_OWNER_PID"] = String(ProcessInfo.processInfo.processIdentifier)
-        environment["THROWAWAY_PG_OPTIONS"] = [environment["THROWAWAY_PG_OPTIONS"] ?? "", options]
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
-        try? errors.close()
+        let inherited = ProcessInfo.processInfo.environment["THROWAWAY_PG_OPTIONS"] ?? ""
+        let process = try ChildProcess(
+            executable: "/bin/bash", arguments: [script, command, directory],
+            environment: [
+                // The script's watcher stops the server when this process is gone, however it ends.
+                "THROWAWAY_OWNER_PID": String(ProcessInfo.processInfo.processIdentifier),
+                "THROWAWAY_PG_OPTIONS": [inherited, options].filter { !$0.isEmpty }.joined(separator: " "),
+            ],
+            standardOutput: .file(outputPath), standardError: .file(errorPath))
+        let ended = process.wait()
         let stdout = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
+        guard ended.succeeded else {
             let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
             throw ThrowawayPostgresError(
-                message: "postgres-throwaway.sh \(command) exited with \(process.terminationStatus): \(stderr)")
+                message: "postgres-throwaway.sh \(command) exited with \(ended.status): \(stderr)")
         }
         return stdout
     }

@@ -130,16 +130,3 @@ package struct RandomEvents {
             timeZones: ["beta": newYork], baseCurrencies: ["beta": "USD"])
     }
 }
-
-/// SplitMix64: the same sequence on every machine, so a data set, a demo month or a fuzz run replays exactly.
-package struct SeededGenerator: RandomNumberGenerator {
-    package var state: UInt64
-    package init(seed: UInt64) { state = seed }
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

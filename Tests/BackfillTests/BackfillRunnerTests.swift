@@ -94,6 +94,23 @@ func ordersMapper(_ table: CSVExportTable) throws -> GetCourseRowMapper {
         #expect(stored?.finished == true)
     }
 
+    @Test func aCellThatIsNotUTF8IsRefusedNamingTheLineAndColumn() async throws {
+        // Row 2's e-mail holds bytes no UTF-8 text has (FF FE FD, the bytes of `%FF%FE%FD`); rows 1 and 3 are fine.
+        let good = "1;;2;;a@b.ru;;2026-01-15 09:00:00;;;;new;100;;;;;;;;;;;;;;;;;;;;"
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array((Support.ordersHeader + "\n" + good + "\n3;;4;;x").utf8)
+            + [0xFF, 0xFE, 0xFD] + Array(("@b.ru;;2026-01-15 09:00:00;;;;new;100;;;;;;;;;;;;;;;;;;;;\n"
+                + good.replacingOccurrences(of: "1;;2;", with: "5;;6;") + "\n").utf8)
+        var table = try CSVExportTable(name: "export.csv", bytes: bytes, format: CSVFormat())
+        let sink = RecordingSink()
+        let reports = Lines()
+        let runner = BackfillRunner(sink: sink, checkpointFile: temporaryCheckpoint(), batchRows: 10, report: reports.append)
+        let outcome = try await runner.run(table: &table, mapper: ordersMapper(table), key: "orders:export.csv")
+        #expect(outcome.rowsRead == 3)
+        #expect(outcome.rowsRejected == 1)
+        #expect(reports.all == ["export.csv line 3: column «Email»: is not valid utf-8 text (wrong --encoding?)"])
+        #expect(sink.events.map(\.id) == ["getcourse:order:1:new:2026-01-15T06:00:00Z", "getcourse:order:5:new:2026-01-15T06:00:00Z"])
+    }
+
     @Test func unreadableTableKeepsTheRowsBeforeIt() async throws {
         let text = generatedOrders(count: 3) + "1004;5004;new;\"1 000,50;2026-02-01 10:03:00\n1005;5005;new;1;2026-02-01 10:04:00\n"
         var table = try Support.table(text)

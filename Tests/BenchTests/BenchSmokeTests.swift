@@ -1,21 +1,22 @@
 import Bench
+import PipelineTestSupport
 import Foundation
 import Testing
 
-@Suite("pipeline bench, small")
+@Suite("pipeline-bench, small")
 struct BenchSmokeTests {
-    /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
-    static func pipelineExecutable() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["PIPELINE_BIN"] { return path }
+    /// The `pipeline-bench` executable built beside this test bundle.
+    static func benchExecutable() throws -> String {
         let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("pipeline").path
+            .appendingPathComponent("pipeline-bench").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchError("pipeline executable not found at \(path): build with `swift build --build-tests`")
+            throw BenchError("pipeline-bench executable not found at \(path): build with `swift build --build-tests`")
         }
         return path
     }
 
-    /// Runs `pipeline bench` with `arguments`; its table, and whether it exited 0 (with its error output).
+    /// Runs `pipeline-bench` with `arguments` against the `pipeline` the other tests run (beside this test
+    /// bundle, or named by PIPELINE_BIN); its table, and whether it exited 0 (with its error output).
     static func bench(_ arguments: [String]) throws -> (table: String, exitedCleanly: Bool, errors: String) {
         let output = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString).txt"
         defer {
@@ -23,8 +24,8 @@ struct BenchSmokeTests {
             try? FileManager.default.removeItem(atPath: output + ".err")
         }
         let bench = try ChildProcess(
-            executable: try pipelineExecutable(), arguments: ["bench"] + arguments,
-            environment: ["LOG_LEVEL": "warning"], standardOutput: output, standardError: output + ".err")
+            executable: try benchExecutable(), arguments: ["--pipeline", try PipelineExecutable.url().path] + arguments,
+            environment: ["LOG_LEVEL": "warning"], standardOutput: .file(output), standardError: .file(output + ".err"))
         let usage = bench.wait()
         let table = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""

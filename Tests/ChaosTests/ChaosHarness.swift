@@ -104,7 +104,7 @@ struct ChaosRow: CustomStringConvertible, Sendable {
 
 /// A real `pipeline worker` subprocess of the harness's group, logging warnings to a file of its own.
 final class WorkerProcess {
-    let process = Process()
+    let process: ChildProcess
     let logFile: URL
     private let harness: WorkerHarness
     /// Names this worker's PostgreSQL session, so `stop` can tell when it is up.
@@ -114,24 +114,21 @@ final class WorkerProcess {
         self.harness = harness
         logFile = URL(fileURLWithPath: ChaosSettings.logDirectory ?? NSTemporaryDirectory())
             .appendingPathComponent("chaos-worker-\(UUID()).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process.executableURL = try PipelineExecutable.url()
-        process.arguments = ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", String(batch)]
-        var environment = ProcessInfo.processInfo.environment
+        var environment: [String: String] = [:]
         environment["KAFKA_BROKERS"] = harness.cluster.bootstrapServers
         environment["DATABASE_URL"] = harness.databaseURL
             + (harness.databaseURL.contains("?") ? "&" : "?") + "application_name=\(applicationName)"
         environment["LOG_LEVEL"] = ChaosSettings.workerLogLevel
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        try process.run()
+        process = try ChildProcess(
+            executable: try PipelineExecutable.url().path,
+            arguments: ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", String(batch)],
+            environment: environment, standardOutput: .discard, standardError: .file(logFile.path))
     }
 
     /// SIGKILL: no transaction finished, no group left.
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.forceKill()
+        process.wait()
     }
 
     /// SIGTERM, the way an orchestrator stops it: it finishes its batch and leaves the group. Returns the exit status.
@@ -149,15 +146,15 @@ final class WorkerProcess {
             if sessions > 0 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.terminate()
+        return process.wait().status
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.forceKill()
+        process.wait()
         if ChaosSettings.logDirectory == nil { try? FileManager.default.removeItem(at: logFile) }
     }
 }

@@ -32,7 +32,7 @@ struct ChaosTests {
                 world.waitForProgress(beyond: before)
                 Thread.sleep(forTimeInterval: clock.pause(0, 1.2))
                 worker.kill9()
-                world.findings.expect(worker.process.terminationReason == .uncaughtSignal, "worker not killed by the signal")
+                world.findings.expect(worker.process.wait().signal != nil, "worker not killed by the signal")
                 killedAfter.append(world.appliedCount() ?? -1)
                 worker = try world.startWorker()
             }

@@ -38,7 +38,7 @@ struct SecurityFullRunTests {
         let role = "bi_sec_" + UUID().uuidString.prefix(8).lowercased()
         // Trust authentication ignores the password, but every role is handed it, so any log of the URL would show it.
         let databaseURL = harness.databaseURL.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:\(secrets[4])@")
-        var environment = ProcessInfo.processInfo.environment
+        var environment: [String: String] = [:]
         environment["PIPELINE_CONFIG"] = configFile.path
         environment["KAFKA_BROKERS"] = harness.cluster.bootstrapServers
         environment["DATABASE_URL"] = databaseURL
@@ -50,28 +50,21 @@ struct SecurityFullRunTests {
         environment["BI_READER_PASSWORD"] = secrets[5]
         environment["BI_READER_ROLE"] = role
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("security-\(UUID()).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: logFile) }
-        let log = try FileHandle(forWritingTo: logFile)
 
-        func start(_ arguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = try PipelineExecutable.url()
-            process.arguments = arguments
-            process.environment = environment
-            process.standardOutput = log
-            process.standardError = log
-            try process.run()
-            return process
+        // Every process appends to the one log, as the roles of one deployment share a journal.
+        func start(_ arguments: [String]) throws -> ChildProcess {
+            try ChildProcess(
+                executable: try PipelineExecutable.url().path, arguments: arguments, environment: environment,
+                standardOutput: .file(logFile.path, append: true), standardError: .standardOutput)
         }
         let migrate = try start(["migrate"])
-        migrate.waitUntilExit()
-        findings.expect(migrate.terminationStatus == 0, "pipeline migrate failed")
+        findings.expect(migrate.wait().status == 0, "pipeline migrate failed")
         let port = try PipelineExecutable.freePort()
         let ingest = try start(["ingest", "--port", String(port)])
-        defer { if ingest.isRunning { ingest.terminate() } }
+        defer { ingest.terminate(); ingest.wait() }
         let worker = try start(["worker", "--batch-size", "10"])
-        defer { if worker.isRunning { worker.terminate() } }
+        defer { worker.terminate(); worker.wait() }
 
         var ready = false
         for _ in 0..<100 where !ready {
@@ -98,9 +91,8 @@ struct SecurityFullRunTests {
         findings.expect(applied == 4, "\(applied) of 4 events applied")
         ingest.terminate()
         worker.terminate()
-        ingest.waitUntilExit()
-        worker.waitUntilExit()
-        try log.close()
+        ingest.wait()
+        worker.wait()
         _ = try? harness.result(#"DROP ROLE IF EXISTS "\#(role)""#)
 
         return Run(logs: try String(contentsOf: logFile, encoding: .utf8),
@@ -136,16 +128,11 @@ struct SecurityFullRunTests {
 
     /// `pg_dump` of the whole database: schema, every table's rows, roles' grants.
     static func pgDump(_ url: String, _ findings: Findings) throws -> String {
-        let dump = Process()
-        dump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        dump.arguments = ["pg_dump", "--no-owner", url]
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID()).sql")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
-        dump.standardOutput = try FileHandle(forWritingTo: output)
-        try dump.run()
-        dump.waitUntilExit()
-        findings.expect(dump.terminationStatus == 0, "pg_dump failed")
+        let dump = try ChildProcess(
+            executable: "/usr/bin/env", arguments: ["pg_dump", "--no-owner", url], standardOutput: .file(output.path))
+        findings.expect(dump.wait().status == 0, "pg_dump failed")
         return try String(contentsOf: output, encoding: .utf8)
     }
 

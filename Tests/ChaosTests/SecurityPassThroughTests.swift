@@ -9,28 +9,18 @@ import Testing
 struct SecurityPassThroughTests {
     /// Runs `pipeline <arguments>` with `environment` on top of the test's and returns its exit status and output.
     static func pipeline(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try PipelineExecutable.url()
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in extra { environment[name] = value }
-        process.environment = environment
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("passthrough-\(UUID()).log")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        let handle = try FileHandle(forWritingTo: outputFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess(
+            executable: try PipelineExecutable.url().path, arguments: arguments, environment: extra,
+            standardOutput: .file(outputFile.path), standardError: .standardOutput)
         // Misconfigured clients fail at once; a run that does not end in 60 s ignored the setting.
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
+        var ended = process.wait(upTo: .seconds(60))
+        if ended == nil {
             process.terminate()
-            process.waitUntilExit()
+            ended = process.wait()
         }
-        try handle.close()
-        return (process.terminationStatus, try String(contentsOf: outputFile, encoding: .utf8))
+        return (ended?.status ?? -1, try String(contentsOf: outputFile, encoding: .utf8))
     }
 
     /// A Kafka address nobody listens on: the settings must fail before any connection matters.

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineTestSupport
 import Testing
 @testable import Events
 
@@ -92,18 +93,8 @@ import Testing
     }
 
     private func runPython(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting: a full pipe would otherwise block the child forever.
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        // Both pipes are drained together by the helper: a full one would otherwise block the child forever.
+        let run = try ChildProcess.run("/usr/bin/env", ["python3"] + arguments)
+        return (run.status, run.standardOutput, run.standardError)
     }
 }

@@ -50,6 +50,18 @@ import Testing
         Case(name: "callback: user id over 100 characters", method: .get,
              uri: "/gc/school/user?secret=\(IngestHarness.secret)&user_id=" + String(repeating: "9", count: 300),
              status: .badRequest, error: "user_id: must be at most 100 characters, got 300"),
+        // Percent-encoded bytes that are not UTF-8 are refused by name, never kept as the raw text "%FF%FE%FD".
+        Case(name: "callback: user id not UTF-8", method: .get,
+             uri: "/gc/school/user?secret=\(IngestHarness.secret)&user_id=%FF%FE%FD&created_at=2026-01-15+09%3A00%3A00",
+             status: .badRequest, error: "user_id: percent-encoded bytes are not UTF-8"),
+        Case(name: "callback: order field not UTF-8", method: .get,
+             uri: "/gc/school/order?secret=\(IngestHarness.secret)&" + order.replacingOccurrences(of: "email=a%40b.ru", with: "email=a%40b.ru%C0%AF"),
+             status: .badRequest, error: "email: percent-encoded bytes are not UTF-8"),
+        Case(name: "callback: a parameter name not UTF-8", method: .get,
+             uri: "/gc/school/order?secret=\(IngestHarness.secret)&" + order + "&utm%FF=x",
+             status: .badRequest, error: "utm%FF: percent-encoded bytes are not UTF-8"),
+        Case(name: "callback: secret not UTF-8", method: .get, uri: "/gc/school/order?secret=%FF%FE&" + order,
+             status: .forbidden, error: "secret does not match"),
         Case(name: "callback: no secret", method: .get, uri: "/gc/school/order?" + order, status: .unauthorized, error: "secret missing"),
         Case(name: "callback: wrong secret", method: .get, uri: "/gc/school/order?secret=\(IngestHarness.secret)x&" + order, status: .forbidden, error: "secret does not match"),
         Case(name: "callback: unknown project", method: .get, uri: "/gc/nobody/order?secret=x&" + order, status: .unauthorized, error: #"unknown project "nobody""#),
@@ -76,6 +88,8 @@ import Testing
              error: "body: larger than 1048576 bytes"),
         Case(name: "deals: NUL in an id", uri: deals, body: bytes(deal.replacingOccurrences(of: #""id":"871035642""#, with: #""id":"87\u0000""#)),
              status: .badRequest, error: "deal.id: must not contain the NUL character (U+0000)"),
+        Case(name: "deals: a query parameter not UTF-8", uri: deals + "&user_id=%FF%FE%FD", body: bytes(deal), status: .badRequest,
+             error: "user_id: percent-encoded bytes are not UTF-8"),
         Case(name: "deals: wrong secret", uri: "/gc/school/deals?secret=nope", body: bytes(deal), status: .forbidden, error: "secret does not match"),
 
         // Unisender Go.
@@ -112,6 +126,10 @@ import Testing
         // Click tracker.
         Case(name: "click: javascript target", method: .get, uri: "/c/school/spring?url=javascript%3Aalert(1)", status: .badRequest,
              error: #"url: must be an absolute http or https URL, got "javascript:alert(1)""#),
+        Case(name: "click: utm not UTF-8", method: .get, uri: "/c/school/spring?url=https%3A%2F%2Fschool.ru%2F&utm_source=%FF%FE%FD",
+             status: .badRequest, error: "utm_source: percent-encoded bytes are not UTF-8"),
+        Case(name: "click: target not UTF-8", method: .get, uri: "/c/school/spring?url=https%3A%2F%2Fschool.ru%2F%FF", status: .badRequest,
+             error: "url: percent-encoded bytes are not UTF-8"),
         Case(name: "click: no target", method: .get, uri: "/c/school/spring", status: .badRequest, error: "url: missing"),
         Case(name: "click: look-alike host", method: .get, uri: "/c/school/spring?url=https%3A%2F%2Fschool.ru.evil.com%2F", status: .badRequest,
              error: #"url: host "school.ru.evil.com" is not in the project's allowed domains, got "https://school.ru.evil.com/""#),

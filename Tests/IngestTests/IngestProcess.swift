@@ -8,7 +8,7 @@ import Logging
 
 /// The real `pipeline ingest` executable against a mock cluster of the test process, as an operator runs it.
 final class IngestProcess: @unchecked Sendable {
-    // @unchecked Sendable: `process` is set once in init; Process itself is thread-safe for terminate/wait.
+    // @unchecked Sendable: `process` is set once in init; ChildProcess itself is thread-safe for terminate/wait.
     static let project = "fuzz"
     static let secret = "fz-secret-1"
     static let salt = "fz-salt-1"
@@ -17,7 +17,7 @@ final class IngestProcess: @unchecked Sendable {
 
     let cluster: KafkaMockCluster
     let port: Int
-    let process = Process()
+    let process: ChildProcess
     let logFile: URL
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -33,13 +33,9 @@ final class IngestProcess: @unchecked Sendable {
         }
         port = try PipelineExecutable.freePort()
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logFile)
-        process.executableURL = try PipelineExecutable.url()
-        process.arguments = ["ingest", "--port", String(port)] + arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment: [String: String] = [:]
         environment["KAFKA_BROKERS"] = cluster.bootstrapServers
-        environment["LOG_LEVEL"] = environment["INGEST_TEST_LOG"] ?? "info"
+        environment["LOG_LEVEL"] = ProcessInfo.processInfo.environment["INGEST_TEST_LOG"] ?? "info"
         environment["PIPELINE_PROJECT_FUZZ_SECRET"] = Self.secret
         environment["PIPELINE_PROJECT_FUZZ_SALT"] = Self.salt
         environment["PIPELINE_PROJECT_FUZZ_TELEGRAM_SECRET"] = Self.telegramSecret
@@ -47,10 +43,9 @@ final class IngestProcess: @unchecked Sendable {
         environment["PIPELINE_PROJECT_FUZZ_SENDGRID_KEY"] = IngestHarness.sendgridKey
         environment["PIPELINE_PROJECT_FUZZ_ALLOWED_HOSTS"] = "school.ru"
         for (name, value) in extra { environment[name] = value }
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(
+            executable: try PipelineExecutable.url().path, arguments: ["ingest", "--port", String(port)] + arguments,
+            environment: environment, standardOutput: .file(logFile.path), standardError: .standardOutput)
         var ready = false
         for _ in 0..<150 where !ready && process.isRunning {
             ready = (try? Self.status(of: "\(baseURL)/healthz")) == 200
@@ -74,35 +69,25 @@ final class IngestProcess: @unchecked Sendable {
 
     /// SIGTERM, then waits for the exit.
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        process.terminate()
+        process.wait()
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// A blocking GET with curl, for readiness polling.
     static func status(of url: String) throws -> Int {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url]
-        let output = Pipe()
-        curl.standardOutput = output
-        try curl.run()
-        curl.waitUntilExit()
-        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
+        let curl = try ChildProcess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url])
+        return Int(curl.standardOutput) ?? 0
     }
 
     /// A blocking POST with curl; returns the status.
     func post(_ path: String, headers: [String: String] = [:], body: String) throws -> Int {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "POST", "--data-binary", body]
-            + headers.flatMap { ["-H", "\($0.key): \($0.value)"] } + [baseURL + path]
-        let output = Pipe()
-        curl.standardOutput = output
-        try curl.run()
-        curl.waitUntilExit()
-        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
+        let curl = try ChildProcess.run(
+            "/usr/bin/curl",
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "POST", "--data-binary", body]
+                + headers.flatMap { ["-H", "\($0.key): \($0.value)"] } + [baseURL + path])
+        return Int(curl.standardOutput) ?? 0
     }
 
     /// Every message of `topics` in the cluster, read with a group of its own.

@@ -199,7 +199,7 @@ import Testing
         let migrate = Self.telegramUpdate(chat: -4001, type: "group", messageID: 90, body: #""migrate_to_chat_id":-1009999"#)
         #expect(try first.post("/telegram/fuzz", headers: headers, body: migrate) == 200)
         first.stop()
-        #expect(first.process.terminationStatus == 0)
+        #expect(first.process.wait().status == 0)
 
         let second = try IngestProcess(arguments: ["--state-dir", stateDirectory.path])
         let late = Self.telegramUpdate(chat: -4001, type: "group", messageID: 91, body: #""text":"late message in the old group""#)

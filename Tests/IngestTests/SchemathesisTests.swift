@@ -1,4 +1,5 @@
 import Foundation
+import PipelineTestSupport
 import Testing
 
 /// Schema-driven fuzzing of the real `pipeline ingest` binary: schemathesis generates requests for every operation
@@ -10,25 +11,20 @@ struct SchemathesisTests {
     @Test("every generated request gets an answer other than a server error, and the document is valid OpenAPI")
     func schemathesisFindsNoServerError() throws {
         let ingest = try IngestProcess()
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.arguments = ["bash", Self.repository.appendingPathComponent("ops/fuzz/ingest-schemathesis.sh").path, ingest.baseURL]
-        var environment = ProcessInfo.processInfo.environment
-        environment["FUZZ_PROJECT"] = IngestProcess.project
-        environment["FUZZ_SECRET"] = IngestProcess.secret
-        environment["FUZZ_TELEGRAM_SECRET"] = IngestProcess.telegramSecret
-        run.environment = environment
-        let output = Pipe()
-        run.standardOutput = output
-        run.standardError = output
-        try run.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
+        let run = try ChildProcess.run(
+            "/usr/bin/env", ["bash", Self.repository.appendingPathComponent("ops/fuzz/ingest-schemathesis.sh").path, ingest.baseURL],
+            environment: [
+                "FUZZ_PROJECT": IngestProcess.project,
+                "FUZZ_SECRET": IngestProcess.secret,
+                "FUZZ_TELEGRAM_SECRET": IngestProcess.telegramSecret,
+            ],
+            mergeStandardError: true)
+        let text = run.standardOutput
         ingest.stop()
         let summary = text.split(separator: "\n").filter { $0.contains("generated") || $0.contains(" in ") && $0.contains("=====") }
         print("schemathesis: \(summary.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))")
         #expect(text.contains("schemas/openapi.yaml: OK"), "openapi-spec-validator did not accept the document:\n\(text.suffix(3000))")
-        #expect(run.terminationStatus == 0, "schemathesis failed:\n\(text.suffix(6000))")
+        #expect(run.status == 0, "schemathesis failed:\n\(text.suffix(6000))")
         #expect(!ingest.log.contains("request failed"), "a handler threw an unexpected error:\n\(ingest.log.suffix(3000))")
     }
 }

@@ -19,25 +19,20 @@ struct SecretsInLogsTests {
         let email = "Private.Person@example.com"
         let port = try PipelineExecutable.freePort()
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: logFile) }
-        let log = try FileHandle(forWritingTo: logFile)
 
-        let ingest = Process()
-        ingest.executableURL = try PipelineExecutable.url()
-        ingest.arguments = ["ingest", "--port", String(port)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["KAFKA_BROKERS"] = cluster.bootstrapServers
-        environment["LOG_LEVEL"] = "trace"
-        environment["PIPELINE_PROJECT_DEMO_SECRET"] = secrets[0]
-        environment["PIPELINE_PROJECT_DEMO_SALT"] = secrets[1]
-        environment["PIPELINE_PROJECT_DEMO_TELEGRAM_SECRET"] = secrets[2]
-        environment["PIPELINE_KAFKA_SASL_PASSWORD"] = secrets[3]
-        ingest.environment = environment
-        ingest.standardOutput = log
-        ingest.standardError = log
-        try ingest.run()
-        defer { if ingest.isRunning { ingest.terminate() } }
+        let ingest = try ChildProcess(
+            executable: try PipelineExecutable.url().path, arguments: ["ingest", "--port", String(port)],
+            environment: [
+                "KAFKA_BROKERS": cluster.bootstrapServers,
+                "LOG_LEVEL": "trace",
+                "PIPELINE_PROJECT_DEMO_SECRET": secrets[0],
+                "PIPELINE_PROJECT_DEMO_SALT": secrets[1],
+                "PIPELINE_PROJECT_DEMO_TELEGRAM_SECRET": secrets[2],
+                "PIPELINE_KAFKA_SASL_PASSWORD": secrets[3],
+            ],
+            standardOutput: .file(logFile.path), standardError: .standardOutput)
+        defer { ingest.terminate(); ingest.wait() }
 
         func request(_ method: String, _ path: String) throws -> Int {
             try PipelineExecutable.requestStatus(port: port, path: path, method: method)
@@ -53,8 +48,7 @@ struct SecretsInLogsTests {
         #expect(try request("POST", "/gc/demo/user?secret=wrong-\(secrets[0])&user_id=u2") == 403)
         #expect(try request("POST", "/gc/demo/order?secret=\(secrets[0])&order_id=o1&user_id=u1&status=new&cost_money_value=abc&created_at=2026-10-01+10%3A00%3A00") == 400)
         ingest.terminate()
-        ingest.waitUntilExit()
-        try log.close()
+        ingest.wait()
 
         let output = try String(contentsOf: logFile, encoding: .utf8)
         #expect(!output.isEmpty, "trace logging produced nothing to check")

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineTestSupport
 
 /// The operations files of the repository, read as the tools that use them read them.
 enum OpsFiles {
@@ -29,25 +30,16 @@ enum OpsFiles {
     /// Runs a program to completion and returns its standard output; a non-zero exit throws with its output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = root
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-run-\(UUID())")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        // Output in a file, not a pipe: a large output cannot fill a pipe nobody reads yet.
-        let handle = try FileHandle(forWritingTo: outputFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
+        // Output in a file, not a pipe: a background process a script leaves behind cannot keep us reading.
+        let process = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment, workingDirectory: root.path,
+            standardOutput: .file(outputFile.path), standardError: .standardOutput)
+        let ended = process.wait()
         let output = try String(contentsOf: outputFile, encoding: .utf8)
-        guard process.terminationStatus == 0 else {
-            throw OpsTestError("\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(output)")
+        guard ended.status == 0 else {
+            throw OpsTestError("\(executable) \(arguments.joined(separator: " ")) exited with \(ended.status): \(output)")
         }
         return output
     }

@@ -3,32 +3,24 @@ import PipelineTestSupport
 
 /// A `pipeline` role running as its own process, as an operator would run it, its output in a file.
 final class PipelineProcess {
-    let process = Process()
+    let process: ChildProcess
     let logFile: URL
-    private let log: FileHandle
 
     /// The `pipeline` executable built beside this test bundle (or named by PIPELINE_BIN).
     static func executable() throws -> URL { try PipelineExecutable.url() }
 
     init(_ arguments: [String], environment: [String: String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ops-\(arguments[0])-\(UUID()).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        log = try FileHandle(forWritingTo: logFile)
-        process.executableURL = try Self.executable()
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            executable: try Self.executable().path, arguments: arguments, environment: environment,
+            standardOutput: .file(logFile.path), standardError: .standardOutput)
     }
 
     deinit {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            process.wait()
         }
-        try? log.close()
         try? FileManager.default.removeItem(at: logFile)
     }
 
@@ -37,8 +29,7 @@ final class PipelineProcess {
     /// SIGTERM, then waits: the role's graceful shutdown path.
     func stop() -> Int32 {
         process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process.wait().status
     }
 
     /// Runs a short-lived subcommand to completion and returns its output; a non-zero exit throws.

@@ -11,26 +11,15 @@ struct PollCommandEndToEndTests {
 
     /// Runs `pipeline` on a thread of its own (the fake servers need the cooperative pool meanwhile).
     static func run(_ arguments: [String], environment extra: [String: String]) async throws -> (status: Int32, stderr: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = try pipelineExecutable()
-                    process.arguments = arguments
-                    var environment = ProcessInfo.processInfo.environment
-                    environment["LOG_LEVEL"] = "error"
-                    environment["DATABASE_URL"] = ""
-                    environment.merge(extra) { $1 }
-                    process.environment = environment
-                    let errors = Pipe()
-                    process.standardError = errors
-                    process.standardOutput = FileHandle.nullDevice
-                    try process.run()
-                    let data = errors.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-                })
-            }.start()
+        let executable = try pipelineExecutable().path
+        return try await onOwnThread {
+            var environment = ["LOG_LEVEL": "error", "DATABASE_URL": ""]
+            environment.merge(extra) { $1 }
+            let process = try ChildProcess(
+                executable: executable, arguments: arguments, environment: environment,
+                standardOutput: .discard, standardError: .capture)
+            let errors = process.readOutput().standardError
+            return (process.wait().status, errors)
         }
     }
 
@@ -200,18 +189,15 @@ struct PollCommandServiceTests {
         let vk = FakeAPI { request, _ in PollCommandEndToEndTests.vk(request) }
         let port = try Self.freePort()
         let (status, metrics) = try await vk.serve { vkURL in
-            let process = Process()
-            process.executableURL = try PollCommandEndToEndTests.pipelineExecutable()
-            process.arguments = ["poll", "--project", "school", "--vk-ads-url", vkURL.absoluteString, "--no-fx-rates",
-                                 "--metrics-port", "\(port)"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["LOG_LEVEL"] = "error"
-            environment["DATABASE_URL"] = ""
-            environment["KAFKA_BROKERS"] = kafka.cluster.bootstrapServers
-            environment["PIPELINE_VK_ADS_TOKEN"] = "vk-token"
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                executable: try PollCommandEndToEndTests.pipelineExecutable().path,
+                arguments: ["poll", "--project", "school", "--vk-ads-url", vkURL.absoluteString, "--no-fx-rates",
+                            "--metrics-port", "\(port)"],
+                environment: [
+                    "LOG_LEVEL": "error", "DATABASE_URL": "", "KAFKA_BROKERS": kafka.cluster.bootstrapServers,
+                    "PIPELINE_VK_ADS_TOKEN": "vk-token",
+                ],
+                standardOutput: .discard)
             // The first poll's row, then the metrics that counted it.
             #expect(try await kafka.messages(count: 1).count == 1)
             let transport = URLSessionTransport(timeout: .seconds(5))
@@ -226,12 +212,7 @@ struct PollCommandServiceTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             process.terminate()  // SIGTERM
-            let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, Error>) in
-                Thread {
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                }.start()
-            }
+            let status = try await onOwnThread { process.wait().status }
             return (status, metrics)
         }
         #expect(status == 0)

@@ -24,25 +24,13 @@ struct ReportCommandTests {
     /// open), waiting without blocking a thread of the concurrency pool.
     static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                     in directory: URL) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let name = UUID().uuidString
         let outURL = directory.appendingPathComponent("\(name).out")
         let errURL = directory.appendingPathComponent("\(name).err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        let process = try ChildProcess(
+            executable: executable.path, arguments: arguments, environment: environment,
+            standardOutput: .file(outURL.path), standardError: .file(errURL.path))
+        let status = try await onOwnThread { process.wait().status }
         return Outcome(status: status,
                        output: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                        errors: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")

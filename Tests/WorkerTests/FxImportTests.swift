@@ -207,42 +207,10 @@ enum PipelineProcess {
             executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
                 .appendingPathComponent("pipeline")
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LOG_LEVEL"] = "error"
+        var environment = ["LOG_LEVEL": "error"]
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read both to the end before waiting, so a full pipe cannot stall the child.
-        let errorData = ErrorCollector(errors.fileHandleForReading)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-                String(decoding: errorData.wait(), as: UTF8.self))
-    }
-}
-
-/// Drains a pipe on its own thread while the caller drains the other one.
-private final class ErrorCollector: @unchecked Sendable {
-    // Safe: `data` is written once by the thread and read only after `done` is signalled.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
+        // Both pipes are drained together by the helper, so a full one cannot stall the child.
+        let outcome = try ChildProcess.run(executable.path, arguments, environment: environment)
+        return (outcome.status, outcome.standardOutput, outcome.standardError)
     }
 }

@@ -5,19 +5,15 @@ import Testing
 
 @Suite("worker killed with SIGKILL and restarted")
 struct WorkerCrashTests {
-    func startWorker(_ harness: WorkerHarness, configFile: URL, untilCaughtUp: Bool) throws -> Process {
-        let process = Process()
-        process.executableURL = try PipelineExecutable.url()
-        process.arguments = ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", "50"]
-            + (untilCaughtUp ? ["--until-caught-up"] : [])
-        var environment = ProcessInfo.processInfo.environment
-        environment["KAFKA_BROKERS"] = harness.cluster.bootstrapServers
-        environment["DATABASE_URL"] = harness.databaseURL
-        environment["LOG_LEVEL"] = "warning"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+    func startWorker(_ harness: WorkerHarness, configFile: URL, untilCaughtUp: Bool) throws -> ChildProcess {
+        try ChildProcess(
+            executable: try PipelineExecutable.url().path,
+            arguments: ["worker", "--config", configFile.path, "--group", harness.groupID, "--batch-size", "50"]
+                + (untilCaughtUp ? ["--until-caught-up"] : []),
+            environment: [
+                "KAFKA_BROKERS": harness.cluster.bootstrapServers, "DATABASE_URL": harness.databaseURL, "LOG_LEVEL": "warning",
+            ],
+            standardOutput: .discard)
     }
 
     /// Starts a worker process per threshold and kills it with SIGKILL once that many events
@@ -33,9 +29,8 @@ struct WorkerCrashTests {
                 if applied >= threshold { break }
                 Thread.sleep(forTimeInterval: 0.01)
             }
-            kill(worker.processIdentifier, SIGKILL)
-            worker.waitUntilExit()
-            #expect(worker.terminationReason == .uncaughtSignal)
+            worker.forceKill()
+            #expect(worker.wait().signal != nil)
             killedAt.append(applied)
         }
         return killedAt
@@ -59,8 +54,7 @@ struct WorkerCrashTests {
         #expect(killedAt[0] >= 2_000 && killedAt[0] < total, "killed after \(killedAt) of \(total) events")
 
         let finisher = try startWorker(harness, configFile: config, untilCaughtUp: true)
-        finisher.waitUntilExit()
-        #expect(finisher.terminationStatus == 0)
+        #expect(finisher.wait().status == 0)
 
         let expected = Dictionary(uniqueKeysWithValues: (1...10).map {
             ("school-a 2026-05-\(String(format: "%02d", $0))", 1_200)
@@ -90,8 +84,7 @@ struct WorkerCrashTests {
         #expect(killedAt[0] >= 300 && killedAt[0] < data.distinctInDeliveryOrder.count, "killed after \(killedAt)")
 
         let finisher = try startWorker(harness, configFile: config, untilCaughtUp: true)
-        finisher.waitUntilExit()
-        #expect(finisher.terminationStatus == 0)
+        #expect(finisher.wait().status == 0)
 
         let oracle = data.oracle
         let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
