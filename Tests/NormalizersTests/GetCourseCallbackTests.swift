@@ -169,6 +169,14 @@ import Testing
         #expect(order.managerID == nil, "a name gives no id")
     }
 
+    @Test func anAddressWhereTheNameBelongsIsNoNameButIdentifiesTheManager() throws {
+        let order = try orderFrom(["manager": "Boss@School.ru"])
+        #expect(order.managerName == nil)
+        #expect(order.managerID == "email:" + Fixtures.sha256("s4lt" + "boss@school.ru").prefix(16))
+        #expect(try orderFrom(["manager": "boss@school.ru", "manager_email": "olga@school.ru"]).managerID
+                == "email:" + Fixtures.sha256("s4lt" + "olga@school.ru").prefix(16))
+    }
+
     @Test(arguments: [
         ([:], nil),
         (["utm_source": "vk", "user_utm_source": "vk"], nil),
