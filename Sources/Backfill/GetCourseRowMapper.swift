@@ -23,17 +23,22 @@ import Normalizers
 /// | orders | cost_money_value | `Стоимость, <currency code>` (e.g. `Стоимость, RUB`), `Стоимость`, `cost_money_value`, `cost` (required) |
 /// | orders | currency | `Валюта`, else the code in the cost title, else RUB (the callback's default) |
 /// | orders | created_at, payed_at, status_changed_at | `Дата создания` (required), `Дата оплаты`, `Дата изменения статуса` |
-/// | orders | positions | `Title`, `Состав заказа`, `positions` |
+/// | orders | product | `Title`, `product` |
+/// | orders | positions | `Состав заказа`, `positions` (the order's `offer`, and its `product` when there is no `Title`) |
 /// | orders | manager_email | `Email менеджера`, `manager_email`, or `Менеджер` when it holds an e-mail |
+/// | orders | manager_name | `Менеджер`, `manager_name` when it holds no e-mail |
+/// | orders | deal_utm_* | `utm_source` … `utm_term`, `deal_utm_*` (the order's own UTM; `user_utm_*` are the user's, not read) |
+/// | orders | tags | `Теги`, `tags` (comma-separated, as the callback's `tags`) |
 /// | payments | payment_id | `ID платежа`, `Номер`, `id`, `payment_id` (required) |
 /// | payments | order_id | `ID заказа`, `Заказ`, `order_id` (required) |
 /// | payments | user_id | `ID пользователя`, `user_id`, or `Пользователь` when it holds a numeric id (required) |
 /// | payments | amount | `Сумма`, `amount` (required; `300 руб.` reads as 300 RUB) |
 /// | payments | status_changed_at, payed_at, created_at | `Дата изменения статуса`, `Дата оплаты`, `Дата создания` (one required) |
 ///
-/// Never read: names, phones, cities, birthdays, partner and tag columns (nothing personal leaves in clear).
-/// A manager given only by name is dropped: the live path identifies managers by hashed e-mail, and a
-/// name-based id would split one manager in two.
+/// Never read: customers' names, phones, cities, birthdays, partner columns (nothing personal leaves in clear), and
+/// the API deals export's `Теги предложений`, which are the offer's tags, not the order's.
+/// A manager given only by name gets `manager_name` but no `manager_id`: the live path identifies managers by
+/// hashed e-mail, and a name-based id would split one manager in two.
 public struct GetCourseRowMapper: Sendable {
     public let kind: GetCourseExportKind
     public let header: [String]
@@ -60,9 +65,12 @@ public struct GetCourseRowMapper: Sendable {
             ("created_at", ["дата создания", "created_at"], true),
             ("payed_at", ["дата оплаты", "payed_at"], false),
             ("status_changed_at", ["дата изменения статуса", "status_changed_at"], false),
-            ("positions", ["title", "состав заказа", "positions"], false),
-            ("manager_email", ["email менеджера", "manager_email", "менеджер"], false),
-        ],
+            ("product", ["title", "product"], false),
+            ("positions", ["состав заказа", "positions"], false),
+            ("manager_email", ["email менеджера", "manager_email"], false),
+            ("manager_name", ["менеджер", "manager_name"], false),
+            ("tags", ["теги", "tags"], false),
+        ] + dealUTMSpecs,
         .payments: [
             ("payment_id", ["id платежа", "номер", "id", "payment_id"], true),
             ("order_id", ["id заказа", "заказ", "order_id"], true),
@@ -79,6 +87,12 @@ public struct GetCourseRowMapper: Sendable {
     static let utmSpecs: [(parameter: String, aliases: [String], required: Bool)] =
         ["source", "medium", "campaign", "content", "term"].flatMap { part in
             [("utm_" + part, ["utm_" + part], false), ("user_utm_" + part, ["user_utm_" + part], false)]
+        }
+
+    /// An orders export's `utm_*` are the deal's own tags (INPUTS.md §1.5), the callback's `deal_utm_*`.
+    static let dealUTMSpecs: [(parameter: String, aliases: [String], required: Bool)] =
+        ["source", "medium", "campaign", "content", "term"].map { part in
+            ("deal_utm_" + part, ["utm_" + part, "deal_utm_" + part], false)
         }
 
     static let dateParameters: Set<String> = ["created_at", "payed_at", "status_changed_at"]
@@ -129,6 +143,7 @@ public struct GetCourseRowMapper: Sendable {
         }
         var query: [String: String] = [:]
         var titleOf: [String: String] = [:]
+        var managerEmailInNameColumn: (value: String, title: String)?
         for (parameter, index) in columns {
             let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
             guard !value.isEmpty else { continue }
@@ -146,8 +161,12 @@ public struct GetCourseRowMapper: Sendable {
             case "status":
                 query[parameter] = GetCourseStatusLabels.code(value, kind: kind)
             case "manager_email":
-                // «Менеджер» usually holds a name: only an address identifies a manager the way live calls do.
                 if value.contains("@") { query[parameter] = value }
+            case "manager_name" where value.contains("@"):
+                // «Менеджер» usually holds a name, sometimes the address: only an address identifies a manager the
+                // way live calls do, and it must not leave in clear as a name.
+                managerEmailInNameColumn = (value, title)
+                titleOf[parameter] = nil
             case "user_id" where Self.normalizedTitle(title) == "пользователь":
                 // The value may be a name: say what is wrong without repeating it.
                 guard value.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
@@ -159,6 +178,10 @@ public struct GetCourseRowMapper: Sendable {
             default:
                 query[parameter] = value
             }
+        }
+        if query["manager_email"] == nil, let found = managerEmailInNameColumn {
+            query["manager_email"] = found.value
+            titleOf["manager_email"] = found.title
         }
         if let currencyIndex = columns["currency"], currencyIndex < cells.count,
            !cells[currencyIndex].trimmingCharacters(in: .whitespaces).isEmpty {

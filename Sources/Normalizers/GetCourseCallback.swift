@@ -12,7 +12,19 @@ import Foundation
 ///   are dropped, a decimal comma becomes a point and, for `cost_money` only, a currency word is dropped.
 /// - Manager: `manager_id` as given; else, from `manager_email`, `email:` + the first 16 hex digits of the
 ///   salted e-mail SHA-256, so the same manager gets one stable id without the address leaving the producer.
-///   The manager's name and phone are dropped.
+///   The name (`manager_name`, else `manager` as `{object.manager}` renders it) is kept: managers are the
+///   school's staff, not its customers (SPEC §4.11). A "name" holding an `@` is an address (GetCourse shows one for
+///   a manager without a name): it is not kept as the name and stands in for `manager_email`. The phone is dropped.
+/// - Offer: `positions` (`{object.positions}`, the offer names), else `offers` (`{object.offers}`, the offer ids),
+///   kept whole: GetCourse's separator between several offers is undocumented (INPUTS.md §15), and a wrong split
+///   would invent offers. Names come first because BI shows names and the orders export has only names.
+/// - Product: `product`, else `positions`, else `offers`, as before offers were read, so an order's product does not
+///   move between rows when its next event is produced by this version.
+/// - Deal UTM (SPEC §3's deal attribution): `deal_utm_*` (`{object.deal_utm_*}`, the deal's last touch), else the
+///   `custom_utm_*` variant, one set never mixed; none set gives no `utm`. An order's `utm_*` are not read: in
+///   integrations they carry the user's first touch, which the registration already has.
+/// - Tags: `tags`, a comma-separated list (see `OrderTags`: trimmed, empties dropped, duplicates kept); more than
+///   50 tags or a tag over 200 characters is refused under `tags`.
 /// - Payment status: accepted→accepted; returned, returned_to_balance→refunded; expected, tobalance and
 ///   frombalance give no event, because no money came in or went out of the school.
 public struct GetCourseCallback: Sendable {
@@ -61,10 +73,10 @@ public struct GetCourseCallback: Sendable {
             occurredAt: occurredAt, data: .registration(registration)))
     }
 
-    /// The user's own tags (`utm_*`) when any is set, else the `user_utm_*` export-style names; never mixed,
-    /// because tags from two different visits would describe no real visit.
-    private func utm(_ query: QueryReader) throws(NormalizationError) -> UTM {
-        for prefix in ["utm_", "user_utm_"] {
+    /// The first set of tags among `prefixes` with any tag set (by default the user's own `utm_*`, else the
+    /// `user_utm_*` export-style names); never mixed, because tags from two different visits would describe no real visit.
+    private func utm(_ query: QueryReader, prefixes: [String] = ["utm_", "user_utm_"]) throws(NormalizationError) -> UTM {
+        for prefix in prefixes {
             let utm = UTM(source: try query.value(prefix + "source"), medium: try query.value(prefix + "medium"),
                           campaign: try query.value(prefix + "campaign"), content: try query.value(prefix + "content"),
                           term: try query.value(prefix + "term"))
@@ -93,19 +105,25 @@ public struct GetCourseCallback: Sendable {
         if stamp == nil, paidStates.contains(status) { stamp = try query.first(["payed_at"]) }
         if stamp == nil { stamp = try query.first(["created_at"]) }
         let occurredAt = try instant(stamp!)
+        let dealUTM = try utm(query, prefixes: ["deal_utm_", "custom_utm_"])
+        let managerName = try query.first(["manager_name", "manager"])?.value
+        let nameAddress = managerName.flatMap { $0.contains("@") ? $0 : nil }
         let order = Order(
             orderID: orderID, userID: userID, status: status, amount: amount,
             currency: try CurrencyParsing.code(query.value("currency"), field: "currency"),
             product: try query.first(["product", "positions", "offers"])?.value,
-            managerID: try managerID(query), createdAt: createdAt)
+            offer: try query.first(["positions", "offers"])?.value,
+            managerID: try managerID(query, nameAddress: nameAddress), managerName: nameAddress == nil ? managerName : nil,
+            tags: try OrderTags.parse(query.value("tags"), field: "tags"),
+            utm: dealUTM == UTM() ? nil : dealUTM, createdAt: createdAt)
         return try EventChecking.checked(Event(
             id: "getcourse:order:\(orderID):\(GetCourseStatus.code(rawStatus.value)):\(occurredAt.rfc3339String)",
             project: context.project, source: Self.source, occurredAt: occurredAt, data: .order(order)))
     }
 
-    private func managerID(_ query: QueryReader) throws(NormalizationError) -> String? {
+    private func managerID(_ query: QueryReader, nameAddress: String?) throws(NormalizationError) -> String? {
         if let id = try query.value("manager_id") { return id }
-        guard let email = try query.value("manager_email") else { return nil }
+        guard let email = try query.value("manager_email") ?? nameAddress else { return nil }
         return "email:" + Digests.emailSHA256(email, salt: context.salt).prefix(16)
     }
 

@@ -10,8 +10,12 @@ import Foundation
 /// One payment fires both `dealPaid` and `dealStatusChanged` with identical bodies: the event id is
 /// `getcourse:order:<deal id>:<status code>:<ts64>` and ignores `eventType`, so the pair counts once.
 /// Other `eventType`s (dialogs, comments, calls) give no events rather than an error, so a broad
-/// subscription does not make GetCourse retry forever. The body carries no UTM and no manager.
-/// Statuses map as in `GetCourseCallback`.
+/// subscription does not make GetCourse retry forever. Statuses map as in `GetCourseCallback`.
+///
+/// The body's only offer data is `deal.offerIds`: `product` and `offer` are those ids joined with ",". The body has
+/// no offer names, while «Вызвать URL» calls usually send names (`positions`): an order fed by both routes shows the
+/// form of its latest event. The body carries no manager, no tags and no UTM (INPUTS.md §1.2), so `manager_id`,
+/// `manager_name`, `tags` and `utm` stay absent.
 public struct GetCourseDealWebhook: Sendable {
     public static let source = "getcourse"
 
@@ -62,9 +66,10 @@ public struct GetCourseDealWebhook: Sendable {
             try TimeParsing.instant(try field.string(), field: field.path, timeZone: context.timeZone)
         } ?? occurredAt
 
+        let offerIDs = try offers(deal)
         let order = Order(
             orderID: dealID, userID: try userID(root.required("user")), status: status, amount: amount, currency: currency,
-            product: try offers(deal), managerID: nil, createdAt: createdAt)
+            product: offerIDs, offer: offerIDs, createdAt: createdAt)
         return [try EventChecking.checked(Event(
             id: "getcourse:order:\(dealID):\(GetCourseStatus.code(rawStatus)):\(stamp)",
             project: context.project, source: Self.source, occurredAt: occurredAt, data: .order(order)))]

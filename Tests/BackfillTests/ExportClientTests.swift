@@ -1,4 +1,5 @@
 import Foundation
+import Events
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -116,9 +117,15 @@ final class FakeGetCourse: @unchecked Sendable {
             try await client(base, clock: TestClock()).export(kind: .orders, filters: [])
         }
         let mapper = try GetCourseRowMapper(kind: .orders, header: table.header, context: Support.context, decimalSeparator: .point)
-        var ids: [String] = []
-        while let row = try table.nextRow() { ids += try mapper.events(cells: row.cells).map(\.id) }
-        #expect(ids == ["getcourse:order:871035642:payed:2026-01-15T06:03:42Z", "getcourse:order:871035643:new:2026-01-16T07:00:00Z"])
+        var events: [Event] = []
+        while let row = try table.nextRow() { events += try mapper.events(cells: row.cells) }
+        #expect(events.map(\.id) == ["getcourse:order:871035642:payed:2026-01-15T06:03:42Z", "getcourse:order:871035643:new:2026-01-16T07:00:00Z"])
+        // «Теги» arrives as a JSON array, joined with ", " and split again like a CSV cell; an empty array is no tags.
+        let tags = events.map { event -> [String]? in
+            guard case .order(let order) = event.data else { return ["not an order"] }
+            return order.tags
+        }
+        #expect(tags == [["тег1", "тег2"], nil])
     }
 
     @Test func wrongKeyIsAnAPIErrorThatDoesNotQuoteTheKey() async throws {

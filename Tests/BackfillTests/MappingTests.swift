@@ -76,6 +76,12 @@ import Testing
         #expect(order.product == "Курс «Старт»")
         #expect(order.createdAt == Support.instant("2026-01-15T06:00:00Z"))
         #expect(order.managerID == "email:" + Support.sha256("s4lt" + "m@s.ru").prefix(16))
+        // «Состав заказа» is the offer, whole; «Менеджер» holds an address, so it is no name; the order's own
+        // utm_* are its deal UTM (user_utm_source=vk is the user's); «Теги» split at the comma.
+        #expect(order.offer == "Курс \"Старт\"; модуль 1")
+        #expect(order.managerName == nil)
+        #expect(order.utm == UTM(source: "yandex", medium: "cpc", campaign: "c123"))
+        #expect(order.tags == ["тег1", "тег2"])
 
         // The same order through the live callback (INPUTS.md §1.1's request) is the same fact.
         let query = [
@@ -96,7 +102,12 @@ import Testing
         #expect(order.status == .new)
         #expect(order.amount == DecimalNumber("4900.50")!)
         #expect(order.currency == "RUB", "the cost column's title names the account currency")
-        #expect(order.managerID == nil, "a manager known only by name is dropped")
+        #expect(order.managerID == nil, "a manager known only by name gets no id")
+        #expect(order.managerName == "Ольга Смирнова")
+        #expect(order.product == "Курс")
+        #expect(order.offer == nil, "«Состав заказа» is empty; «Title» is the product only")
+        #expect(order.tags == nil)
+        #expect(order.utm == nil)
 
         let part = try #require(rows[2].first)
         // A one-digit hour is read; part_payed is dated by its payment.
@@ -198,6 +209,27 @@ import Testing
         #expect(errors[2]?.problem.hasSuffix("got \"вчера\"") == true)
         #expect(errors[3] == ExportRowError(column: "ID пользователя", problem: "missing"))
         #expect(errors[4] == ExportRowError(column: nil, problem: "has 33 cells but the header has 32 columns (wrong --delimiter, or an unquoted delimiter in a cell?)"))
+    }
+
+    /// An export with every new order column as INPUTS.md §1.5 and §15 name them, checked event by event.
+    @Test func offerManagerDealUTMAndTagsColumns() throws {
+        let text = "ID заказа;ID пользователя;Статус;Стоимость, RUB;Дата создания;Состав заказа;Менеджер;Email менеджера;utm_source;utm_medium;utm_campaign;utm_content;utm_term;user_utm_source;Теги\n"
+            + "10;20;new;100;2026-02-01 10:00:00;Тариф VIP;Ольга Смирнова;olga@school.ru;vk;cpm;777;555;;yandex;\"launch:2026-10, , flow:5 \"\n"
+            + "11;21;new;100;2026-02-01 10:00:00;;boss@school.ru;;;;;;;yandex;\n"
+            + "12;22;new;100;2026-02-01 10:00:00;;;;;;;;;;\"" + (1...51).map { "t\($0)" }.joined(separator: ",") + "\"\n"
+            + "13;23;new;100;2026-02-01 10:00:00;;;;;;;;;;" + String(repeating: "т", count: 201) + "\n"
+        let results = try Support.mapped(.orders, text)
+        #expect(try results[0].get().map(\.data) == [.order(Order(
+            orderID: "10", userID: "20", status: .new, amount: 100, currency: "RUB", product: "Тариф VIP", offer: "Тариф VIP",
+            managerID: "email:" + Support.sha256("s4lt" + "olga@school.ru").prefix(16), managerName: "Ольга Смирнова",
+            tags: ["launch:2026-10", "flow:5"], utm: UTM(source: "vk", medium: "cpm", campaign: "777", content: "555"),
+            createdAt: Support.instant("2026-02-01T07:00:00Z")))])
+        // An address in «Менеджер» identifies the manager (hashed) and is not kept as a name.
+        #expect(try results[1].get().map(\.data) == [.order(Order(
+            orderID: "11", userID: "21", status: .new, amount: 100, currency: "RUB",
+            managerID: "email:" + Support.sha256("s4lt" + "boss@school.ru").prefix(16), createdAt: Support.instant("2026-02-01T07:00:00Z")))])
+        #expect(results[2] == .failure(ExportRowError(column: "Теги", problem: "must have at most 50 tags, got 51")))
+        #expect(results[3] == .failure(ExportRowError(column: "Теги", problem: "tag 1 must be at most 200 characters, got 201: \"" + String(repeating: "т", count: 120) + "…\"")))
     }
 
     @Test func paymentUserGivenByNameIsRefusedWithoutRepeatingTheName() throws {

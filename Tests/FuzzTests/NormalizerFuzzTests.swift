@@ -74,6 +74,9 @@ import Testing
     static let callbackSeeds: [(GetCourseCallback.Kind, [String: String])] = [
         (.user, ["user_id": "512478330", "email": "a@b.ru", "created_at": "2026-01-15 09:00:00", "utm_source": "yandex", "utm_campaign": "spring", "visitor_id": "v1", "funnel": "webinar"]),
         (.order, ["order_id": "871035642", "user_id": "512478330", "status": "payed", "cost_money_value": "14900", "currency": "RUB", "created_at": "2026-01-15 09:00:00", "payed_at": "2026-01-15 09:03:42", "manager_email": "m@school.ru", "positions": "Course"]),
+        (.order, ["order_id": "871035643", "user_id": "512478331", "status": "new", "cost_money_value": "4900", "created_at": "2026-01-16 10:00:00",
+                  "positions": "Курс «Старт», Тариф VIP", "offers": "8571204,8571205", "manager": "Ольга Смирнова", "manager_email": "olga@school.ru",
+                  "deal_utm_source": "yandex", "deal_utm_campaign": "c123", "deal_utm_content": "ad9", "tags": "launch:2026-10, flow:5, vip"]),
         (.order, ["id": "5", "user_id": "7", "status": "in_work", "cost_money": "14 900 руб.", "created_at": "15.01.2026 09:00", "updated_at": "2026-01-15T09:30:00+03:00"]),
         (.payment, ["payment_id": "p1", "order_id": "871035642", "user_id": "512478330", "status": "accepted", "amount": "299,7", "currency": "usd", "payed_at": "2026-01-15 09:03:42"]),
         (.payment, ["payment_id": "p2", "order_id": "1", "user_id": "2", "status": "returned", "payed_money": "100"]),
@@ -81,7 +84,8 @@ import Testing
 
     static let callbackNames = ["user_id", "id", "order_id", "payment_id", "status", "cost_money_value", "cost", "cost_money", "amount", "payed_money",
                                 "currency", "created_at", "payed_at", "updated_at", "status_changed_at", "email", "manager_id", "manager_email",
-                                "utm_source", "user_utm_source", "visitor_id", "funnel", "product", "positions", "offers"]
+                                "utm_source", "user_utm_source", "visitor_id", "funnel", "product", "positions", "offers",
+                                "manager_name", "manager", "tags", "deal_utm_source", "deal_utm_campaign", "custom_utm_source"]
 
     @Test func getCourseCallbacks() {
         let callback = GetCourseCallback(context: Self.context)

@@ -175,6 +175,8 @@ import Testing
             + "&email=a%40b.ru&created_at=2026-01-15+09%3A00%3A00"
         let orderQuery = "order_id=\(Self.form(s[3]))&user_id=\(Self.form(s[0]))&status=new&cost_money_value=10&product=\(Self.form(s[1]))"
             + "&manager_id=\(Self.form(s[4]))&created_at=2026-01-15+09%3A00%3A00"
+            + "&positions=\(Self.form(s[2]))&manager_name=\(Self.form(s[3]))&tags=\(Self.form(s[0] + "," + s[4]))"
+            + "&deal_utm_source=\(Self.form(s[1]))&deal_utm_content=\(Self.form(s[4]))"
         let clickQuery = "url=https%3A%2F%2Fschool.ru%2F%3Fq%3D%253Cscript%253E&utm_source=\(Self.form(s[0]))&utm_campaign=\(Self.form(s[1]))&yclid=\(Self.form(s[2]))"
         let telegram = #"{"update_id":7,"message":{"message_id":7,"from":{"id":"\#(s[3].replacingOccurrences(of: "\"", with: "\\\""))","is_bot":false},"chat":{"id":-100,"type":"supergroup"},"date":1768467822,"text":"\#(s[1].replacingOccurrences(of: "\"", with: "\\\""))"}}"#
         try await harness.test { client in
@@ -196,7 +198,8 @@ import Testing
             emailSHA256: IngestSuccessPathTests.hex(SHA256.hash(data: Array("\(IngestHarness.salt)a@b.ru".utf8))))))
         #expect(registration.id == "getcourse:user:\(s[0]):registration")
         let order = try #require(try events("school.orders").first)
-        #expect(order.data == .order(Order(orderID: s[3], userID: s[0], status: .new, amount: 10, currency: "RUB", product: s[1], managerID: s[4],
+        #expect(order.data == .order(Order(orderID: s[3], userID: s[0], status: .new, amount: 10, currency: "RUB", product: s[1], offer: s[2],
+                                           managerID: s[4], managerName: s[3], tags: [s[0], s[4]], utm: UTM(source: s[1], content: s[4]),
                                            createdAt: Instant(rfc3339: "2026-01-15T06:00:00Z")!)))
         #expect(messages["school.orders"]?.first?.key.map { String(decoding: $0, as: UTF8.self) } == "school:\(s[3])")
         let click = try #require(try events("school.clicks").first)

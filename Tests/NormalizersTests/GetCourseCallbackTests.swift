@@ -97,14 +97,135 @@ import Testing
         #expect(try id(["status": "cancelled", "updated_at": "2026-01-20 12:00:00"]) == "getcourse:order:7:cancelled:2026-01-20T09:00:00Z")
     }
 
-    @Test func managerIDWinsOverEmailAndNamesAreDropped() throws {
+    @Test func managerIDWinsOverEmailAndTheManagersNameIsKept() throws {
         let query = ["id": "1", "user_id": "2", "status": "new", "cost_money_value": "1", "created_at": "2026-01-15T09:00:00+03:00",
-                     "manager_id": "m-77", "manager_email": "boss@school.ru", "manager": "Иван Петров", "positions": "Курс Python"]
+                     "manager_id": "m-77", "manager_email": "boss@school.ru", "manager": "Иван Петров", "manager_phone": "+79990001122",
+                     "positions": "Курс Python"]
         let event = try #require(try callback.normalize(kind: .order, query: query, receivedAt: Fixtures.receivedAt).first)
         guard case .order(let order) = event.data else { Issue.record("not an order"); return }
         #expect(order.managerID == "m-77")
+        // SPEC §4.11: managers are staff; their names are not customers' personal data. Their contacts still stay out.
+        #expect(order.managerName == "Иван Петров")
         #expect(order.product == "Курс Python")
-        #expect(!String(decoding: event.encodeJSON(), as: UTF8.self).contains("Иван"))
+        let json = String(decoding: event.encodeJSON(), as: UTF8.self)
+        #expect(!json.contains("boss@school.ru") && !json.contains("7999"))
+    }
+
+    /// INPUTS.md §1.1's order process with the §15 variables a school adds for offers, the manager, the deal's
+    /// UTM and tags: `positions={object.positions}&offers={object.offers}&manager={object.manager}&deal_utm_…`.
+    @Test func orderWithOfferManagerDealUTMAndTags() throws {
+        let text = Self.orderQuery
+            + "&positions=%D0%9A%D1%83%D1%80%D1%81+%C2%AB%D0%A1%D1%82%D0%B0%D1%80%D1%82%C2%BB&offers=8571204"
+            + "&manager=%D0%9E%D0%BB%D1%8C%D0%B3%D0%B0+%D0%A1%D0%BC%D0%B8%D1%80%D0%BD%D0%BE%D0%B2%D0%B0"
+            + "&deal_utm_medium=cpc&deal_utm_content=ad9&deal_utm_term="
+            + "&tags=launch%3A2026-10%2C+flow%3A5%2C%2C+launch%3A2026-10+"
+        let event = try #require(try callback.normalize(kind: .order, query: Fixtures.query(text), receivedAt: Fixtures.receivedAt).first)
+        #expect(event.id == "getcourse:order:871035642:payed:2026-01-15T06:03:42Z", "the new fields do not change the fact's id")
+        #expect(event.data == .order(Order(
+            orderID: "871035642", userID: "512478330", status: .paid, amount: 14900, currency: "RUB",
+            product: "Курс «Старт»", offer: "Курс «Старт»",
+            managerID: "email:" + Fixtures.sha256("s4lt" + "m@s.ru").prefix(16), managerName: "Ольга Смирнова",
+            // Split at commas, trimmed, the empty item dropped, the repeated tag kept.
+            tags: ["launch:2026-10", "flow:5", "launch:2026-10"],
+            // deal_utm_* only: the request's utm_source=vk is the user's first touch.
+            utm: UTM(source: "yandex", medium: "cpc", campaign: "c123", content: "ad9"),
+            createdAt: Fixtures.instant("2026-01-15T06:00:00Z"))))
+        #expect(try Event.decode(json: event.encodeJSON()) == event)
+    }
+
+    static let minimalOrder = ["id": "1", "user_id": "2", "status": "new", "cost_money_value": "100", "created_at": "2026-01-15 09:00:00"]
+
+    func orderFrom(_ extra: [String: String]) throws -> Order {
+        let event = try #require(try callback.normalize(kind: .order, query: Self.minimalOrder.merging(extra) { $1 }, receivedAt: Fixtures.receivedAt).first)
+        guard case .order(let order) = event.data else { throw NormalizationError(field: "test", problem: "not an order") }
+        return order
+    }
+
+    @Test(arguments: [
+        ([:], nil, nil),
+        (["positions": "Тариф VIP"], "Тариф VIP", "Тариф VIP"),
+        (["offers": "8571204"], "8571204", "8571204"),
+        // Several offers: kept whole, since GetCourse's separator is not documented.
+        (["positions": "Курс A, Курс B", "offers": "1,2"], "Курс A, Курс B", "Курс A, Курс B"),
+        (["positions": "", "offers": " 1,2 "], "1,2", "1,2"),
+        (["product": "Python", "positions": "Тариф VIP"], "Python", "Тариф VIP"),
+        (["product": "Python"], "Python", nil),
+    ] as [([String: String], String?, String?)])
+    func offersAndProduct(_ extra: [String: String], _ product: String?, _ offer: String?) throws {
+        let order = try orderFrom(extra)
+        #expect(order.product == product)
+        #expect(order.offer == offer)
+    }
+
+    @Test(arguments: [
+        ([:], nil),
+        (["manager_name": "Ольга", "manager": "Иван"], "Ольга"),
+        (["manager_name": " ", "manager": " Иван Петров "], "Иван Петров"),
+        (["manager": ""], nil),
+    ] as [([String: String], String?)])
+    func managerName(_ extra: [String: String], _ expected: String?) throws {
+        let order = try orderFrom(extra)
+        #expect(order.managerName == expected)
+        #expect(order.managerID == nil, "a name gives no id")
+    }
+
+    @Test func anAddressWhereTheNameBelongsIsNoNameButIdentifiesTheManager() throws {
+        let order = try orderFrom(["manager": "Boss@School.ru"])
+        #expect(order.managerName == nil)
+        #expect(order.managerID == "email:" + Fixtures.sha256("s4lt" + "boss@school.ru").prefix(16))
+        #expect(try orderFrom(["manager": "boss@school.ru", "manager_email": "olga@school.ru"]).managerID
+                == "email:" + Fixtures.sha256("s4lt" + "olga@school.ru").prefix(16))
+    }
+
+    @Test(arguments: [
+        ([:], nil),
+        (["utm_source": "vk", "user_utm_source": "vk"], nil),
+        (["deal_utm_source": "", "deal_utm_campaign": " "], nil),
+        (["deal_utm_source": "yandex", "deal_utm_campaign": "c1", "deal_utm_content": "ad1", "deal_utm_medium": "cpc", "deal_utm_term": "курс"],
+         UTM(source: "yandex", medium: "cpc", campaign: "c1", content: "ad1", term: "курс")),
+        (["custom_utm_source": "vk", "custom_utm_campaign": "c2"], UTM(source: "vk", campaign: "c2")),
+        // One set, never mixed: deal_utm_* wins whole.
+        (["deal_utm_campaign": "c1", "custom_utm_source": "vk", "custom_utm_campaign": "c2"], UTM(campaign: "c1")),
+    ] as [([String: String], UTM?)])
+    func dealUTM(_ extra: [String: String], _ expected: UTM?) throws {
+        #expect(try orderFrom(extra).utm == expected)
+    }
+
+    @Test(arguments: [
+        ("", nil),
+        (" , ,", nil),
+        ("vip", ["vip"]),
+        ("launch:2026-10,flow:5", ["launch:2026-10", "flow:5"]),
+        (" launch:2026-10 , эксперт: Иванова ,", ["launch:2026-10", "эксперт: Иванова"]),
+        ("a,,a", ["a", "a"]),
+        ("VIP,vip", ["VIP", "vip"]),
+    ] as [(String, [String]?)])
+    func tags(_ text: String, _ expected: [String]?) throws {
+        #expect(try orderFrom(["tags": text]).tags == expected)
+    }
+
+    @Test func tagLimitsAreTheEventsAndCountCodePoints() throws {
+        let fifty = (1...50).map { "t\($0)" }
+        #expect(try orderFrom(["tags": fifty.joined(separator: ",")]).tags == fifty)
+        let longest = String(repeating: "я", count: 200)
+        #expect(try orderFrom(["tags": "a," + longest]).tags == ["a", longest])
+    }
+
+    @Test(arguments: [
+        ((1...51).map { "t\($0)" }.joined(separator: ", "), "tags: must have at most 50 tags, got 51"),
+        ("a, " + String(repeating: "я", count: 201),
+         "tags: tag 2 must be at most 200 characters, got 201: \"" + String(repeating: "я", count: 120) + "…\""),
+        ("a\u{0}b", "tags: must not contain the NUL character (U+0000)"),
+    ])
+    func badTagsAreRefusedUnderTags(_ text: String, _ message: String) {
+        do {
+            _ = try orderFrom(["tags": text])
+            Issue.record("accepted \(text)")
+        } catch let error as NormalizationError {
+            #expect(error.description == message)
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 
     @Test func userFromAProcessCall() throws {

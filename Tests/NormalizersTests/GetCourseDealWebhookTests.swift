@@ -25,7 +25,7 @@ import Testing
         #expect(event.id == "getcourse:order:871035642:payed:1768467822")
         #expect(event.occurredAt == Instant(microsecondsSinceEpoch: 1_768_467_822_000_000))
         #expect(event.data == .order(Order(orderID: "871035642", userID: "512478330", status: .paid, amount: 14900, currency: "RUB",
-                                           product: "8571204", createdAt: Fixtures.instant("2026-01-15T09:00:00Z"))))
+                                           product: "8571204", offer: "8571204", createdAt: Fixtures.instant("2026-01-15T09:00:00Z"))))
         #expect(!String(decoding: event.encodeJSON(), as: UTF8.self).contains("test@example.com"))
     }
 
@@ -65,6 +65,22 @@ import Testing
         #expect(event.id == "getcourse:order:871035642:new:1768467600")
         guard case .order(let order) = event.data else { Issue.record("not an order"); return }
         #expect(order.product == nil)
+        #expect(order.offer == nil)
+    }
+
+    /// The body's only offer data is `offerIds` (INPUTS.md §1.2); it has no manager, tags or UTM, so none is invented.
+    @Test(arguments: [
+        (#""offerIds":[8571204,"8571205"]"#, "8571204,8571205"),
+        (#""offerIds":["8571204"]"#, "8571204"),
+        (#""offerIds":null"#, nil),
+    ] as [(String, String?)])
+    func offersAreTheOfferIDs(_ offerIDs: String, _ expected: String?) throws {
+        let body = Array(String(decoding: Self.body(), as: UTF8.self).replacingOccurrences(of: #""offerIds":[8571204]"#, with: offerIDs).utf8)
+        let event = try #require(try webhook.normalize(body: body).first)
+        guard case .order(let order) = event.data else { Issue.record("not an order"); return }
+        #expect(order.offer == expected)
+        #expect(order.product == expected)
+        #expect(order.managerID == nil && order.managerName == nil && order.tags == nil && order.utm == nil)
     }
 
     @Test func arrayOfSamplesAndForeignEventTypes() throws {
