@@ -338,6 +338,38 @@ struct UnattendedAccountsTests {
         #expect(byKey.values.allSatisfy { $0.count == 1 })
     }
 
+    @Test("a rotated refresh token survives a restart from the state directory, and a re-consent in the environment wins over it")
+    func storedTokens() async throws {
+        let clock = ManualPollerClock(now: Self.start)
+        let networks = Self.networks(clock: clock)
+        let fake = FakeAPI { request, _ in networks.respond(request) }
+        let state = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: state) }
+        let store = TokenStore(directory: state)
+        try await fake.serve { base in
+            let transport = URLSessionTransport(timeout: .seconds(10))
+            func provider(_ refresh: String) -> RenewingAccessToken {
+                RenewingAccessToken(
+                    grant: .yandex(tokenURL: base.appendingPathComponent("yandex-oauth/token"), clientID: "yandex-app",
+                                   clientSecret: "yandex-app-secret", refreshToken: refresh),
+                    key: "alpha-yandex_direct-alpha-login", store: store, transport: transport, clock: clock)
+            }
+            let first = try await provider("alpha-consent-refresh").accessToken()
+            // The consent's refresh token is spent (Yandex rotated it): only the stored one can renew now.
+            clock.advance(by: .seconds(8 * 86400))
+            let afterRestart = try await provider("alpha-consent-refresh").accessToken()
+            #expect(afterRestart != first)
+            #expect(store.load("alpha-yandex_direct-alpha-login")?.accessToken == afterRestart)
+            // The owner consented again: the new refresh token in the environment is used, not the stored one.
+            networks.grantRefreshToken("alpha-new-consent", account: "alpha-login")
+            let reconsented = try await provider("alpha-new-consent").accessToken()
+            #expect(reconsented != afterRestart)
+        }
+        #expect(networks.renewals == Array(repeating: "yandex alpha-login refresh_token", count: 3))
+        let attributes = try FileManager.default.attributesOfItem(atPath: store.fileURL("alpha-yandex_direct-alpha-login").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test("history chunks: consecutive, within the size, covering the range exactly")
     func chunks() {
         let chunks = HistoryLoad.chunks(LocalDate("2026-01-01")!...LocalDate("2026-03-05")!, size: 31)
