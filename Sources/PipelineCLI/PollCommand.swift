@@ -22,12 +22,32 @@ struct PollCommand: AsyncParsableCommand {
             \(EnvironmentVariable.googleAdsCustomerID). Currency rates are polled when \(EnvironmentVariable.databaseURL) \
             is set, unless --no-fx-rates. Runs until SIGTERM/SIGINT, or polls everything once with --once \
             (exit status 1 when any poll failed).
+
+            With --accounts FILE, the accounts come from that JSON file instead: any number of projects, each \
+            with any number of accounts per network, secrets named by environment variable (see the README). \
+            Renewed tokens are kept in --state-dir. --check tries every account once and prints a table; \
+            --since/--until load a past range of ad statistics and exit.
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The project (school) the ad_stats events belong to.")
-    var project: String
+    @Option(help: "The project (school) the ad_stats events belong to (the single-account flags; not with --accounts).")
+    var project: String?
+
+    @Option(name: .customLong("accounts"), help: "JSON file of projects and their ad accounts per network (secrets by environment variable name).")
+    var accountsFile: String?
+
+    @Option(help: "Directory for renewed tokens (0600 files) and history progress.")
+    var stateDir = "/var/lib/pipeline/poll"
+
+    @Flag(help: "Try every configured account once, print a table (account, network, ok or the error, token expiry), exit 1 if any failed.")
+    var check = false
+
+    @Option(help: "Load ad statistics from this day (YYYY-MM-DD) up to --until (default: today), then exit.")
+    var since: String?
+
+    @Option(help: "The last day of --since (YYYY-MM-DD).")
+    var until: String?
 
     @Flag(help: "Poll every configured source once, then exit (for cron and tests).")
     var once = false
@@ -105,24 +125,97 @@ struct PollCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let logger = makeLogger("pipeline.poll")
         let environment = ProcessInfo.processInfo.environment
-        guard !project.isEmpty else { throw ValidationError("--project: must not be empty") }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let clock = SystemPollerClock()
         let transport = URLSessionTransport()
 
-        let clients = try adNetworkClients(environment: environment, transport: transport, clock: clock)
-        let fxEnabled = fxRates && !settings.databaseURL.isEmpty
-        if clients.isEmpty && !fxEnabled {
+        // Either the configuration file's accounts, or the single-account flags and environment.
+        let accounts: [PollerAccount]
+        let clients: [(client: any AdNetworkClient, schedule: AdNetworkSchedule)]
+        let project: String
+        if let config = accountsFile {
+            guard self.project == nil else { throw ValidationError("--project: not with --accounts (the file names the projects)") }
+            let configuration: PollerConfiguration
+            do {
+                guard let data = FileManager.default.contents(atPath: config) else { throw PollerConfigurationError("cannot read the file") }
+                configuration = try PollerConfiguration.decode(data)
+            } catch {
+                throw ValidationError("--accounts \(config): \(error)")
+            }
+            let store = TokenStore(directory: URL(fileURLWithPath: stateDir).appendingPathComponent("tokens"))
+            do {
+                accounts = try PollerAccount.accounts(of: configuration, environment: environment, transport: transport, clock: clock, store: store)
+            } catch {
+                throw ValidationError("--accounts \(config): \(error)")
+            }
+            clients = []
+            project = configuration.projects.map(\.project).joined(separator: ",")
+        } else {
+            guard let given = self.project, !given.isEmpty else { throw ValidationError("--project: must be given and not empty (or use --accounts)") }
+            project = given
+            clients = try adNetworkClients(environment: environment, transport: transport, clock: clock)
+            accounts = []
+        }
+        let history = try historyRange(clock: clock)
+        if check {
+            let checked = clients.map {
+                PollerAccount(project: project, source: $0.client.source, account: "default", client: $0.client, schedule: $0.schedule,
+                              tokens: FixedAccessToken(""))
+            }
+            let results = await AccountCheck.run(accounts + checked, clock: clock)
+            FileHandle.standardOutput.write(Data(AccountCheck.table(results).utf8))
+            if results.isEmpty { throw ValidationError("nothing to check: no account is configured") }
+            if results.contains(where: { !$0.ok }) { throw ExitCode(1) }
+            return
+        }
+        let fxEnabled = fxRates && !settings.databaseURL.isEmpty && history == nil
+        if clients.isEmpty && accounts.isEmpty && !fxEnabled {
             throw ValidationError(
                 "nothing to poll: set the credentials of at least one network (see `pipeline poll --help`) or \(EnvironmentVariable.databaseURL) for currency rates")
         }
-        let metrics = PollerMetrics(sources: clients.map(\.client.source) + (fxEnabled ? [CBRRatesPoller.source] : []))
+        let sources = Array(Set(clients.map(\.client.source) + accounts.map(\.source))).sorted()
+        let metrics = PollerMetrics(sources: sources + (fxEnabled ? [CBRRatesPoller.source] : []))
+        var tokenStates: [PollerMetrics.AccountLabels: TokenStatus] = [:]
+        for account in accounts {
+            tokenStates[PollerMetrics.AccountLabels(project: account.project, source: account.source, account: account.account)] = await account.tokens.status()
+        }
+        // The flags' single accounts get the per-account series too, so the account alerts watch them as well.
+        let legacyLabels = clients.map { PollerMetrics.AccountLabels(project: project, source: $0.client.source, account: Self.accountID(of: $0.client)) }
+        metrics.register(
+            accounts: accounts.map { PollerMetrics.AccountLabels(project: $0.project, source: $0.source, account: $0.account) } + legacyLabels,
+            tokens: tokenStates)
         let producer = try KafkaProducer(configuration: settings.kafka, logger: logger)
         let pollers = clients.map {
             AdNetworkPoller(
                 client: $0.client, schedule: $0.schedule, project: project, topics: settings.topics, producer: producer,
-                clock: clock, metrics: metrics, logger: logger)
+                clock: clock, metrics: metrics, logger: logger, account: Self.accountID(of: $0.client))
+        } + accounts.map {
+            AdNetworkPoller(account: $0, topics: settings.topics, producer: producer, clock: clock, metrics: metrics, logger: logger)
+        }
+        if let history {
+            let store = HistoryLoad.ProgressStore(directory: URL(fileURLWithPath: stateDir).appendingPathComponent("history"))
+            let failed = await withTaskGroup(of: String?.self) { group in
+                for poller in pollers {
+                    group.addTask {
+                        var poller = poller
+                        let outcome = try? await HistoryLoad.run(&poller, range: history, store: store) { line in
+                            FileHandle.standardError.write(Data((line + "\n").utf8))
+                        }
+                        if case .success? = outcome { return nil }
+                        return poller.name
+                    }
+                }
+                var failed: [String] = []
+                for await name in group { if let name { failed.append(name) } }
+                return failed
+            }
+            try await flush(producer)
+            if !failed.isEmpty {
+                FileHandle.standardError.write(Data("history failed for: \(failed.sorted().joined(separator: ", ")) (run again to resume)\n".utf8))
+                throw ExitCode(1)
+            }
+            return
         }
         let adStats = AdStatsPollerService(pollers: pollers, logger: logger)
         let fx = fxEnabled
@@ -133,7 +226,8 @@ struct PollCommand: AsyncParsableCommand {
                 transport: transport, clock: clock, metrics: metrics, logger: logger)
             : nil
         logger.info("polling", metadata: [
-            "project": "\(project)", "sources": "\(clients.map(\.client.source) + (fxEnabled ? [CBRRatesPoller.source] : []))",
+            "project": "\(project)", "sources": "\(sources + (fxEnabled ? [CBRRatesPoller.source] : []))",
+            "accounts": "\(accounts.count)",
         ])
 
         if once {
@@ -159,6 +253,35 @@ struct PollCommand: AsyncParsableCommand {
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout + 5)
         try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    /// The rows' `account_id` of a client made from the flags.
+    static func accountID(of client: any AdNetworkClient) -> String {
+        switch client {
+        case let client as YandexDirectClient: client.accountID
+        case let client as VKAdsClient: client.configuration.accountID
+        case let client as MetaInsightsClient: client.accountID
+        case let client as GoogleAdsClient: client.customerID
+        default: "default"
+        }
+    }
+
+    /// `--since`/`--until` as days, or nil without `--since`.
+    func historyRange(clock: any PollerClock) throws -> ClosedRange<LocalDate>? {
+        guard let since else {
+            if until != nil { throw ValidationError("--until: only with --since") }
+            return nil
+        }
+        guard let first = LocalDate(since) else { throw ValidationError("--since: must be YYYY-MM-DD, got \"\(since)\"") }
+        let last: LocalDate
+        if let until {
+            guard let day = LocalDate(until) else { throw ValidationError("--until: must be YYYY-MM-DD, got \"\(until)\"") }
+            last = day
+        } else {
+            last = LocalDate(clock.now(), in: TimeZone(identifier: "Europe/Moscow")!)
+        }
+        guard first <= last else { throw ValidationError("--since \(first) is after --until \(last)") }
+        return first...last
     }
 
     /// The clients whose credentials are set, each with its schedule.

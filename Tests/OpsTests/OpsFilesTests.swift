@@ -6,6 +6,8 @@ struct OpsFilesTests {
     /// What `pipeline poll` exposes: the names the dashboards and alerts may read of it.
     static let pollMetrics: Set<String> = [
         "pipeline_poll_runs_total", "pipeline_poll_rows_total", "pipeline_poll_last_success_seconds",
+        "pipeline_poll_account_runs_total", "pipeline_poll_token_expiry_seconds", "pipeline_poll_token_renewable",
+        "pipeline_poll_token_renewal_failing",
     ]
 
     /// Every `pipeline_*` name the dashboards and alert rules read.

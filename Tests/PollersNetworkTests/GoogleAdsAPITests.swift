@@ -28,7 +28,7 @@ import Testing
     static let fieldMask = #""fieldMask":"campaign.id,adGroupAd.ad.id,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,customer.currencyCode""#
 
     @Test func theQueryAsksForEveryAdOnEveryDayOfTheSpan() {
-        #expect(GoogleAdsAPI.query(days: Self.week) == "SELECT campaign.id, ad_group_ad.ad.id, segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, customer.currency_code FROM ad_group_ad WHERE segments.date BETWEEN '2026-01-01' AND '2026-01-07'")
+        #expect(GoogleAdsAPI.query(days: Self.week) == "SELECT campaign.id, campaign.name, ad_group.id, ad_group.name, ad_group_ad.ad.id, ad_group_ad.ad.name, ad_group_ad.ad.responsive_search_ad.headlines, segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, customer.currency_code FROM ad_group_ad WHERE segments.date BETWEEN '2026-01-01' AND '2026-01-07'")
         #expect(String(decoding: GoogleAdsAPI.requestBody(days: Self.week), as: UTF8.self)
                 == #"{"query":"\#(GoogleAdsAPI.query(days: Self.week))","summaryRowSetting":"NO_SUMMARY_ROW"}"#)
     }
@@ -47,6 +47,25 @@ import Testing
             Self.stats(campaign: "56", ad: "1001", day: "2026-01-07", impressions: 0, clicks: 3, cost: "0", currency: "USD"),
         ])
         #expect(rows.map(\.cost.description) == ["2500", "1.234567", "0"])
+    }
+
+    @Test func namesOfTheCampaignAdGroupAndAdRideInTheRowsWithTheFirstHeadlineForUnnamedAds() throws {
+        func named(ad: String, adFields: String) -> String {
+            #"{"customer":{"currencyCode":"RUB"},"campaign":{"id":"55","name":"Курс Python — поиск"},"#
+                + #""adGroup":{"resourceName":"customers/1234567890/adGroups/77","id":"77","name":"Python для начинающих"},"#
+                + #""adGroupAd":{"ad":{"id":"\#(ad)"\#(adFields)}},"metrics":{"impressions":"5"},"segments":{"date":"2026-01-02"}}"#
+        }
+        let body = #"[{"results":["#
+            + named(ad: "900", adFields: #","name":"Баннер 300x250""#) + ","
+            + named(ad: "901", adFields: #","type":"RESPONSIVE_SEARCH_AD","responsiveSearchAd":{"headlines":[{"text":"Python с нуля","pinnedField":"HEADLINE_1"},{"text":"За 3 месяца"}]}"#) + ","
+            + named(ad: "902", adFields: "")
+            + "]}]"
+        func stats(_ ad: String, _ name: String?) -> AdStats {
+            AdStats(network: "google_ads", accountID: "1234567890", campaignID: "55", adID: ad, day: day("2026-01-02"),
+                    impressions: 5, clicks: 0, cost: .zero, currency: "RUB", campaignName: "Курс Python — поиск",
+                    adGroupID: "77", adGroupName: "Python для начинающих", adName: name)
+        }
+        #expect(try Self.parse(body) == [stats("900", "Баннер 300x250"), stats("901", "Python с нуля"), stats("902", nil)])
     }
 
     @Test func anEmptyStreamHasNoRows() throws {

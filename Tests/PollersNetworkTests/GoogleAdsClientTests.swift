@@ -14,7 +14,8 @@ import Testing
     static let path = "/v26/customers/1234567890/googleAds:searchStream"
 
     static let stream = "["
-        + #"{"results":[{"customer":{"resourceName":"customers/1234567890","currencyCode":"RUB"},"campaign":{"resourceName":"customers/1234567890/campaigns/55","id":"55"},"#
+        + #"{"results":[{"customer":{"resourceName":"customers/1234567890","currencyCode":"RUB"},"campaign":{"resourceName":"customers/1234567890/campaigns/55","id":"55","name":"Search"},"#
+        + #""adGroup":{"resourceName":"customers/1234567890/adGroups/77","id":"77","name":"Курсы"},"#
         + #""adGroupAd":{"resourceName":"customers/1234567890/adGroupAds/77~999","ad":{"resourceName":"customers/1234567890/ads/999","id":"999"}},"#
         + #""metrics":{"impressions":"1000","clicks":"80","costMicros":"2500000000"},"segments":{"date":"2026-01-02"}}],"#
         + #""fieldMask":"campaign.id,adGroupAd.ad.id,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,customer.currencyCode","requestId":"abc"},"#
@@ -28,7 +29,8 @@ import Testing
             (try await Self.client(base).fetchStatistics(days: days("2026-01-01", "2026-01-07")), server.requests)
         }
         #expect(rows == [AdStats(network: "google_ads", accountID: "1234567890", campaignID: "55", adID: "999", day: day("2026-01-02"),
-                                 impressions: 1000, clicks: 80, cost: DecimalNumber("2500")!, currency: "RUB")])
+                                 impressions: 1000, clicks: 80, cost: DecimalNumber("2500")!, currency: "RUB",
+                                 campaignName: "Search", adGroupID: "77", adGroupName: "Курсы")])
         #expect(requests.count == 1)
         let request = try #require(requests.first)
         #expect(request.headers["authorization"] == "Bearer ya29.access-token")
@@ -37,7 +39,7 @@ import Testing
         #expect(request.headers["content-type"] == "application/json")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: String])
         #expect(body == [
-            "query": "SELECT campaign.id, ad_group_ad.ad.id, segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, customer.currency_code FROM ad_group_ad WHERE segments.date BETWEEN '2026-01-01' AND '2026-01-07'",
+            "query": "SELECT campaign.id, campaign.name, ad_group.id, ad_group.name, ad_group_ad.ad.id, ad_group_ad.ad.name, ad_group_ad.ad.responsive_search_ad.headlines, segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, customer.currency_code FROM ad_group_ad WHERE segments.date BETWEEN '2026-01-01' AND '2026-01-07'",
             "summaryRowSetting": "NO_SUMMARY_ROW",
         ])
     }

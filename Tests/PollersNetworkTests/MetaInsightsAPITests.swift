@@ -23,11 +23,11 @@ import Testing
             "level=ad",
             "time_increment=1",
             #"time_range={"since":"2026-01-01","until":"2026-01-07"}"#,
-            "fields=ad_id,campaign_id,impressions,inline_link_clicks,spend,account_currency,date_start,date_stop",
+            "fields=ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,impressions,inline_link_clicks,spend,account_currency,date_start,date_stop",
             "limit=500",
         ])
         let all = MetaInsightsAPI.insightsParameters(days: Self.week, clickMetric: .allClicks, pageSize: 25)
-        #expect(all[3].1 == "ad_id,campaign_id,impressions,clicks,spend,account_currency,date_start,date_stop")
+        #expect(all[3].1 == "ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,impressions,clicks,spend,account_currency,date_start,date_stop")
         #expect(all[4].1 == "25")
     }
 
@@ -56,6 +56,25 @@ import Testing
         ])
         #expect(page.rows[0].cost.description == "5339.5")
         #expect(page.next == URL(string: "https://graph.facebook.com/v25.0/act_1234567890/insights?access_token=t&limit=500&after=MjQZD"))
+    }
+
+    @Test func namesOfTheCampaignAdSetAndAdRideInTheRowsAndEmptyNamesAreNone() throws {
+        let page = try Self.page("""
+            {"data":[
+              {"ad_id":"11","ad_name":"Видео: отзыв выпускницы","adset_id":"21","adset_name":"Женщины 25-45, Москва",
+               "campaign_id":"31","campaign_name":"Курс дизайна — весна","impressions":"10","account_currency":"RUB","date_start":"2026-01-02"},
+              {"ad_id":"12","ad_name":"","adset_id":"22","campaign_id":"31","campaign_name":"Курс дизайна — весна",
+               "account_currency":"RUB","date_start":"2026-01-02"}
+             ]}
+            """)
+        #expect(page.rows == [
+            AdStats(network: "meta", accountID: "1234567890", campaignID: "31", adID: "11", day: day("2026-01-02"),
+                    impressions: 10, clicks: 0, cost: .zero, currency: "RUB", campaignName: "Курс дизайна — весна",
+                    adGroupID: "21", adGroupName: "Женщины 25-45, Москва", adName: "Видео: отзыв выпускницы"),
+            AdStats(network: "meta", accountID: "1234567890", campaignID: "31", adID: "12", day: day("2026-01-02"),
+                    impressions: 0, clicks: 0, cost: .zero, currency: "RUB", campaignName: "Курс дизайна — весна",
+                    adGroupID: "22", adGroupName: nil, adName: nil),
+        ])
     }
 
     @Test func lastAndEmptyPagesHaveNoNext() throws {

@@ -8,7 +8,7 @@ import Testing
 @Suite struct MetaInsightsClientTests {
     static let token = "EAAB-system-user-token"
     static let account = "1234567890"
-    static let syncFields = "ad_id,campaign_id,impressions,inline_link_clicks,spend,account_currency,date_start,date_stop"
+    static let syncFields = "ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,impressions,inline_link_clicks,spend,account_currency,date_start,date_stop"
 
     static func client(_ baseURL: URL, clock: ManualPollerClock = ManualPollerClock(), tokenPlacement: MetaInsightsClient.TokenPlacement = .authorizationHeader,
                        options: MetaInsightsClient.Options = .default) throws -> MetaInsightsClient {
@@ -17,7 +17,11 @@ import Testing
     }
 
     static func row(ad: String, day: String, impressions: String, clicks: String?, spend: String?) -> String {
-        var fields = [#""ad_id":"\#(ad)""#, #""campaign_id":"23850000000000001""#, #""impressions":"\#(impressions)""#]
+        var fields = [
+            #""ad_id":"\#(ad)""#, #""ad_name":"Объявление \#(ad)""#, #""adset_id":"23850000000000101""#,
+            #""adset_name":"Москва 25-45""#, #""campaign_id":"23850000000000001""#, #""campaign_name":"Курс Python""#,
+            #""impressions":"\#(impressions)""#,
+        ]
         if let clicks { fields.append(#""inline_link_clicks":"\#(clicks)""#) }
         if let spend { fields.append(#""spend":"\#(spend)""#) }
         fields += [#""account_currency":"RUB""#, #""date_start":"\#(day)""#, #""date_stop":"\#(day)""#]
@@ -32,7 +36,8 @@ import Testing
 
     static func stats(ad: String, day text: String, impressions: Int64, clicks: Int64, cost: String) -> AdStats {
         AdStats(network: "meta", accountID: account, campaignID: "23850000000000001", adID: ad, day: day(text),
-                impressions: impressions, clicks: clicks, cost: DecimalNumber(cost)!, currency: "RUB")
+                impressions: impressions, clicks: clicks, cost: DecimalNumber(cost)!, currency: "RUB",
+                campaignName: "Курс Python", adGroupID: "23850000000000101", adGroupName: "Москва 25-45", adName: "Объявление \(ad)")
     }
 
     static let pageOneRows = [

@@ -24,17 +24,21 @@ struct PollCommandEndToEndTests {
     }
 
     static let directReport = """
-        Date\tCampaignId\tAdGroupId\tAdId\tImpressions\tClicks\tCost
-        2026-03-01\t55\t4401\t777\t1000\t12\t123450000
+        Date\tCampaignId\tCampaignName\tAdGroupId\tAdGroupName\tAdId\tImpressions\tClicks\tCost
+        2026-03-01\t55\tКурс Python\t4401\tМосква\t777\t1000\t12\t123450000
 
         """
-    static let vkBanners = #"{"count":1,"offset":0,"limit":200,"items":[{"id":11,"ad_group_id":901}]}"#
+    static let directAds = #"{"result":{"Ads":[{"Id":777,"Type":"TEXT_AD","TextAd":{"Title":"Python за 3 месяца"}}]}}"#
+    static let vkBanners = #"{"count":1,"offset":0,"limit":200,"items":[{"id":11,"name":"Баннер весна","ad_group_id":901}]}"#
+    static let vkAdGroups = #"{"count":1,"offset":0,"limit":200,"items":[{"id":901,"name":"Группа Москва"}]}"#
     static let vkDay = #"{"items":[{"id":11,"rows":[{"date":"2026-03-01","base":{"shows":100,"clicks":3,"goals":0,"spent":"45.10","cpm":"451","cpc":"15.03","cpa":"0","ctr":3,"cr":0}}],"total":{"base":{"shows":100,"clicks":3,"spent":"45.10"}}}],"total":{"base":{"shows":100,"clicks":3,"spent":"45.10"}}}"#
 
     static func vk(_ request: RecordedRequest) -> HTTPResponseData {
-        request.path == "/api/v2/banners.json"
-            ? HTTPResponseData(status: 200, body: Data(vkBanners.utf8))
-            : HTTPResponseData(status: 200, body: Data(vkDay.utf8))
+        switch request.path {
+        case "/api/v2/banners.json": HTTPResponseData(status: 200, body: Data(vkBanners.utf8))
+        case "/api/v2/ad_groups.json": HTTPResponseData(status: 200, body: Data(vkAdGroups.utf8))
+        default: HTTPResponseData(status: 200, body: Data(vkDay.utf8))
+        }
     }
 
     @Test("both networks' rows land in school.adstats under project:network:ad_id:day, as SPEC envelopes")
@@ -42,7 +46,7 @@ struct PollCommandEndToEndTests {
         let kafka = try KafkaFixture()
         let direct = FakeAPI { request, _ in
             request.header("Authorization") == "Bearer direct-token"
-                ? HTTPResponseData(status: 200, body: Data(Self.directReport.utf8))
+                ? HTTPResponseData(status: 200, body: Data((request.path == "/json/v5/ads" ? Self.directAds : Self.directReport).utf8))
                 : HTTPResponseData(status: 400, body: Data(#"{"error":{"request_id":"1","error_code":53,"error_string":"Authorization error","error_detail":"no token"}}"#.utf8))
         }
         let vk = FakeAPI { request, _ in Self.vk(request) }
@@ -74,12 +78,14 @@ struct PollCommandEndToEndTests {
         #expect(events.allSatisfy { $0.project == "school" && before <= $0.occurredAt && $0.occurredAt <= after })
         #expect(events.map(\.data) == [
             .adStats(AdStats(network: "vk_ads", accountID: "vk-1", campaignID: "901", adID: "11", day: LocalDate("2026-03-01")!,
-                             impressions: 100, clicks: 3, cost: DecimalNumber("45.10")!, currency: "RUB")),
+                             impressions: 100, clicks: 3, cost: DecimalNumber("45.10")!, currency: "RUB",
+                             campaignName: "Группа Москва", adGroupID: "901", adGroupName: "Группа Москва", adName: "Баннер весна")),
             .adStats(AdStats(network: "yandex_direct", accountID: "school-login", campaignID: "55", adID: "777", day: LocalDate("2026-03-01")!,
-                             impressions: 1000, clicks: 12, cost: DecimalNumber("123.45")!, currency: "RUB")),
+                             impressions: 1000, clicks: 12, cost: DecimalNumber("123.45")!, currency: "RUB",
+                             campaignName: "Курс Python", adGroupID: "4401", adGroupName: "Москва", adName: "Python за 3 месяца")),
         ])
-        #expect(direct.requests.count == 1)
-        #expect(vk.requests.count == 2)
+        #expect(direct.requests.map(\.path) == ["/json/v5/reports", "/json/v5/ads"])
+        #expect(vk.requests.count == 3)
     }
 
     @Test("Meta and Google Ads are wired too: their rows land under their own keys")

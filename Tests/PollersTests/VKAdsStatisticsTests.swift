@@ -4,10 +4,14 @@ import Testing
 
 @Suite("VK Ads: banner list and day statistics parsing")
 struct VKAdsStatisticsTests {
-    static func stats(_ group: String, _ ad: String, _ day: String, _ impressions: Int64, _ clicks: Int64, _ cost: String) -> AdStats {
+    static func stats(
+        _ group: String, _ ad: String, _ day: String, _ impressions: Int64, _ clicks: Int64, _ cost: String,
+        groupName: String? = nil, adName: String? = nil
+    ) -> AdStats {
         AdStats(
             network: "vk_ads", accountID: "vk-1", campaignID: group, adID: ad, day: LocalDate(day)!,
-            impressions: impressions, clicks: clicks, cost: DecimalNumber(cost)!, currency: "RUB")
+            impressions: impressions, clicks: clicks, cost: DecimalNumber(cost)!, currency: "RUB",
+            campaignName: groupName, adGroupID: group, adGroupName: groupName, adName: adName)
     }
 
     static let dayAnswer = """
@@ -32,10 +36,29 @@ struct VKAdsStatisticsTests {
         ])
     }
 
+    @Test("names from the listings: the ad group's name is the campaign's and the ad group's (campaign_id is the ad group), the banner's the ad's")
+    func dayRowsWithNames() throws {
+        let names = VKAdsStatistics.Names(banners: ["123": "Баннер весна"], adGroups: ["9001": "Группа Москва"])
+        let rows = try VKAdsStatistics.dayRows(Array(Self.dayAnswer.utf8), adGroups: ["123": "9001"], names: names, account: "vk-1", currency: "RUB")
+        #expect(rows == [
+            Self.stats("9001", "123", "2026-03-01", 1000, 12, "123.45", groupName: "Группа Москва", adName: "Баннер весна"),
+            Self.stats("9001", "123", "2026-03-02", 0, 0, "0", groupName: "Группа Москва", adName: "Баннер весна"),
+        ])
+    }
+
+    @Test("a listing page gives each id's non-empty name, the page size and the total count")
+    func namePage() throws {
+        let page = try VKAdsStatistics.namePage(Array(#"{"count":5,"offset":0,"limit":2,"items":[{"id":9001,"name":"Группа Москва"},{"id":9002,"name":""}]}"#.utf8))
+        #expect(page.count == 5)
+        #expect(page.items == 2)
+        #expect(page.names == ["9001": "Группа Москва"])
+    }
+
     @Test("the banner page gives ids, ad groups and the total count")
     func bannerPage() throws {
-        let page = try VKAdsStatistics.bannerPage(Array(#"{"count":3,"offset":0,"limit":2,"items":[{"id":123,"ad_group_id":9001},{"id":124,"ad_group_id":9002}]}"#.utf8))
+        let page = try VKAdsStatistics.bannerPage(Array(#"{"count":3,"offset":0,"limit":2,"items":[{"id":123,"name":"Баннер","ad_group_id":9001},{"id":124,"ad_group_id":9002}]}"#.utf8))
         #expect(page.count == 3)
+        #expect(page.names == ["123": "Баннер"])
         #expect(page.banners.map(\.id) == ["123", "124"])
         #expect(page.banners.map(\.adGroupID) == ["9001", "9002"])
     }

@@ -7,10 +7,16 @@ import Testing
 struct YandexDirectClientTests {
     static let days = LocalDate("2026-02-27")!...LocalDate("2026-03-02")!
     static let report = """
-        Date\tCampaignId\tAdGroupId\tAdId\tImpressions\tClicks\tCost
-        2026-03-01\t55\t4401\t777\t1000\t12\t123450000
+        Date\tCampaignId\tCampaignName\tAdGroupId\tAdGroupName\tAdId\tImpressions\tClicks\tCost
+        2026-03-01\t55\tКурс Python\t4401\tМосква\t777\t1000\t12\t123450000
 
         """
+    static let ads = #"{"result":{"Ads":[{"Id":777,"Type":"TEXT_AD","TextAd":{"Title":"Python за 3 месяца"}}]}}"#
+
+    /// The Ads service's answer for `/json/v5/ads`, else `report`.
+    static func answer(_ request: RecordedRequest, report: @autoclosure () -> HTTPResponseData) -> HTTPResponseData {
+        request.path == "/json/v5/ads" ? HTTPResponseData(status: 200, body: Data(ads.utf8)) : report()
+    }
 
     func client(_ base: URL, clock: ManualPollerClock, micros: Bool = true, login: String? = "school-login") -> YandexDirectClient {
         YandexDirectClient(
@@ -20,22 +26,30 @@ struct YandexDirectClientTests {
 
     @Test("queued (201) and building (202) reports are waited out for retryIn seconds, re-sending the identical request")
     func offline() async throws {
-        let fake = FakeAPI { _, number in
+        let fake = FakeAPI { request, number in
             switch number {
             case 0: HTTPResponseData(status: 201, headers: ["retryIn": "3", "reportsInQueue": "1"])
             case 1: HTTPResponseData(status: 202, headers: ["retryIn": "2", "reportsInQueue": "1"])
-            default: HTTPResponseData(status: 200, headers: ["Content-Type": "text/tab-separated-values"], body: Data(Self.report.utf8))
+            default:
+                Self.answer(request, report: HTTPResponseData(
+                    status: 200, headers: ["Content-Type": "text/tab-separated-values"], body: Data(Self.report.utf8)))
             }
         }
         let clock = ManualPollerClock(now: Instant("2026-03-02T09:00:00Z"))
         let rows = try await fake.serve { base in try await client(base, clock: clock).fetchStatistics(days: Self.days) }
         #expect(rows == [AdStats(
             network: "yandex_direct", accountID: "school-login", campaignID: "55", adID: "777", day: LocalDate("2026-03-01")!,
-            impressions: 1000, clicks: 12, cost: DecimalNumber("123.45")!, currency: "RUB")])
+            impressions: 1000, clicks: 12, cost: DecimalNumber("123.45")!, currency: "RUB",
+            campaignName: "Курс Python", adGroupID: "4401", adGroupName: "Москва", adName: "Python за 3 месяца")])
         #expect(clock.sleeps == [.seconds(3), .seconds(2)])
         let requests = fake.requests
-        #expect(requests.count == 3)
-        #expect(Set(requests.map(\.body)).count == 1)
+        #expect(requests.count == 4)
+        #expect(Set(requests.prefix(3).map(\.body)).count == 1)
+        // The titles: one Ads service call for the report's ads, with the same token and advertiser.
+        #expect(requests[3].path == "/json/v5/ads")
+        #expect(requests[3].header("Authorization") == "Bearer direct-token")
+        #expect(requests[3].header("Client-Login") == "school-login")
+        #expect(requests[3].body.contains(#""SelectionCriteria":{"Ids":[777]}"#))
         let first = requests[0]
         #expect(first.method == "POST")
         #expect(first.path == "/json/v5/reports")
@@ -51,8 +65,9 @@ struct YandexDirectClientTests {
 
     @Test("returnMoneyInMicros: false gives decimals; no login means no Client-Login and account 'default'")
     func decimals() async throws {
-        let fake = FakeAPI { _, _ in
-            HTTPResponseData(status: 200, body: Data("Date\tCampaignId\tAdGroupId\tAdId\tImpressions\tClicks\tCost\n2026-03-01\t55\t1\t777\t10\t1\t0.50\n".utf8))
+        let fake = FakeAPI { request, _ in
+            Self.answer(request, report: HTTPResponseData(
+                status: 200, body: Data("Date\tCampaignId\tAdGroupId\tAdId\tImpressions\tClicks\tCost\n2026-03-01\t55\t1\t777\t10\t1\t0.50\n".utf8)))
         }
         let clock = ManualPollerClock(now: Instant("2026-03-02T09:00:00Z"))
         let rows = try await fake.serve { base in
@@ -60,6 +75,7 @@ struct YandexDirectClientTests {
         }
         #expect(rows.map(\.cost) == [DecimalNumber("0.5")!])
         #expect(rows.map(\.accountID) == ["default"])
+        #expect(rows.map(\.adName) == ["Python за 3 месяца"])
         #expect(fake.requests[0].header("returnMoneyInMicros") == "false")
         #expect(fake.requests[0].header("Client-Login") == nil)
     }

@@ -35,8 +35,12 @@ enum GoogleAdsAPI {
 
     /// The ad-level daily query. `customer.currency_code` rides along on every row (customer is
     /// attributed to every resource), so no second query is needed for the currency.
+    /// The names (`campaign.name`, `ad_group.name`, `ad_group_ad.ad.name`) ride in the same rows (INPUTS §14);
+    /// an ad's own name is empty for most ad types (responsive search ads), so the first headline of a
+    /// responsive search ad stands in for it.
     static func query(days: ClosedRange<LocalDate>) -> String {
-        "SELECT campaign.id, ad_group_ad.ad.id, segments.date, metrics.impressions, metrics.clicks, "
+        "SELECT campaign.id, campaign.name, ad_group.id, ad_group.name, ad_group_ad.ad.id, ad_group_ad.ad.name, "
+            + "ad_group_ad.ad.responsive_search_ad.headlines, segments.date, metrics.impressions, metrics.clicks, "
             + "metrics.cost_micros, customer.currency_code FROM ad_group_ad "
             + "WHERE segments.date BETWEEN '\(days.lowerBound)' AND '\(days.upperBound)'"
     }
@@ -91,17 +95,27 @@ enum GoogleAdsAPI {
         }
         let metrics = try row.member("metrics")
         let micros = try metrics?.member("costMicros")?.count() ?? 0
+        let ad = try row.required("adGroupAd").required("ad")
+        var adName = try ad.member("name")?.name()
+        if adName == nil, let headlines = try ad.member("responsiveSearchAd")?.member("headlines")?.array() {
+            for headline in headlines where adName == nil { adName = try headline.member("text")?.name() }
+        }
+        let adGroup = try row.member("adGroup")
         return AdStats(
             network: "google_ads",
             accountID: customerID,
             campaignID: try row.required("campaign").required("id").identifier(),
-            adID: try row.required("adGroupAd").required("ad").required("id").identifier(),
+            adID: try ad.required("id").identifier(),
             day: day,
             impressions: try metrics?.member("impressions")?.count() ?? 0,
             clicks: try metrics?.member("clicks")?.count() ?? 0,
             // cost_micros is a whole number of millionths of the account currency: exact by construction.
             cost: DecimalNumber(significand: Int128(micros), scale: 6).normalized,
-            currency: try row.required("customer").required("currencyCode").currency())
+            currency: try row.required("customer").required("currencyCode").currency(),
+            campaignName: try row.required("campaign").member("name")?.name(),
+            adGroupID: try adGroup?.member("id")?.identifier(),
+            adGroupName: try adGroup?.member("name")?.name(),
+            adName: adName)
     }
 
     /// The error of an answer (`{"error":{...}}`, or that object as the first element of an array, as

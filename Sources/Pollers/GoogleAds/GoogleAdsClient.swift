@@ -18,7 +18,9 @@ public struct GoogleAdsClient: AdNetworkClient {
     public let customerID: String
     private let loginCustomerID: String?
     private let developerToken: String
-    private let accessToken: String
+    private var accessToken: String
+    /// Gives each fetch its token; by default the `accessToken` given.
+    public let tokens: any AccessTokenProvider
     private let apiVersion: String
     private let baseURL: URL
     private let defaultRetryDelay: Duration
@@ -35,7 +37,8 @@ public struct GoogleAdsClient: AdNetworkClient {
     /// - Throws: `PollError.unauthorized` naming the parameter when an id or a token is unusable.
     public init(customerID: String, developerToken: String, accessToken: String, loginCustomerID: String? = nil,
                 apiVersion: String = GoogleAdsClient.defaultAPIVersion, baseURL: URL = GoogleAdsClient.defaultBaseURL,
-                defaultRetryDelay: Duration = .seconds(60), transport: any HTTPTransport = URLSessionTransport()) throws {
+                defaultRetryDelay: Duration = .seconds(60), transport: any HTTPTransport = URLSessionTransport(),
+                tokens: (any AccessTokenProvider)? = nil) throws {
         func digits(_ text: String, _ name: String) throws -> String {
             let plain = text.replacingOccurrences(of: "-", with: "")
             guard !plain.isEmpty, plain.utf8.allSatisfy(AdAPIJSON.isDigit) else {
@@ -52,7 +55,9 @@ public struct GoogleAdsClient: AdNetworkClient {
         self.customerID = try digits(customerID, "customer id")
         self.loginCustomerID = try loginCustomerID.map { try digits($0, "login customer id") }
         self.developerToken = try token(developerToken, "developer token")
-        self.accessToken = try token(accessToken, "access token")
+        // A renewing provider may start without an access token: it gets one before the first call.
+        self.accessToken = tokens == nil ? try token(accessToken, "access token") : accessToken
+        self.tokens = tokens ?? FixedAccessToken(accessToken)
         guard apiVersion.count > 1, apiVersion.hasPrefix("v"), apiVersion.utf8.dropFirst().allSatisfy({ AdAPIJSON.isDigit($0) || $0 == UInt8(ascii: ".") }) else {
             throw PollError.unauthorized("Google Ads API version must look like v26, got \(AdAPIJSON.quoted(apiVersion))")
         }
@@ -63,6 +68,14 @@ public struct GoogleAdsClient: AdNetworkClient {
     }
 
     public func fetchStatistics(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
+        try await tokens.withToken { token in
+            var client = self
+            client.accessToken = token
+            return try await client.fetch(days: days)
+        }
+    }
+
+    private func fetch(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
         var text = baseURL.absoluteString
         if text.hasSuffix("/") { text.removeLast() }
         let url = URL(string: "\(text)/\(apiVersion)/customers/\(customerID)/googleAds:searchStream")!

@@ -119,6 +119,12 @@ struct AdAPIJSON {
     }
 
     /// A calendar day written `YYYY-MM-DD`.
+    /// A name: empty is no name (nil), so an unnamed object never overwrites a known name downstream.
+    func name() throws -> String? {
+        let text = try string()
+        return text.isEmpty ? nil : text
+    }
+
     func day() throws -> LocalDate {
         let text = try string()
         guard let day = LocalDate(text) else { throw bad("must be a date YYYY-MM-DD, got \(Self.quoted(text))") }

@@ -61,13 +61,14 @@ enum MetaInsightsAPI {
 
     /// The insights parameters for an ad account: one row per ad and day, only the fields SPEC needs.
     ///
-    /// `date_stop` is asked for only to check that each row really is one day.
+    /// `date_stop` is asked for only to check that each row really is one day; the names (`campaign_name`,
+    /// `adset_name`, `ad_name`) ride in the same rows (INPUTS §14), as the objects are named now.
     static func insightsParameters(days: ClosedRange<LocalDate>, clickMetric: MetaInsightsClient.ClickMetric, pageSize: Int) -> [(String, String)] {
         [
             ("level", "ad"),
             ("time_increment", "1"),
             ("time_range", "{\"since\":\"\(days.lowerBound)\",\"until\":\"\(days.upperBound)\"}"),
-            ("fields", "ad_id,campaign_id,impressions,\(clickMetric.rawValue),spend,account_currency,date_start,date_stop"),
+            ("fields", "ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,impressions,\(clickMetric.rawValue),spend,account_currency,date_start,date_stop"),
             ("limit", String(pageSize)),
         ]
     }
@@ -121,7 +122,11 @@ enum MetaInsightsAPI {
                 impressions: try row.member("impressions")?.count() ?? 0,
                 clicks: try row.member(clickMetric.rawValue)?.count() ?? 0,
                 cost: try row.member("spend")?.money() ?? .zero,
-                currency: try row.required("account_currency").currency()))
+                currency: try row.required("account_currency").currency(),
+                campaignName: try row.member("campaign_name")?.name(),
+                adGroupID: try row.member("adset_id")?.identifier(),
+                adGroupName: try row.member("adset_name")?.name(),
+                adName: try row.member("ad_name")?.name()))
         }
         var next: URL?
         if let paging = try document.member("paging"), let link = try paging.member("next") {

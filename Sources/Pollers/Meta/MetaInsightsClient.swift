@@ -65,7 +65,9 @@ public struct MetaInsightsClient: AdNetworkClient {
     public let network = "meta"
     /// The ad account's number, without `act_`; the rows' `account_id`.
     public let accountID: String
-    private let accessToken: String
+    private var accessToken: String
+    /// Gives each fetch its token; by default the `accessToken` given.
+    public let tokens: any AccessTokenProvider
     private let apiVersion: String
     private let baseURL: URL
     private let clickMetric: ClickMetric
@@ -83,7 +85,8 @@ public struct MetaInsightsClient: AdNetworkClient {
     public init(adAccountID: String, accessToken: String, apiVersion: String = MetaInsightsClient.defaultAPIVersion,
                 baseURL: URL = MetaInsightsClient.defaultBaseURL, clickMetric: ClickMetric = .linkClicks,
                 tokenPlacement: TokenPlacement = .authorizationHeader, options: Options = .default,
-                transport: any HTTPTransport = URLSessionTransport(), clock: any PollerClock = SystemPollerClock()) throws {
+                transport: any HTTPTransport = URLSessionTransport(), clock: any PollerClock = SystemPollerClock(),
+                tokens: (any AccessTokenProvider)? = nil) throws {
         let digits = adAccountID.hasPrefix("act_") ? String(adAccountID.dropFirst(4)) : adAccountID
         guard !digits.isEmpty, digits.utf8.allSatisfy(AdAPIJSON.isDigit) else {
             throw PollError.unauthorized("Meta ad account id must be act_<digits> or <digits>, got \(AdAPIJSON.quoted(adAccountID))")
@@ -96,6 +99,7 @@ public struct MetaInsightsClient: AdNetworkClient {
         }
         accountID = digits
         self.accessToken = accessToken
+        self.tokens = tokens ?? FixedAccessToken(accessToken)
         self.apiVersion = apiVersion
         self.baseURL = baseURL
         self.clickMetric = clickMetric
@@ -106,6 +110,14 @@ public struct MetaInsightsClient: AdNetworkClient {
     }
 
     public func fetchStatistics(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
+        try await tokens.withToken { token in
+            var client = self
+            client.accessToken = token
+            return try await client.fetch(days: days)
+        }
+    }
+
+    private func fetch(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
         let rows: [AdStats]
         if days.lowerBound.days(to: days.upperBound) + 1 > options.synchronousDayLimit {
             rows = try await fetchThroughReportRun(days: days)

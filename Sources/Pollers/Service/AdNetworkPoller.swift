@@ -25,13 +25,20 @@ public struct AdNetworkPoller: Sendable {
     private let metrics: PollerMetrics
     private let logger: Logger
     private var revisions: AdStatsRevisions
+    /// `project/source/account` for a configured account; the `source` alone for the single-account flags.
+    public let name: String
+    /// The account's labels in the per-account metrics; nil for the single-account flags.
+    private let labels: PollerMetrics.AccountLabels?
+    private let tokens: (any AccessTokenProvider)?
 
-    /// - Parameter jitter: a number in 0..<1 per retry; tests fix it to get exact waits.
+    /// - Parameters:
+    ///   - jitter: a number in 0..<1 per retry; tests fix it to get exact waits.
+    ///   - account: the account's id for the per-account series; nil leaves them out.
     public init(
         client: any AdNetworkClient, schedule: AdNetworkSchedule, project: String, topics: EventTopics,
         producer: KafkaProducer, clock: any PollerClock, backoff: BackoffPolicy = .default,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        metrics: PollerMetrics, logger: Logger
+        metrics: PollerMetrics, logger: Logger, account: String? = nil
     ) {
         self.client = client
         self.schedule = schedule
@@ -45,6 +52,33 @@ public struct AdNetworkPoller: Sendable {
         logger[metadataKey: "source"] = "\(client.source)"
         self.logger = logger
         self.revisions = AdStatsRevisions(project: project, source: client.source)
+        self.name = client.source
+        self.labels = account.map { PollerMetrics.AccountLabels(project: project, source: client.source, account: $0) }
+        self.tokens = nil
+    }
+
+    /// The poller of one configured account: logs and metrics carry its project and account.
+    public init(
+        account: PollerAccount, topics: EventTopics, producer: KafkaProducer, clock: any PollerClock, backoff: BackoffPolicy = .default,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, metrics: PollerMetrics, logger: Logger
+    ) {
+        self.client = account.client
+        self.schedule = account.schedule
+        self.topic = topics.adStats
+        self.producer = producer
+        self.clock = clock
+        self.backoff = backoff
+        self.jitter = jitter
+        self.metrics = metrics
+        var logger = logger
+        logger[metadataKey: "source"] = "\(account.source)"
+        logger[metadataKey: "project"] = "\(account.project)"
+        logger[metadataKey: "account"] = "\(account.account)"
+        self.logger = logger
+        self.revisions = AdStatsRevisions(project: account.project, source: account.source)
+        self.name = account.name
+        self.labels = PollerMetrics.AccountLabels(project: account.project, source: account.source, account: account.account)
+        self.tokens = account.tokens
     }
 
     /// One poll of the window ending at the network's today; counts it in the metrics.
@@ -63,8 +97,32 @@ public struct AdNetworkPoller: Sendable {
             metrics.failure(source: client.source)
             logger.error("poll failed; next try at the next interval", metadata: ["reason": "\(reason)", "days": "\(days.lowerBound)...\(days.upperBound)"])
         }
+        await record(outcome)
         revisions.forget(daysBefore: days.lowerBound)
         return outcome
+    }
+
+    /// A past range (`pipeline poll --since`): the same fetch and the same event ids as a live poll of
+    /// those days, with a revision memory of its own so the live window's memory is left as it was.
+    public mutating func pollHistory(days: ClosedRange<LocalDate>) async throws -> Outcome {
+        let live = revisions
+        revisions = AdStatsRevisions(project: live.project, source: live.source)
+        defer { revisions = live }
+        let outcome = try await poll(days: days)
+        await record(outcome)
+        return outcome
+    }
+
+    /// The per-account series of a configured account: the outcome and the token's state.
+    private func record(_ outcome: Outcome) async {
+        guard let labels else { return }
+        switch outcome {
+        case .success(let rows):
+            metrics.accountSuccess(labels, rows: rows, atUnixSeconds: Double(clock.now().microsecondsSinceEpoch) / 1_000_000)
+        case .failure:
+            metrics.accountFailure(labels)
+        }
+        if let tokens { metrics.token(labels, status: await tokens.status()) }
     }
 
     private mutating func poll(days: ClosedRange<LocalDate>) async throws -> Outcome {

@@ -36,13 +36,14 @@ public struct AdStatsPollerService: Service {
         logger.info("ad-stats pollers stopped")
     }
 
-    /// Polls every network once, concurrently, and returns each outcome by `source` (for `pipeline poll --once`).
+    /// Polls every network once, concurrently, and returns each outcome by the poller's `name` (the `source`,
+    /// or `project/source/account` for configured accounts) for `pipeline poll --once`.
     public func pollOnce() async throws -> [String: AdNetworkPoller.Outcome] {
         try await withThrowingTaskGroup(of: (String, AdNetworkPoller.Outcome).self) { group in
             for poller in pollers {
                 group.addTask {
                     var poller = poller
-                    return (poller.client.source, try await poller.poll())
+                    return (poller.name, try await poller.poll())
                 }
             }
             var outcomes: [String: AdNetworkPoller.Outcome] = [:]

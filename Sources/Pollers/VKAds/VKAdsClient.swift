@@ -1,8 +1,9 @@
 import Events
 import Foundation
 
-/// VK Ads statistics API v2: lists the account's banners (`banners.json`, paged), then asks day
-/// statistics for them 200 at a time (`statistics/banners/day.json`, the documented maximum).
+/// VK Ads statistics API v2: lists the account's banners (`banners.json`, paged) and ad groups
+/// (`ad_groups.json`, for their names), then asks day statistics for the banners 200 at a time
+/// (`statistics/banners/day.json`, the documented maximum).
 public struct VKAdsClient: AdNetworkClient {
     /// Where and how to ask.
     public struct Configuration: Sendable {
@@ -31,21 +32,33 @@ public struct VKAdsClient: AdNetworkClient {
 
     public let source = "vk_ads"
     public let network = "vk_ads"
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     private let transport: any HTTPTransport
+    /// Gives each fetch its token; by default `configuration.token` as given.
+    public let tokens: any AccessTokenProvider
 
-    public init(configuration: Configuration, transport: any HTTPTransport) {
+    public init(configuration: Configuration, transport: any HTTPTransport, tokens: (any AccessTokenProvider)? = nil) {
         self.configuration = configuration
         self.transport = transport
+        self.tokens = tokens ?? FixedAccessToken(configuration.token)
     }
 
     public func fetchStatistics(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
+        try await tokens.withToken { token in
+            var client = self
+            client.configuration.token = token
+            return try await client.fetch(days: days)
+        }
+    }
+
+    private func fetch(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
         var adGroups: [String: String] = [:]
         var bannerIDs: [String] = []
+        var names = VKAdsStatistics.Names()
         var offset = 0
         while true {
             let response = try await get("api/v2/banners.json", query: [
-                ("fields", "id,ad_group_id"), ("limit", "\(configuration.pageSize)"), ("offset", "\(offset)"),
+                ("fields", "id,name,ad_group_id"), ("limit", "\(configuration.pageSize)"), ("offset", "\(offset)"),
             ])
             let page: VKAdsStatistics.BannerPage
             do {
@@ -57,8 +70,24 @@ public struct VKAdsClient: AdNetworkClient {
                 adGroups[banner.id] = banner.adGroupID
                 bannerIDs.append(banner.id)
             }
+            names.banners.merge(page.names) { first, _ in first }
             offset += page.banners.count
             if page.banners.isEmpty || offset >= page.count { break }
+        }
+        offset = 0
+        while !bannerIDs.isEmpty {
+            let response = try await get("api/v2/ad_groups.json", query: [
+                ("fields", "id,name"), ("limit", "\(configuration.pageSize)"), ("offset", "\(offset)"),
+            ])
+            let page: (count: Int, items: Int, names: [String: String])
+            do {
+                page = try VKAdsStatistics.namePage(Array(response.body))
+            } catch {
+                throw PollError.badResponse("VK Ads ad_groups.json \(error)")
+            }
+            names.adGroups.merge(page.names) { first, _ in first }
+            offset += page.items
+            if page.items == 0 || offset >= page.count { break }
         }
         var rows: [AdStats] = []
         var start = 0
@@ -71,7 +100,7 @@ public struct VKAdsClient: AdNetworkClient {
             ])
             do {
                 rows += try VKAdsStatistics.dayRows(
-                    Array(response.body), adGroups: adGroups, account: configuration.accountID, currency: configuration.currency)
+                    Array(response.body), adGroups: adGroups, names: names, account: configuration.accountID, currency: configuration.currency)
             } catch {
                 throw PollError.badResponse("VK Ads statistics/banners/day.json \(error)")
             }

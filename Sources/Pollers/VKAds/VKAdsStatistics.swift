@@ -9,15 +9,46 @@ public enum VKAdsStatistics {
         public var description: String { "\(path): \(problem)" }
     }
 
-    /// One page of `GET /api/v2/banners.json`: `{"count","offset","limit","items":[{"id","ad_group_id"}]}`.
+    /// One page of `GET /api/v2/banners.json`: `{"count","offset","limit","items":[{"id","name","ad_group_id"}]}`.
     public struct BannerPage: Sendable, Equatable {
         public var count: Int
         /// Banner id → its ad group id (the `campaign_id` of the rows).
         public var banners: [(id: String, adGroupID: String)]
+        /// Banner id → its name, for banners whose name is not empty.
+        public var names: [String: String] = [:]
 
         public static func == (lhs: BannerPage, rhs: BannerPage) -> Bool {
-            lhs.count == rhs.count && lhs.banners.elementsEqual(rhs.banners) { $0.id == $1.id && $0.adGroupID == $1.adGroupID }
+            lhs.count == rhs.count && lhs.names == rhs.names
+                && lhs.banners.elementsEqual(rhs.banners) { $0.id == $1.id && $0.adGroupID == $1.adGroupID }
         }
+    }
+
+    /// The names the statistics lack (INPUTS §14), from the banner and ad group listings.
+    public struct Names: Sendable, Equatable {
+        /// Banner id → name.
+        public var banners: [String: String]
+        /// Ad group id → name.
+        public var adGroups: [String: String]
+
+        public init(banners: [String: String] = [:], adGroups: [String: String] = [:]) {
+            self.banners = banners
+            self.adGroups = adGroups
+        }
+    }
+
+    /// One page of `GET /api/v2/ad_groups.json?fields=id,name`: how many there are, and each id's name
+    /// (empty names left out); `items` counts the page's objects, named or not, for paging.
+    public static func namePage(_ bytes: [UInt8]) throws(ParseError) -> (count: Int, items: Int, names: [String: String]) {
+        let root = try object(parse(bytes), path: "$")
+        let count = try integer(root["count"], path: "$.count")
+        guard case .array(let items)? = root["items"] else { throw ParseError(path: "$.items", problem: "must be an array") }
+        var names: [String: String] = [:]
+        for (index, item) in items.enumerated() {
+            let fields = try object(item, path: "$.items[\(index)]")
+            let id = try identifier(fields["id"], path: "$.items[\(index)].id")
+            if case .string(let name)? = fields["name"], !name.isEmpty { names[id] = name }
+        }
+        return (count, items.count, names)
     }
 
     public static func bannerPage(_ bytes: [UInt8]) throws(ParseError) -> BannerPage {
@@ -25,14 +56,16 @@ public enum VKAdsStatistics {
         let count = try integer(root["count"], path: "$.count")
         guard case .array(let items)? = root["items"] else { throw ParseError(path: "$.items", problem: "must be an array") }
         var banners: [(String, String)] = []
+        var names: [String: String] = [:]
         for (index, item) in items.enumerated() {
             let path = "$.items[\(index)]"
             let banner = try object(item, path: path)
             let id = try identifier(banner["id"], path: "\(path).id")
             let group = banner["ad_group_id"].map { try? identifier($0, path: "") } ?? nil
             banners.append((id, group ?? ""))
+            if case .string(let name)? = banner["name"], !name.isEmpty { names[id] = name }
         }
-        return BannerPage(count: count, banners: banners)
+        return BannerPage(count: count, banners: banners, names: names)
     }
 
     /// The rows of `GET /api/v2/statistics/banners/day.json?metrics=base`:
@@ -41,8 +74,12 @@ public enum VKAdsStatistics {
     /// A banner whose every row in the answer is zero is left out (archived banners would otherwise send a
     /// zero row per day per poll); a banner with any figure keeps all its rows, zeros included, so a day
     /// revised down to zero replaces its earlier figures.
+    ///
+    /// The rows' `campaign_id` is the banner's ad group (the id VK's `{{campaign_id}}` macro puts into UTM
+    /// tags), so `campaign_name` and `ad_group_name` are both that ad group's name and `ad_name` the banner's.
     public static func dayRows(
-        _ bytes: [UInt8], adGroups: [String: String], account: String, currency: String, network: String = "vk_ads"
+        _ bytes: [UInt8], adGroups: [String: String], names: Names = Names(), account: String, currency: String,
+        network: String = "vk_ads"
     ) throws(ParseError) -> [AdStats] {
         let root = try object(parse(bytes), path: "$")
         guard case .array(let items)? = root["items"] else { throw ParseError(path: "$.items", problem: "must be an array") }
@@ -63,9 +100,13 @@ public enum VKAdsStatistics {
                 let shows = try integer(base["shows"], path: "\(rowPath).base.shows")
                 let clicks = try integer(base["clicks"], path: "\(rowPath).base.clicks")
                 let spent = try money(base["spent"], path: "\(rowPath).base.spent")
+                let group = adGroups[id] ?? ""
+                let groupName = names.adGroups[group]
                 bannerRows.append(AdStats(
-                    network: network, accountID: account, campaignID: adGroups[id] ?? "", adID: id, day: day,
-                    impressions: Int64(shows), clicks: Int64(clicks), cost: spent, currency: currency))
+                    network: network, accountID: account, campaignID: group, adID: id, day: day,
+                    impressions: Int64(shows), clicks: Int64(clicks), cost: spent, currency: currency,
+                    campaignName: groupName, adGroupID: group.isEmpty ? nil : group, adGroupName: groupName,
+                    adName: names.banners[id]))
             }
             if bannerRows.contains(where: { $0.impressions != 0 || $0.clicks != 0 || !$0.cost.isZero }) {
                 result += bannerRows

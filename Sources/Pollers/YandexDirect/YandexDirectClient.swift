@@ -41,30 +41,39 @@ public struct YandexDirectClient: AdNetworkClient {
 
     public let source = "yandex_direct"
     public let network = "yandex_direct"
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     private let transport: any HTTPTransport
     private let clock: any PollerClock
+    /// Gives each fetch its token; by default `configuration.token` as given.
+    public let tokens: any AccessTokenProvider
 
-    public init(configuration: Configuration, transport: any HTTPTransport, clock: any PollerClock) {
+    public init(configuration: Configuration, transport: any HTTPTransport, clock: any PollerClock, tokens: (any AccessTokenProvider)? = nil) {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
+        self.tokens = tokens ?? FixedAccessToken(configuration.token)
     }
 
     /// The rows' `account_id`: the client login, or `default` for an advertiser's own token.
     public var accountID: String { configuration.clientLogin.flatMap { $0.isEmpty ? nil : $0 } ?? "default" }
 
-    /// The exact request of a fetch; offline polling re-sends it unchanged, as the API requires.
-    public func request(days: ClosedRange<LocalDate>) -> HTTPRequestData {
+    /// The headers of every call: the token, the advertiser (`Client-Login`, for agency tokens), JSON, English errors.
+    private func commonHeaders() -> [String: String] {
         var headers = [
             "Authorization": "Bearer \(configuration.token)",
             "Content-Type": "application/json; charset=utf-8",
             "Accept-Language": "en",
-            "processingMode": configuration.processingMode,
-            "skipReportHeader": "true",
-            "skipReportSummary": "true",
         ]
         if let login = configuration.clientLogin, !login.isEmpty { headers["Client-Login"] = login }
+        return headers
+    }
+
+    /// The exact request of a fetch; offline polling re-sends it unchanged, as the API requires.
+    public func request(days: ClosedRange<LocalDate>) -> HTTPRequestData {
+        var headers = commonHeaders()
+        headers["processingMode"] = configuration.processingMode
+        headers["skipReportHeader"] = "true"
+        headers["skipReportSummary"] = "true"
         headers["returnMoneyInMicros"] = configuration.moneyInMicros ? "true" : "false"
         return HTTPRequestData(
             method: "POST", url: configuration.baseURL.appendingPathComponent("json/v5/reports"), headers: headers,
@@ -72,18 +81,30 @@ public struct YandexDirectClient: AdNetworkClient {
     }
 
     public func fetchStatistics(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
+        try await tokens.withToken { token in
+            var client = self
+            client.configuration.token = token
+            return try await client.fetch(days: days)
+        }
+    }
+
+    private func fetch(days: ClosedRange<LocalDate>) async throws -> [AdStats] {
         let request = request(days: days)
         var waits = 0
         while true {
             let response = try await send(request)
             switch response.status {
             case 200:
+                var rows: [AdStats]
                 do {
-                    return try YandexDirectReport.parse(
+                    rows = try YandexDirectReport.parse(
                         response.text, moneyInMicros: configuration.moneyInMicros, account: accountID, currency: configuration.currency)
                 } catch {
                     throw PollError.badResponse("Yandex Direct \(error)")
                 }
+                let titles = try await adTitles(Set(rows.map(\.adID).filter { !$0.isEmpty }).sorted())
+                for index in rows.indices { rows[index].adName = titles[rows[index].adID] }
+                return rows
             case 201, 202:
                 let seconds = response.header("retryIn").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 10
                 waits += 1
@@ -95,6 +116,30 @@ public struct YandexDirectClient: AdNetworkClient {
                 throw Self.error(for: response)
             }
         }
+    }
+
+    /// The titles of `ids` from the Ads service, 10,000 ids per request (its selection limit), following
+    /// `LimitedBy` pages; the report has no ad names, so this is where `ad_name` comes from.
+    func adTitles(_ ids: [String]) async throws -> [String: String] {
+        var titles: [String: String] = [:]
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 10_000, ids.count)])
+            start += chunk.count
+            var offset: Int? = 0
+            while let page = offset {
+                let request = HTTPRequestData(
+                    method: "POST", url: configuration.baseURL.appendingPathComponent("json/v5/ads"), headers: commonHeaders(),
+                    body: Data(YandexDirectReport.adsGetBody(ids: chunk, offset: page).utf8))
+                let response = try await send(request)
+                guard response.status == 200, let answer = YandexDirectReport.adTitles(Array(response.body)) else {
+                    throw Self.error(for: response)
+                }
+                titles.merge(answer.titles) { _, new in new }
+                offset = answer.nextOffset
+            }
+        }
+        return titles
     }
 
     private func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {

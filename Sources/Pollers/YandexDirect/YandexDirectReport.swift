@@ -3,7 +3,11 @@ import Events
 /// The Reports API v5 conversation in pure functions: the request body, the TSV report, the error body.
 public enum YandexDirectReport {
     /// The columns asked for, in this order; the parser reads them by the column header's names.
-    public static let fieldNames = ["Date", "CampaignId", "AdGroupId", "AdId", "Impressions", "Clicks", "Cost"]
+    public static let fieldNames = [
+        "Date", "CampaignId", "CampaignName", "AdGroupId", "AdGroupName", "AdId", "Impressions", "Clicks", "Cost",
+    ]
+    /// Columns a report may lack: Wizard campaigns have no ad groups, and names are extras (INPUTS §14).
+    static let optionalFieldNames: Set<String> = ["AdGroupId", "CampaignName", "AdGroupName"]
 
     /// The JSON body of a `CUSTOM_REPORT` over `days` (CUSTOM_DATE, TSV, VAT as configured).
     ///
@@ -35,7 +39,8 @@ public enum YandexDirectReport {
     ///   - moneyInMicros: whether `Cost` is in millionths (no `returnMoneyInMicros: false` header) or a decimal.
     ///   - account: the `account_id` of the rows (the client login).
     /// Rows of one `(CampaignId, AdId, Date)` are summed: Campaign Wizard campaigns have no ad ids, so
-    /// several of their rows can share a key. `--` or empty ids become `""`.
+    /// several of their rows can share a key (the first row's ad group and names stay). `--` or empty ids
+    /// become `""`; `--` or empty names and ad group ids become nil.
     public static func parse(
         _ text: String, moneyInMicros: Bool, account: String, currency: String, network: String = "yandex_direct"
     ) throws(ParseError) -> [AdStats] {
@@ -50,7 +55,7 @@ public enum YandexDirectReport {
             if columns.isEmpty {
                 if cells.contains("Date") && cells.contains("Cost") {
                     for (position, name) in cells.enumerated() { columns[name] = position }
-                    for name in fieldNames where name != "AdGroupId" && columns[name] == nil {
+                    for name in fieldNames where !optionalFieldNames.contains(name) && columns[name] == nil {
                         throw ParseError(line: number, field: name, problem: "column missing from the header \"\(line)\"")
                     }
                 } else if number == 1 && cells.count == 1 {
@@ -83,13 +88,20 @@ public enum YandexDirectReport {
                 order.append(key)
                 sums[key] = AdStats(
                     network: network, accountID: account, campaignID: campaign, adID: ad, day: day,
-                    impressions: impressions, clicks: clicks, cost: cost, currency: currency)
+                    impressions: impressions, clicks: clicks, cost: cost, currency: currency,
+                    campaignName: name(cell("CampaignName")), adGroupID: name(cell("AdGroupId")),
+                    adGroupName: name(cell("AdGroupName")))
             }
         }
         if columns.isEmpty && !lines.isEmpty {
             throw ParseError(line: 1, field: "header", problem: "no column header in the report")
         }
         return order.map { sums[$0]! }
+    }
+
+    /// `--` and empty are no value (nil), so an unnamed object never overwrites a known name downstream.
+    private static func name(_ text: String) -> String? {
+        text == "--" || text.isEmpty ? nil : text
     }
 
     private static func identifier(_ text: String) -> String {
@@ -117,6 +129,34 @@ public enum YandexDirectReport {
             throw ParseError(line: line, field: "Cost", problem: "must be a non-negative decimal, got \"\(text)\"")
         }
         return value
+    }
+
+    /// The Ads service's `get` body for ad titles (Direct ads have no name, INPUTS §14): ids as numbers,
+    /// `Id` and `Type` plus the text ad's `Title`, one page of at most 10,000 (the service's page limit).
+    public static func adsGetBody(ids: [String], offset: Int) -> String {
+        """
+        {"method":"get","params":{"SelectionCriteria":{"Ids":[\(ids.joined(separator: ","))]},\
+        "FieldNames":["Id","Type"],"TextAdFieldNames":["Title"],"Page":{"Limit":10000,"Offset":\(offset)}}}
+        """
+    }
+
+    /// One page of the Ads service's answer `{"result":{"Ads":[{"Id","Type","TextAd":{"Title"}}],"LimitedBy"?}}`:
+    /// each ad's title (ads without one — image, video, smart — are left out), and the offset of the next
+    /// page when `LimitedBy` says there is one. An `{"error":…}` answer (which comes with HTTP 200) is nil.
+    public static func adTitles(_ bytes: [UInt8]) -> (titles: [String: String], nextOffset: Int?)? {
+        guard case .object(let root)? = try? JSONParser.parse(bytes), case .object(let result)? = root["result"] else { return nil }
+        var titles: [String: String] = [:]
+        if case .array(let ads)? = result["Ads"] {
+            for case .object(let ad) in ads {
+                guard case .number(let id)? = ad["Id"], case .object(let text)? = ad["TextAd"],
+                      case .string(let title)? = text["Title"], !title.isEmpty
+                else { continue }
+                titles[id] = title
+            }
+        }
+        var next: Int?
+        if case .number(let limited)? = result["LimitedBy"] { next = Int(limited) }
+        return (titles, next)
     }
 
     /// The API's error body `{"error":{"request_id","error_code","error_string","error_detail"}}`, or nil.
