@@ -82,8 +82,7 @@ let package = Package(
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
-            // Verification only because DemoSchool.swift still imports it (for SeededGenerator, in SeededRandom now).
-            "Backfill", "Normalizers", "Reports", "Verification",
+            "Backfill", "Normalizers", "Reports", "SeededRandom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import Verification
+import SeededRandom
 
 /// A demo school's month, generated from a seed: ads and their spend, visits, registrations,
 /// orders and payments, mailings and community chats, in the SPEC §2 envelopes the worker consumes.

@@ -51,7 +51,7 @@ struct BenchSmokeTests {
         }
         let exactlyOnce = Self.row("exactly once", of: table)
         #expect(exactlyOnce.contains("| passed "), "\(exactlyOnce)")
-        #expect(exactlyOnce.contains("all 11 bi views equal the oracle"), "\(exactlyOnce)")
+        #expect(exactlyOnce.contains("all 16 bi views equal the oracle"), "\(exactlyOnce)")
     }
 
     @Test("two worker processes in one group: the exactly-once check adds up both and compares every view")
@@ -64,6 +64,6 @@ struct BenchSmokeTests {
         #expect(Self.row("worker throughput", of: table).contains("2 processes of the real binary in one group"), "\(table)")
         let exactlyOnce = Self.row("exactly once", of: table)
         #expect(exactlyOnce.contains("| passed "), "\(exactlyOnce)")
-        #expect(exactlyOnce.contains("all 11 bi views equal the oracle"), "\(exactlyOnce)")
+        #expect(exactlyOnce.contains("all 16 bi views equal the oracle"), "\(exactlyOnce)")
     }
 }

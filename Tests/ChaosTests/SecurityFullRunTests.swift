@@ -74,7 +74,9 @@ struct SecurityFullRunTests {
         findings.expect(ready, "ingest never answered /healthz")
         let secret = "secret=\(secrets[0])"
         let person = "email=\(percent(email))&phone=\(percent(phones[0]))&first_name=\(percent(names[0]))&last_name=\(percent(names[1]))"
-        let manager = "manager_email=\(percent(managerEmail))&manager_name=\(percent(names[2]))&manager_phone=\(percent(phones[1]))"
+        // A manager's name is staff data the order carries since SPEC §4.11 (`manager_name`), so the
+        // customer's third name goes in as the buyer's middle name instead.
+        let manager = "manager_email=\(percent(managerEmail))&middle_name=\(percent(names[2]))&manager_phone=\(percent(phones[1]))"
         findings.expect(try post(port: port, "/gc/demo/user?\(secret)&user_id=u1&\(person)&utm_source=vk&created_at=2026-10-01+10%3A00%3A00") == 200, "POST 200")
         findings.expect(try post(port: port, "/gc/demo/user?\(secret)&id=u2&email=\(percent("  " + email.lowercased()))&name=\(percent(names[3]))&phone=\(percent(phones[2]))") == 200, "POST 200")
         findings.expect(try post(port: port, "/gc/demo/order?\(secret)&order_id=o1&user_id=u1&\(person)&\(manager)&status=new&cost_money_value=14900&created_at=2026-10-01+11%3A00%3A00") == 200, "POST 200")

@@ -85,16 +85,18 @@ struct BIReaderIsolationTests {
         #expect(usage == [], "the BI role may use schemas \(usage)")
     }
 
-    @Test("every bi view and the traffic_summary function are readable")
+    @Test("every bi view and the traffic_summary and attribution_compare functions are readable")
     func everyBIViewReadable() throws {
         let world = try World()
         defer { world.close() }
         let views = try world.admin.execute("SELECT viewname FROM pg_views WHERE schemaname = 'bi' ORDER BY 1").rows.map { $0[0]! }
-        #expect(views.count == 11)
+        // SPEC §4.1–4.8's eleven views and §4.9–4.11's five.
+        #expect(views.count == 16)
         for view in views {
             #expect(world.refusal("SELECT * FROM bi.\(view)") == nil, "bi.\(view) not readable")
         }
         #expect(world.refusal("SELECT * FROM bi.traffic_summary('alpha', '2026-01-01', '2026-01-31')") == nil)
+        #expect(world.refusal("SELECT * FROM bi.attribution_compare('alpha', '2026-01-01', '2026-01-31')") == nil)
     }
 
     @Test("nothing in bi can be written, created, altered or dropped")

@@ -42,12 +42,6 @@ struct ProductBinaryTests {
     @Test("pipeline defines no symbol of the oracle (Verification)")
     func noOracle() throws {
         let symbols = try Self.definedSymbols(of: try PipelineExecutable.url().path)
-        // Known: Sources/PipelineCLI/DemoSchool.swift still says `import Verification` (for SeededGenerator, now in
-        // SeededRandom); that file is the lead's to edit. Once it imports SeededRandom and PipelineCLI drops the
-        // Verification dependency, this issue stops being recorded and the wrapper must go.
-        let linksOracle = Self.defines(symbols, module: "Verification")
-        withKnownIssue("DemoSchool.swift imports Verification") {
-            #expect(!linksOracle, "pipeline links the oracle")
-        }
+        #expect(!Self.defines(symbols, module: "Verification"), "pipeline links the oracle")
     }
 }

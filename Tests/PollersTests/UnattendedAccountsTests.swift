@@ -95,7 +95,7 @@ struct UnattendedAccountsTests {
     static func accounts(base: URL, clock: ManualPollerClock, state: URL) throws -> [PollerAccount] {
         let configuration = try PollerConfiguration.decode(Data(configuration(base: base).utf8))
         return try PollerAccount.accounts(
-            of: configuration, environment: environment, transport: URLSessionTransport(timeout: .seconds(10)), clock: clock,
+            of: configuration, environment: environment, transport: URLSessionTransport(timeout: .seconds(60)), clock: clock,
             store: TokenStore(directory: state.appendingPathComponent("tokens")))
     }
 
@@ -278,9 +278,9 @@ struct UnattendedAccountsTests {
             let tokens = RenewingAccessToken(
                 grant: .yandex(tokenURL: base.appendingPathComponent("yandex-oauth/token"), clientID: "yandex-app", clientSecret: "yandex-app-secret",
                                refreshToken: "revoked-by-the-user"),
-                key: "gamma", store: nil, transport: URLSessionTransport(timeout: .seconds(10)), clock: clock)
+                key: "gamma", store: nil, transport: URLSessionTransport(timeout: .seconds(60)), clock: clock)
             let client = YandexDirectClient(
-                configuration: .init(token: "", clientLogin: "gamma-login", baseURL: base), transport: URLSessionTransport(timeout: .seconds(10)),
+                configuration: .init(token: "", clientLogin: "gamma-login", baseURL: base), transport: URLSessionTransport(timeout: .seconds(60)),
                 clock: clock, tokens: tokens)
             let account = PollerAccount(project: "gamma", source: "yandex_direct", account: "gamma-login", client: client,
                                         schedule: .defaults(for: "yandex_direct"), tokens: tokens)
@@ -347,7 +347,7 @@ struct UnattendedAccountsTests {
         defer { try? FileManager.default.removeItem(at: state) }
         let store = TokenStore(directory: state)
         try await fake.serve { base in
-            let transport = URLSessionTransport(timeout: .seconds(10))
+            let transport = URLSessionTransport(timeout: .seconds(60))
             func provider(_ refresh: String) -> RenewingAccessToken {
                 RenewingAccessToken(
                     grant: .yandex(tokenURL: base.appendingPathComponent("yandex-oauth/token"), clientID: "yandex-app",

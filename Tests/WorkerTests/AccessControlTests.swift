@@ -12,7 +12,9 @@ import Worker
 /// allow, in every `bi` view and function, and cannot read past them.
 @Suite("access per role")
 struct AccessControlTests {
-    static let adLevelViews: Set<String> = ["funnel_daily", "traffic_report", "creative_daily", "creative_burnout"]
+    /// SPEC §6's ad-level views (the functions traffic_summary and attribution_compare are checked apart).
+    static let adLevelViews: Set<String> = ["funnel_daily", "traffic_report", "creative_daily", "creative_burnout",
+                                            "deal_funnel_daily", "ads"]
 
     /// A world with figures in both projects and several networks: a random data set through the worker.
     static func world() throws -> WorkerHarness {
@@ -45,7 +47,7 @@ struct AccessControlTests {
         return grants.contains { grant in
             guard grant.project == nil || grant.project == project else { return false }
             guard let network = grant.network else { return true }
-            guard adLevelViews.contains(view) || view == "traffic_summary" else { return false }
+            guard adLevelViews.contains(view) || view == "traffic_summary" || view == "attribution_compare" else { return false }
             return network == (row["network"] ?? nil) && (grant.campaignID == nil || grant.campaignID == (row["campaign_id"] ?? nil))
         }
     }
@@ -92,11 +94,13 @@ struct AccessControlTests {
             }
             guard role != nobody else { continue }
             for summaryProject in ["alpha", "beta"] {
-                let sql = "SELECT * FROM bi.traffic_summary($1, '2026-01-01', '2026-12-31')"
-                let all = try BIComparison.read(admin, sql, [summaryProject])
-                let expected = all.filter { Self.allows(list, view: "traffic_summary", $0.merging(["project": summaryProject]) { $1 }) }
-                #expect(Self.sorted(try BIComparison.read(connection, sql, [summaryProject])) == Self.sorted(expected),
-                        "\(role) calling bi.traffic_summary('\(summaryProject)')")
+                for function in ["traffic_summary", "attribution_compare"] {
+                    let sql = "SELECT * FROM bi.\(function)($1, '2026-01-01', '2026-12-31')"
+                    let all = try BIComparison.read(admin, sql, [summaryProject])
+                    let expected = all.filter { Self.allows(list, view: function, $0.merging(["project": summaryProject]) { $1 }) }
+                    #expect(Self.sorted(try BIComparison.read(connection, sql, [summaryProject])) == Self.sorted(expected),
+                            "\(role) calling bi.\(function)('\(summaryProject)')")
+                }
             }
         }
         // The data set reaches every kind of row: not a comparison of empty sets.
