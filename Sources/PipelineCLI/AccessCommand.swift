@@ -11,8 +11,8 @@ struct AccessCommand: ParsableCommand {
         discussion: """
             A role granted a project sees that project's rows of every bi view and function; a role granted \
             a project and a network (optionally some campaigns) sees only the rows of those ads in the \
-            ad-level views (funnel_daily, traffic_report, traffic_summary, creative_daily, creative_burnout) \
-            and no row of the others; a role with no grant sees nothing. Grants add up and take effect on \
+            ad-level views (funnel_daily, traffic_report, traffic_summary, creative_daily, creative_burnout, \
+            deal_funnel_daily, attribution_compare, ads) and no row of the others; a role with no grant sees nothing. Grants add up and take effect on \
             the role's next query.
             """,
         subcommands: [AccessGrantCommand.self, AccessRevokeCommand.self, AccessListCommand.self])
