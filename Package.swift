@@ -121,7 +121,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "OpsTests", dependencies: [
-            "MetricsEndpoint", "Worker", "Migrations", "Kafka", "Postgres", "Events", "PipelineTestSupport",
+            "MetricsEndpoint", "Worker", "Migrations", "Kafka", "Postgres", "Events", "Normalizers", "PipelineTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

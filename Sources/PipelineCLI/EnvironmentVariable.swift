@@ -37,6 +37,10 @@ enum EnvironmentVariable {
     static let projectSendGridKeySuffix = "_SENDGRID_KEY"
     /// Comma list of domains the click tracker may redirect to (subdomains included).
     static let projectAllowedHostsSuffix = "_ALLOWED_HOSTS"
+    /// Secret that signs Telegram deep links (`pipeline identity link`) and that the bot checks them with. Secret.
+    static let projectLinkSecretSuffix = "_LINK_SECRET"
+    /// The school bot's username (without @), the host of `pipeline identity link`'s links.
+    static let telegramBotUsername = "PIPELINE_TELEGRAM_BOT_USERNAME"
     /// GetCourse Export API key (`pipeline backfill --api`). Secret.
     static let projectGetCourseKeySuffix = "_GETCOURSE_KEY"
     /// Yandex Direct OAuth token; `pipeline poll` polls Direct only when it is set. Secret.

@@ -22,5 +22,6 @@ struct Pipeline: AsyncParsableCommand {
             BackfillCommand.self,
             ReportCommand.self,
             DigestCommand.self,
+            IdentityCommand.self,
         ])
 }
