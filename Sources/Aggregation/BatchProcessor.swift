@@ -149,6 +149,12 @@ public struct BatchProcessor: Sendable {
                     changes.chatDaily[chatDay, default: ChatCounts()].leaves += 1
                 }
 
+            case .identity, .learning:
+                // Kept in the log and counted as applied, but no view reads them yet (the engagement
+                // issue, SPEC §4.12–4.14); a rebuild from the log will apply them once views do.
+                // SPEC §4.15: they add no users and do not move the project's latest day.
+                return nil
+
             case .adStats(let stats):
                 let spend: DecimalNumber
                 switch processor.rates.convert(stats.cost, from: stats.currency, to: settings.baseCurrency, on: stats.day) {

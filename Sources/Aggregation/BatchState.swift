@@ -47,7 +47,7 @@ public struct BatchRequirements: Sendable, Equatable {
                 eventUsers.insert(UserKey(project: project, userID: payment.userID))
             case .mail(let mail):
                 if mail.event == .clicked { eventUsers.insert(UserKey(project: project, userID: mail.userID)) }
-            case .chat:
+            case .chat, .identity, .learning:
                 break
             case .adStats(let stats):
                 adStats.insert(AdStatsKey(project: project, network: stats.network, accountID: stats.accountID,

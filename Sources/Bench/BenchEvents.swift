@@ -141,6 +141,9 @@ public struct BenchEvents {
             let chat = "ch\(below(UInt64(max(5, settings.count / 5_000))))"
             key = "\(project):\(chat)"
             body = #"{"chat_id":"\#(chat)","message_id":"\#(index)","user_id":"u\#(below(users))","kind":"\#(pick(["message", "message", "message", "join", "leave"]))"}"#
+        case .identity, .learning:
+            // `weights` gives them no share: the worker does not apply them to any view yet.
+            preconditionFailure("the bench's mix has no \(type) events")
         case .adStats:
             let network = below(2) == 0 ? "yandex_direct" : "vk_ads"
             let ad = "ad\(below(20))"

@@ -5,7 +5,8 @@ extension Event {
     /// The longest `id` accepted, in Unicode code points (as JSON Schema's `maxLength` counts).
     public static let maximumIDLength = 200
 
-    /// Parses and validates one event, accepting exactly what `schemas/events/envelope.v2.json` accepts.
+    /// Parses and validates one event, accepting exactly what `schemas/events/envelope.v3.json` accepts
+    /// (and, for `identity`, also refusing an alias equal to its `user_id`).
     ///
     /// Checks run in a fixed order, so each document has one well-defined error: the JSON syntax, then
     /// repeated and unknown members, then the envelope fields in order (`id`, `type`, `project`,
@@ -124,6 +125,24 @@ extension Event {
                 adGroupID: try data.optionalString("ad_group_id"),
                 adGroupName: try data.optionalString("ad_group_name"),
                 adName: try data.optionalString("ad_name")
+            ))
+        case .identity:
+            try data.checkMembers(allowed: ["user_id", "alias"])
+            let userID = try data.string("user_id")
+            let alias = try data.nonEmptyString("alias")
+            // SPEC §4.15: an alias equal to its user links nothing and is invalid. JSON Schema cannot
+            // compare two members, so this is the one rule only the decoder enforces.
+            if alias.utf8.elementsEqual(userID.utf8) {
+                throw EventDecodingError(field: data.fieldPath("alias"), problem: "must differ from user_id")
+            }
+            return .identity(Identity(userID: userID, alias: alias))
+        case .learning:
+            try data.checkMembers(allowed: ["user_id", "course_id", "lesson_id", "kind"])
+            return .learning(Learning(
+                userID: try data.string("user_id"),
+                courseID: try data.string("course_id"),
+                lessonID: try data.optionalString("lesson_id"),
+                kind: try data.enumeration("kind", as: LearningKind.self)
             ))
         }
     }

@@ -82,6 +82,14 @@ extension Event {
             writer.member("ad_group_id", stats.adGroupID)
             writer.member("ad_group_name", stats.adGroupName)
             writer.member("ad_name", stats.adName)
+        case .identity(let identity):
+            writer.member("user_id", identity.userID)
+            writer.member("alias", identity.alias)
+        case .learning(let learning):
+            writer.member("user_id", learning.userID)
+            writer.member("course_id", learning.courseID)
+            writer.member("lesson_id", learning.lessonID)
+            writer.member("kind", learning.kind.rawValue)
         }
         writer.endObject()
         writer.endObject()

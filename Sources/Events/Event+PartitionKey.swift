@@ -11,6 +11,8 @@ extension Event {
         case .mail(let mail): "\(project):\(mail.userID)"
         case .chat(let chat): "\(project):\(chat.chatID)"
         case .adStats(let stats): "\(project):\(stats.network):\(stats.adID):\(stats.day)"
+        case .identity(let identity): "\(project):\(identity.userID)"
+        case .learning(let learning): "\(project):\(learning.userID)"
         }
     }
 }

@@ -7,6 +7,8 @@ public enum EventData: Sendable, Hashable {
     case mail(Mail)
     case chat(Chat)
     case adStats(AdStats)
+    case identity(Identity)
+    case learning(Learning)
 
     public var type: EventType {
         switch self {
@@ -17,6 +19,8 @@ public enum EventData: Sendable, Hashable {
         case .mail: .mail
         case .chat: .chat
         case .adStats: .adStats
+        case .identity: .identity
+        case .learning: .learning
         }
     }
 }

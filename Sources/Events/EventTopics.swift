@@ -12,6 +12,8 @@ public struct EventTopics: Sendable, Hashable {
     public var chat: String
     /// Default `school.adstats`.
     public var adStats: String
+    /// Default `school.learning`.
+    public var learning: String
     /// Default `school.deadletter`: what a worker could not apply, with the reason in a header.
     public var deadLetter: String
 
@@ -22,6 +24,7 @@ public struct EventTopics: Sendable, Hashable {
         mails: String = "school.mails",
         chat: String = "school.chat",
         adStats: String = "school.adstats",
+        learning: String = "school.learning",
         deadLetter: String = "school.deadletter"
     ) {
         self.clicks = clicks
@@ -30,6 +33,7 @@ public struct EventTopics: Sendable, Hashable {
         self.mails = mails
         self.chat = chat
         self.adStats = adStats
+        self.learning = learning
         self.deadLetter = deadLetter
     }
 
@@ -38,11 +42,12 @@ public struct EventTopics: Sendable, Hashable {
     public func topic(for type: EventType) -> String {
         switch type {
         case .click: clicks
-        case .registration: registrations
+        case .registration, .identity: registrations
         case .order, .payment: orders
         case .mail: mails
         case .chat: chat
         case .adStats: adStats
+        case .learning: learning
         }
     }
 
@@ -52,6 +57,6 @@ public struct EventTopics: Sendable, Hashable {
 
     public var eventTopics: [String] {
         var seen = Set<String>()
-        return [clicks, registrations, orders, mails, chat, adStats].filter { seen.insert($0).inserted }
+        return [clicks, registrations, orders, mails, chat, adStats, learning].filter { seen.insert($0).inserted }
     }
 }

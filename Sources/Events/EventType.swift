@@ -1,4 +1,4 @@
-/// The seven kinds of fact the pipeline carries; the raw value is the envelope's `type`.
+/// The nine kinds of fact the pipeline carries; the raw value is the envelope's `type`.
 public enum EventType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case click
     case registration
@@ -7,6 +7,8 @@ public enum EventType: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case mail
     case chat
     case adStats = "ad_stats"
+    case identity
+    case learning
 
     public var description: String { rawValue }
 }

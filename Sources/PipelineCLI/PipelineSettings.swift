@@ -62,6 +62,7 @@ struct PipelineSettings {
                 mails: topics.mails ?? self.topics.mails,
                 chat: topics.chat ?? self.topics.chat,
                 adStats: topics.adstats ?? self.topics.adStats,
+                learning: topics.learning ?? self.topics.learning,
                 deadLetter: topics.deadletter ?? self.topics.deadLetter)
         }
         if let defaults = file.projects?["default"] {
@@ -78,7 +79,7 @@ struct PipelineSettings {
     struct ConfigFile: Decodable {
         struct Kafka: Decodable { var brokers: String?; var properties: [String: String]? }
         struct Topics: Decodable {
-            var clicks, registrations, orders, mails, chat, adstats, deadletter: String?
+            var clicks, registrations, orders, mails, chat, adstats, learning, deadletter: String?
         }
         struct Project: Decodable {
             var time_zone: String?

@@ -30,7 +30,7 @@ public struct WorkerHarness: Sendable {
         cluster = try KafkaMockCluster(brokers: brokers, logger: logger)
         topics = EventTopics(
             clicks: "t\(suffix).clicks", registrations: "t\(suffix).registrations", orders: "t\(suffix).orders",
-            mails: "t\(suffix).mails", chat: "t\(suffix).chat", adStats: "t\(suffix).adstats",
+            mails: "t\(suffix).mails", chat: "t\(suffix).chat", adStats: "t\(suffix).adstats", learning: "t\(suffix).learning",
             deadLetter: "t\(suffix).deadletter")
         for topic in topics.all {
             try cluster.createTopic(
@@ -82,7 +82,7 @@ public struct WorkerHarness: Sendable {
         }.joined(separator: ", ")
         try Data("""
             {"topics": {"clicks": "\(topics.clicks)", "registrations": "\(topics.registrations)", "orders": "\(topics.orders)",
-                        "mails": "\(topics.mails)", "chat": "\(topics.chat)", "adstats": "\(topics.adStats)",
+                        "mails": "\(topics.mails)", "chat": "\(topics.chat)", "adstats": "\(topics.adStats)", "learning": "\(topics.learning)",
                         "deadletter": "\(topics.deadLetter)"},
              "projects": {\(projectsJSON)}}
             """.utf8).write(to: file)

@@ -153,6 +153,9 @@ package struct Oracle {
             var orderEvents: [IDKey: [Event]] = [:]
             var paymentEvents: [IDKey: [Event]] = [:]
             for event in oracle.applied {
+                // SPEC §4.15: identity and learning events add no users and do not move the latest
+                // month; their own effects (§4.12–4.14) are not part of this oracle yet.
+                if event.type == .identity || event.type == .learning { continue }
                 let p = event.project
                 projects.insert(p)
                 let month = oracle.day(event.occurredAt, p).monthStart
@@ -177,7 +180,7 @@ package struct Oracle {
                 case .chat(let c):
                     users[p, default: []].insert(c.userID)
                     if c.kind == .message { chatActive.insert(UserKey(project: p, user: c.userID)) }
-                case .click, .adStats:
+                case .click, .adStats, .identity, .learning:
                     break
                 }
             }

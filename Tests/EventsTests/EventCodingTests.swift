@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Events
 
@@ -6,6 +7,19 @@ import Events
     func builtEventsRoundTrip(_ event: Event) throws {
         try event.validate()
         #expect(try Event.decode(json: event.encodeJSON()) == event)
+    }
+
+    /// SPEC §4.15: an alias equal to its user_id is invalid; the schemas cannot say so, the decoder does.
+    @Test func aliasEqualToUserIsRefused() throws {
+        let json = #"{"id":"i","type":"identity","project":"p","source":"telegram","occurred_at":"2026-01-15T09:03:42Z","data":{"user_id":"tg:5","alias":"tg:5"}}"#
+        #expect(throws: EventDecodingError(field: "data.alias", problem: "must differ from user_id")) { try Event.decode(json: json) }
+        let differing = json.replacingOccurrences(of: #""alias":"tg:5""#, with: #""alias":"tg:6""#)
+        #expect(try Event.decode(json: differing).data == .identity(Identity(userID: "tg:5", alias: "tg:6")))
+    }
+
+    @Test func learningEncodingOmitsAnAbsentLesson() {
+        let json = String(decoding: EventFixtures.learningWithoutLesson.encodeJSON(), as: UTF8.self)
+        #expect(json.hasSuffix(#""data":{"user_id":"u-1","course_id":"webinar-7","kind":"webinar_attended"}}"#), "\(json)")
     }
 
     @Test func canonicalEncoding() {

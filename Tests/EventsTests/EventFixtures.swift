@@ -26,5 +26,8 @@ enum EventFixtures {
         impressions: 100, clicks: 3, cost: DecimalNumber("12.5")!, currency: "RUB", campaignName: "Поиск",
         adGroupID: "g1", adGroupName: "Ключи", adName: "")), id: "e-3")
 
-    static let all = [click, registration, order, payment, mail, chat, adStats, orderWithDimensions, adStatsWithNames]
+    static let identity = event(.identity(Identity(userID: "u-1", alias: "tg:987654321")))
+    static let learning = event(.learning(Learning(userID: "u-1", courseID: "course-1", lessonID: "l-3", kind: .homeworkSubmitted)))
+    static let learningWithoutLesson = event(.learning(Learning(userID: "u-1", courseID: "webinar-7", kind: .webinarAttended)))
+    static let all = [click, registration, order, payment, mail, chat, adStats, identity, learning, orderWithDimensions, adStatsWithNames, learningWithoutLesson]
 }

@@ -12,7 +12,7 @@ import sys
 
 from jsonschema import Draft202012Validator
 
-TYPES = ["click", "registration", "order", "payment", "mail", "chat", "ad_stats"]
+TYPES = ["click", "registration", "order", "payment", "mail", "chat", "ad_stats", "identity", "learning"]
 
 
 class Rejected(ValueError):

@@ -28,7 +28,7 @@ final class IngestProcess: @unchecked Sendable {
         var logger = Logger(label: "ingest-process")
         logger.logLevel = .error
         cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        for topic in ["school.clicks", "school.registrations", "school.orders", "school.mails", "school.chat", "school.adstats", "school.deadletter"] {
+        for topic in ["school.clicks", "school.registrations", "school.orders", "school.mails", "school.chat", "school.adstats", "school.learning", "school.deadletter"] {
             try cluster.createTopic(topic, partitions: 1)
         }
         port = try PipelineExecutable.freePort()

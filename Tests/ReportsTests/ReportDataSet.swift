@@ -257,7 +257,7 @@ enum ReportDataSet {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let topics = EventTopics(
             clicks: "r\(suffix).clicks", registrations: "r\(suffix).registrations", orders: "r\(suffix).orders",
-            mails: "r\(suffix).mails", chat: "r\(suffix).chat", adStats: "r\(suffix).adstats",
+            mails: "r\(suffix).mails", chat: "r\(suffix).chat", adStats: "r\(suffix).adstats", learning: "r\(suffix).learning",
             deadLetter: "r\(suffix).deadletter")
         for topic in topics.all { try cluster.createTopic(topic, partitions: 2) }
         let kafka = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)

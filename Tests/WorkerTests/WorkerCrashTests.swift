@@ -74,7 +74,7 @@ struct WorkerCrashTests {
         let topics = harness.topics
         try Data("""
             {"topics": {"clicks": "\(topics.clicks)", "registrations": "\(topics.registrations)", "orders": "\(topics.orders)",
-                        "mails": "\(topics.mails)", "chat": "\(topics.chat)", "adstats": "\(topics.adStats)",
+                        "mails": "\(topics.mails)", "chat": "\(topics.chat)", "adstats": "\(topics.adStats)", "learning": "\(topics.learning)",
                         "deadletter": "\(topics.deadLetter)"},
              "projects": {"beta": {"time_zone": "America/New_York", "base_currency": "USD"}}}
             """.utf8).write(to: config)

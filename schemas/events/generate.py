@@ -119,18 +119,30 @@ OPT_UTM = {"anyOf": [ref("utm"), {"type": "null"}], "description": "The deal's o
 
 # Version 2 (SPEC §2, business dimensions): orders carry offer, manager name, tags and the deal's
 # UTM; ad statistics carry campaign, ad group and ad names. Both only add optional fields.
-DATA = dict(DATA_V1)
-DATA["order"] = {
+DATA_V2 = dict(DATA_V1)
+DATA_V2["order"] = {
     "order_id": S, "user_id": S,
     "status": enum("new", "in_work", "paid", "part_paid", "cancelled"),
     "amount": ref("decimal"), "currency": ref("currency"),
     "product": OPT, "offer": OPT, "manager_id": OPT, "manager_name": OPT, "tags": TAGS, "utm": OPT_UTM,
     "created_at": ref("timestamp"),
 }
-DATA["ad_stats"] = dict(DATA_V1["ad_stats"], campaign_name=OPT, ad_group_id=OPT, ad_group_name=OPT, ad_name=OPT)
-# The version each type's newest schema has; the envelope's version is the largest.
-VERSIONS = {name: (2 if DATA[name] != DATA_V1[name] else 1) for name in DATA}
-ENVELOPE_VERSION = 2
+DATA_V2["ad_stats"] = dict(DATA_V1["ad_stats"], campaign_name=OPT, ad_group_id=OPT, ad_group_name=OPT, ad_name=OPT)
+# Version 3 of the envelope (SPEC §2, engagement): two new types, `identity` (on
+# school.registrations) and `learning` (on school.learning). The rule that an alias differs from its
+# user_id is the decoder's alone: JSON Schema cannot compare two members.
+DATA = dict(DATA_V2)
+DATA["identity"] = {
+    "user_id": S,
+    "alias": {"type": "string", "minLength": 1, "pattern": NO_NUL, "description": "Another id of the same person, e.g. tg:123456789; differs from user_id."},
+}
+DATA["learning"] = {
+    "user_id": S, "course_id": S, "lesson_id": OPT,
+    "kind": enum("lesson_opened", "lesson_completed", "homework_submitted", "homework_accepted", "webinar_attended"),
+}
+# The version each type's newest schema has: 1 for a type's first shape, 2 where version 2 changed it.
+VERSIONS = {name: (2 if name in DATA_V1 and DATA[name] != DATA_V1[name] else 1) for name in DATA}
+ENVELOPE_VERSION = 3
 OPTIONAL = (OPT, TAGS, OPT_UTM)
 
 
@@ -205,7 +217,11 @@ def envelope_schema(version, data):
 
 def main():
     folder = pathlib.Path(__file__).resolve().parent
-    files = {"envelope.v1.json": envelope_schema(1, DATA_V1), f"envelope.v{ENVELOPE_VERSION}.json": envelope_schema(ENVELOPE_VERSION, DATA)}
+    files = {
+        "envelope.v1.json": envelope_schema(1, DATA_V1),
+        "envelope.v2.json": envelope_schema(2, DATA_V2),
+        f"envelope.v{ENVELOPE_VERSION}.json": envelope_schema(ENVELOPE_VERSION, DATA),
+    }
     files.update({name + ".v1.json": type_schema(name, 1, DATA_V1) for name in DATA_V1})
     files.update({name + f".v{VERSIONS[name]}.json": type_schema(name, VERSIONS[name], DATA) for name in DATA})
     check = "--check" in sys.argv[1:]
