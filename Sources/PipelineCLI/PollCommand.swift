@@ -24,7 +24,7 @@ struct PollCommand: AsyncParsableCommand {
             (exit status 1 when any poll failed).
 
             With --accounts FILE, the accounts come from that JSON file instead: any number of projects, each \
-            with any number of accounts per network, secrets named by environment variable (see the README). \
+            with any number of accounts per network, secrets named by environment variable (see docs/pollers.md). \
             Renewed tokens are kept in --state-dir. --check tries every account once and prints a table; \
             --since/--until load a past range of ad statistics and exit.
             """)

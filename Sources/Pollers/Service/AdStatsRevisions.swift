@@ -11,7 +11,7 @@ import Events
 /// drop it as a duplicate, and B would stay the latest — wrong. So the value remembers, per row key, the
 /// figures it has produced; figures seen before but not the latest get the suffix `:r<poll instant µs>`,
 /// a new id whose later `occurred_at` makes it the latest. Memory lives as long as the process: after a
-/// restart an A → B → A spanning it is not recognised (see the README's pollers section).
+/// restart an A → B → A spanning it is not recognised (see docs/pollers.md).
 ///
 /// An unchanged re-poll repeats the earlier envelope exactly, `occurred_at` included (the instant the
 /// figures were first seen), so the duplicate is byte-for-byte the same fact.
