@@ -80,9 +80,12 @@ extension DemoSchool {
                 users[userIndex].paidCourse = true
                 if random.chance(0.75) { joinStudentsChat(user.id, at: at + random.int(600...3 * 3_600)) }
             }
-            // A few ask for their money back within the guarantee period.
+            // A few ask for their money back within the guarantee period; a month of a few dozen course
+            // sales always has one, and so does the demo, whatever its period's draws.
             let refundAt = at + random.int(2 * 86_400...10 * 86_400)
-            if random.chance(product.selfService ? 0.03 : 0.08), refundAt < periodEnd, randomMoneyAllowed(ad: user.ad, at: refundAt) {
+            let asksBack = random.chance(product.selfService ? 0.03 : 0.08) || (counters.refund == 0 && !product.selfService)
+            if asksBack, refundAt < periodEnd, randomMoneyAllowed(ad: user.ad, at: refundAt) {
+                counters.refund += 1
                 var refund = payment
                 refund.status = .refunded
                 emit(id: "getcourse:payment:\(paymentID):refunded", source: "getcourse", at: refundAt, .payment(refund))

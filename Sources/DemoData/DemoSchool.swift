@@ -80,7 +80,7 @@ package struct DemoSchool {
     var pending: [Pending] = []
     var chatActions: [ChatAction] = []
     var users: [User] = []
-    var counters = (visitor: 0, user: 0, order: 0, payment: 0)
+    var counters = (visitor: 0, user: 0, order: 0, payment: 0, refund: 0)
 
     package init(settings: Settings) {
         self.settings = settings

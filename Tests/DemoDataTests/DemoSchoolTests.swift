@@ -98,6 +98,9 @@ struct DemoSchoolTests {
                    (SELECT sum(revenue) FROM bi.funnel_daily WHERE project = $1)::text
             """, [Self.project])[0]
         #expect(revenue[0] != nil && Decimal(string: revenue[0]!) == Decimal(string: revenue[1] ?? ""), "\(revenue)")
+        // Every month has at least one refund (the first course payment whose refund falls in the period).
+        let refunds = try harness.query("SELECT sum(refunds)::text FROM bi.products_daily WHERE project = $1", [Self.project])
+        #expect(Decimal(string: refunds[0][0] ?? "0")! > 0)
 
         // Launches are named by the month of the order: the period spans November and December, and the
         // scripted sales fall in both (11-23…11-27 and 12-01…12-04). Their flow is the 50th (flows start
