@@ -53,10 +53,10 @@ struct DemoSchoolTests {
         return result
     }
 
-    @Test("through the worker: the four burnout statuses by SPEC's windows, products, launches, funnels, the attribution comparison with names; the summary prints them")
-    func monthThroughTheWorker() throws {
+    /// A fresh harness with the demo month ending on `lastDay` applied by the worker, rates first.
+    static func monthApplied(endingOn lastDay: LocalDate) throws -> WorkerHarness {
         let harness = try WorkerHarness()
-        var school = DemoSchool(settings: DemoSchool.Settings(project: Self.project, period: DemoPeriod(endingOn: Self.yesterday)))
+        var school = DemoSchool(settings: DemoSchool.Settings(project: project, period: DemoPeriod(endingOn: lastDay)))
         let rates = school.fxRatesCSV().split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: ",").map(String.init)
             return (base: "RUB", currency: fields[0], day: LocalDate(fields[1])!, rate: DecimalNumber(fields[2])!)
@@ -66,6 +66,27 @@ struct DemoSchoolTests {
         try harness.produce(events.map { String(decoding: $0.encodeJSON(), as: UTF8.self) })
         let month = try PipelineWorker(configuration: harness.workerConfiguration(), logger: harness.logger).run()
         #expect(month.deadLetters == 0, "the demo's events must all apply")
+        return harness
+    }
+
+    /// The scripted windows do not depend on the period: a 28-day stretch (February 2027's) and a
+    /// 31-day calendar month give the figures derived in DemoSchool+CreativeStories.swift for L = E.
+    @Test("the four statuses hold for any period: 28 and 31 days", arguments: [
+        ("2027-03-01", "2027-02-02", "2027-02-20"),  // Feb 2027 has 28 days: from 02-02; E − 9 = 02-20
+        ("2026-07-31", "2026-07-01", "2026-07-22"),  // July: 31 days; E − 9 = 07-22
+    ])
+    func anyPeriod(lastDay: String, firstDay: String, newFrom: String) throws {
+        let harness = try Self.monthApplied(endingOn: LocalDate(lastDay)!)
+        let statuses = try Self.burnout(harness)
+        #expect(statuses["15501"] == ["growing", firstDay, "15800.00", "45600.00", "14000.00"])
+        #expect(statuses["15601"] == ["stagnating", firstDay, "49100.00", "4400.00", "10500.00"])
+        #expect(statuses["vk-9103"].map { Array($0.prefix(2)) } == ["new", newFrom])
+        #expect(statuses["vk-9001"]?.first == "burnt_out")
+    }
+
+    @Test("through the worker: the four burnout statuses by SPEC's windows, products, launches, funnels, the attribution comparison with names; the summary prints them")
+    func monthThroughTheWorker() throws {
+        let harness = try Self.monthApplied(endingOn: Self.yesterday)
 
         // The month alone: the latest day L is E = 2026-12-05; last 7d = 11-29…12-05, prev 7d = 11-22…11-28.
         // growing 15501: prev 2 × 14 900 − 7 × 2 000 = 15 800, last 4 × 14 900 − 7 × 2 000 = 45 600.
