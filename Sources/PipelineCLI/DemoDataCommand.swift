@@ -35,7 +35,7 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 42
 
-    @Option(help: "Traffic multiplier: 1 gives about 7,000 lines; every count follows the traffic.")
+    @Option(help: "Traffic multiplier: 1 gives about 6,000 lines; every count follows the traffic.")
     var scale: Double = 1
 
     @Option(help: "Time zone of the school's clock (IANA name).")
