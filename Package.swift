@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "Verification", dependencies: ["Events", "Aggregation", "Postgres", "SeededRandom"]),
         // The seeded generator alone, for the demo's data in `pipeline` without the oracle.
         .target(name: "SeededRandom"),
+        // The demo school's month (`pipeline demo-data`): events only, no I/O, none of the oracle.
+        .target(name: "DemoData", dependencies: ["Events", "SeededRandom"]),
         .target(name: "Migrations", dependencies: [
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
@@ -82,7 +84,7 @@ let package = Package(
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
             "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
-            "Backfill", "Normalizers", "Reports", "SeededRandom",
+            "Backfill", "Normalizers", "Reports", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,6 +154,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Events", "Worker", "PipelineTestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["Events", "Normalizers", "Verification", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ChaosTests", dependencies: [
             "Verification", "PipelineTestSupport", "Kafka", "Postgres", "Events", "Migrations",

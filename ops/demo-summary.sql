@@ -34,12 +34,15 @@ GROUP BY GROUPING SETS ((network, campaign_id, ad_id), (network, campaign_id), (
 HAVING GROUPING(ad_id) = 0 OR GROUPING(network) = 1 OR sum(spend) > 0
 ORDER BY GROUPING(network), network, campaign_id, GROUPING(ad_id), ad_id;
 
-\echo '== Creatives (bi.creative_burnout; 7-day windows end at the latest day)'
-SELECT network, campaign_id AS campaign, ad_id AS ad, first_day, cum_spend, cum_revenue, cum_profit,
-       profit_prev_7d, profit_last_7d, spend_last_7d, status
-FROM bi.creative_burnout
-WHERE project = :'project'
-ORDER BY network, campaign_id, ad_id;
+\echo '== Creatives (bi.creative_burnout; 7-day windows end at the latest day; names from bi.ads)'
+\echo '   new: first day within the last 14 days; burnt_out: spent in the last 7 days at no profit;'
+\echo '   stagnating: profit under half of the 7 days before; growing: the rest'
+SELECT c.network, c.campaign_id AS campaign, a.ad_name, c.ad_id AS ad, c.first_day, c.cum_spend, c.cum_revenue,
+       c.cum_profit, c.profit_prev_7d, c.profit_last_7d, c.spend_last_7d, c.status
+FROM bi.creative_burnout c
+LEFT JOIN bi.ads a ON a.project = c.project AND a.network = c.network AND a.campaign_id = c.campaign_id AND a.ad_id = c.ad_id
+WHERE c.project = :'project'
+ORDER BY c.network, c.campaign_id, c.ad_id;
 
 \echo '== Cohorts (bi.cohorts_monthly)'
 SELECT cohort_month, month, months_since, cohort_users AS users, payers, payments, revenue, refunds,
@@ -48,13 +51,48 @@ FROM bi.cohorts_monthly
 WHERE project = :'project'
 ORDER BY cohort_month NULLS FIRST, month;
 
-\echo '== Sales team, month (bi.managers_daily)'
-SELECT coalesce(manager_id, '(none)') AS manager, sum(orders) AS orders, sum(paid_orders) AS paid_orders,
-       sum(revenue) AS revenue, round(sum(paid_orders) / NULLIF(sum(orders), 0) * 100, 1) AS "conversion_%"
-FROM bi.managers_daily
+\echo '== Sales team, month (bi.managers_daily, names from bi.managers)'
+SELECT coalesce(d.manager_id, '(none)') AS manager, m.name, sum(d.orders) AS orders, sum(d.paid_orders) AS paid_orders,
+       sum(d.revenue) AS revenue, round(sum(d.paid_orders) / NULLIF(sum(d.orders), 0) * 100, 1) AS "conversion_%"
+FROM bi.managers_daily d
+LEFT JOIN bi.managers m ON m.project = d.project AND m.manager_id = d.manager_id
+WHERE d.project = :'project' AND d.day BETWEEN :'from_day' AND :'to_day'
+GROUP BY d.manager_id, m.name
+ORDER BY sum(d.revenue) DESC;
+
+\echo '== Products and tariffs (bi.products_daily: product × offer, by the order''s current state)'
+SELECT coalesce(product, '(no order event)') AS product, offer, sum(orders) AS orders, sum(paid_orders) AS paid,
+       sum(payments) AS payments, sum(revenue) AS revenue, sum(refunds) AS refunds,
+       round(sum(revenue) / NULLIF(sum(payments), 0), 2) AS avg_check
+FROM bi.products_daily
 WHERE project = :'project' AND day BETWEEN :'from_day' AND :'to_day'
-GROUP BY manager_id
-ORDER BY sum(revenue) DESC;
+GROUP BY product, offer
+ORDER BY sum(revenue) DESC, product, offer;
+
+\echo '== Launches, flows and free tags (bi.order_tags_daily; a tag kind:value splits at its first colon)'
+SELECT CASE WHEN tag_kind = '' THEN '(free tag)' ELSE tag_kind END AS kind, tag_value AS value,
+       sum(orders) AS orders, sum(paid_orders) AS paid, sum(revenue) AS revenue, sum(refunds) AS refunds,
+       round(sum(revenue) / NULLIF(sum(payments), 0), 2) AS avg_check
+FROM bi.order_tags_daily
+WHERE project = :'project' AND day BETWEEN :'from_day' AND :'to_day'
+GROUP BY tag_kind, tag_value
+ORDER BY tag_kind <> 'launch', tag_kind, tag_value;
+
+\echo '== Registration funnels (bi.deal_funnel_daily: registrations by their own funnel, orders and money by the order''s entry)'
+SELECT CASE WHEN funnel = '' THEN '(none)' ELSE funnel END AS funnel, sum(registrations) AS registrations,
+       sum(orders) AS orders, sum(paid_orders) AS paid, sum(revenue) AS revenue, sum(refunds) AS refunds
+FROM bi.deal_funnel_daily
+WHERE project = :'project' AND day BETWEEN :'from_day' AND :'to_day'
+GROUP BY funnel
+ORDER BY sum(registrations) DESC, funnel;
+
+\echo '== First touch and deal attribution by ad (bi.attribution_compare, names from bi.ads)'
+SELECT c.network, c.campaign_id AS campaign, a.campaign_name, c.ad_id AS ad, a.ad_name, c.spend,
+       c.paid_orders_first AS paid_first, c.paid_orders_deal AS paid_deal, c.revenue_first, c.revenue_deal,
+       round(c.romi_first, 1) AS "romi_first_%", round(c.romi_deal, 1) AS "romi_deal_%"
+FROM bi.attribution_compare(:'project', :'from_day', :'to_day') c
+LEFT JOIN bi.ads a ON a.project = :'project' AND a.network = c.network AND a.campaign_id = c.campaign_id AND a.ad_id = c.ad_id
+ORDER BY c.network, c.campaign_id, c.ad_id;
 
 \echo '== Mailings (bi.mail_letters; rates in %, after-click = paid within 7 days of a click)'
 SELECT channel, letter_id AS letter, sent, delivered, bounced, unique_opens AS opens, unique_clicks AS clicks,

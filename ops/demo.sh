@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults: a throwaway PostgreSQL, librdkafka's mock cluster as
 # Kafka, a demo school's month produced, applied by a worker, and the resulting figures.
+# The month ends yesterday in the project's time zone, so the evening sent live belongs to it.
+# PIPELINE_DEMO_KEEP=1 leaves the PostgreSQL running at the end, to query the bi views.
+# PIPELINE_DEMO_OUTPUT (default /tmp/pipeline-demo-output) receives the report and the digest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops/setup.sh
@@ -13,14 +16,25 @@ ingest_pid=""
 cleanup() {
     [ -n "$ingest_pid" ] && kill "$ingest_pid" 2>/dev/null && wait "$ingest_pid" 2>/dev/null
     [ -n "$kafka_pid" ] && kill "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
-    ops/postgres-throwaway.sh stop "$work/pg" || true
-    rm -rf "$work"
+    if [ "${PIPELINE_DEMO_KEEP:-}" = 1 ]; then
+        rm -rf "$work/events.jsonl" "$work/kafka.addr"
+    else
+        ops/postgres-throwaway.sh stop "$work/pg" || true
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 
+started=$(date +%s)
 DATABASE_URL=$(ops/postgres-throwaway.sh start "$work/pg")
 export DATABASE_URL
-"$bin" demo-data --month 2026-10 --fx-rates "$work/rates.csv" >"$work/events.jsonl"
+# The project's time zone is the pipeline's default, as the worker below runs with no project settings.
+zone=Europe/Moscow
+until_day=$(TZ=$zone date -d yesterday +%F)
+read -r from_day to_day < <("$bin" demo-data --until "$until_day" --time-zone "$zone" --print-period)
+launch=$(LC_ALL=C date -d "$to_day" +%B | tr '[:upper:]' '[:lower:]')
+echo "== demo month $from_day .. $to_day (it ends yesterday in $zone; pipeline demo-data --month YYYY-MM or --until DAY fixes it)"
+"$bin" demo-data --until "$until_day" --time-zone "$zone" --fx-rates "$work/rates.csv" >"$work/events.jsonl"
 # The embedded broker keeps ~5 MiB per partition and drops older data: sized for the month's events.
 "$bin" kafka-mock --partitions 4 --expected-events "$(wc -l <"$work/events.jsonl")" \
     >"$work/kafka.addr" 2>"$work/kafka.log" &
@@ -52,25 +66,41 @@ send() {
     local label=$1; shift
     echo "$label: HTTP $(curl -s -o "$work/answer" -w '%{http_code}' "$@") $(cat "$work/answer")"
 }
-send "click on ad 15501        " "http://127.0.0.1:$port/c/demo-school/oct-webinar?url=https%3A%2F%2Fschool.example%2Fwebinar&utm_source=yandex&utm_campaign=71230001&utm_content=15501&yclid=5550001"
-send "registration (GetCourse) " -X POST "http://127.0.0.1:$port/gc/demo-school/user?secret=demo-secret&user_id=live-1&email=Live%40Example.com&utm_source=yandex&utm_campaign=71230001&utm_content=15501&created_at=2026-10-31+20%3A05%3A00"
-send "order paid (GetCourse)   " -X POST "http://127.0.0.1:$port/gc/demo-school/order?secret=demo-secret&order_id=live-order-1&user_id=live-1&status=payed&cost_money_value=14900&currency=RUB&manager_id=m-anna&created_at=2026-10-31+20%3A10%3A00&updated_at=2026-10-31+20%3A12%3A00"
-send "payment (GetCourse)      " -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=demo-secret&payment_id=live-pay-1&order_id=live-order-1&user_id=live-1&amount=14900&currency=RUB&status=accepted&created_at=2026-10-31+20%3A12%3A00"
-send "the same payment, retried" -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=demo-secret&payment_id=live-pay-1&order_id=live-order-1&user_id=live-1&amount=14900&currency=RUB&status=accepted&created_at=2026-10-31+20%3A12%3A00"
+# The click is stamped when it arrives (today): SPEC's 7-day burnout windows then end today, and the
+# month's scripted creatives keep their statuses either way (Sources/DemoData/DemoSchool+CreativeStories.swift).
+send "click on ad 15501        " "http://127.0.0.1:$port/c/demo-school/webinar?url=https%3A%2F%2Fschool.example%2Fwebinar&utm_source=yandex&utm_campaign=71230001&utm_content=15501&yclid=5550001"
+send "registration (GetCourse) " -X POST "http://127.0.0.1:$port/gc/demo-school/user?secret=demo-secret&user_id=live-1&email=Live%40Example.com&funnel=webinar&utm_source=yandex&utm_campaign=71230001&utm_content=15501&created_at=${to_day}+20%3A05%3A00"
+send "order paid (GetCourse)   " -X POST "http://127.0.0.1:$port/gc/demo-school/order?secret=demo-secret&order_id=live-order-1&user_id=live-1&status=payed&cost_money_value=14900&currency=RUB&product=course-basic&positions=standard&manager_id=m-anna&manager_name=Anna+Smirnova&tags=launch%3A$launch&created_at=${to_day}+20%3A10%3A00&updated_at=${to_day}+20%3A12%3A00"
+send "payment (GetCourse)      " -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=demo-secret&payment_id=live-pay-1&order_id=live-order-1&user_id=live-1&amount=14900&currency=RUB&status=accepted&created_at=${to_day}+20%3A12%3A00"
+send "the same payment, retried" -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=demo-secret&payment_id=live-pay-1&order_id=live-order-1&user_id=live-1&amount=14900&currency=RUB&status=accepted&created_at=${to_day}+20%3A12%3A00"
 send "a wrong secret           " -X POST "http://127.0.0.1:$port/gc/demo-school/payment?secret=guess&payment_id=x&order_id=y&user_id=z&amount=1&status=accepted"
-send "a bad amount             " -X POST "http://127.0.0.1:$port/gc/demo-school/order?secret=demo-secret&order_id=o&user_id=u&status=new&cost_money_value=abc&created_at=2026-10-31+20%3A00%3A00"
+send "a bad amount             " -X POST "http://127.0.0.1:$port/gc/demo-school/order?secret=demo-secret&order_id=o&user_id=u&status=new&cost_money_value=abc&created_at=${to_day}+20%3A00%3A00"
 LOG_LEVEL=warning "$bin" worker --until-caught-up
 
 psql "$DATABASE_URL" -X -q -P pager=off -v ON_ERROR_STOP=1 -v project=demo-school \
-    -v from_day=2026-10-01 -v to_day=2026-10-31 -v dead_letters="${dead_letters:-unknown}" -f ops/demo-summary.sql
+    -v from_day="$from_day" -v to_day="$to_day" -v dead_letters="${dead_letters:-unknown}" -f ops/demo-summary.sql
 
 # The month as a page a school's owner would open (self-contained HTML, charts in SVG), and the
-# digest its chat would get for the month's last day. The page outlives the demo's scratch folder.
+# digest its chat would get for the month's last day. Both outlive the demo's scratch folder.
 out=${PIPELINE_DEMO_OUTPUT:-/tmp/pipeline-demo-output}
 mkdir -p "$out"
-"$bin" report --project demo-school --from 2026-10-01 --to 2026-10-31 --output "$out/report.html" >/dev/null
+"$bin" report --project demo-school --from "$from_day" --to "$to_day" --output "$out/report.html" >/dev/null
 echo
-echo "== Daily digest for 2026-10-31 (pipeline digest --dry-run; without it, it goes to Telegram)"
-"$bin" digest --project demo-school --date 2026-10-31 --dry-run
+echo "== Daily digest for $to_day (pipeline digest --dry-run; without it, it goes to Telegram)"
+"$bin" digest --project demo-school --date "$to_day" --dry-run | tee "$out/digest.txt"
+
 echo
-echo "== Report: $out/report.html (open it in a browser)"
+echo "== Where to look (the demo took $(( $(date +%s) - started )) s)"
+echo "   report:  $out/report.html (open it in a browser)"
+echo "   digest:  $out/digest.txt (printed above)"
+echo "   views:   DATABASE_URL=$DATABASE_URL"
+echo "            psql \"\$DATABASE_URL\" -c \"SELECT ad_id, status FROM bi.creative_burnout WHERE project = 'demo-school'\""
+echo "            bi.overview_daily, bi.funnel_daily, bi.traffic_report, bi.traffic_summary(project, from, to),"
+echo "            bi.creative_daily, bi.creative_burnout, bi.cohorts_monthly, bi.managers_daily, bi.managers,"
+echo "            bi.mail_daily, bi.mail_letters, bi.chat_daily, bi.community_conversion, bi.products_daily,"
+echo "            bi.order_tags_daily, bi.deal_funnel_daily, bi.attribution_compare(project, from, to), bi.ads"
+if [ "${PIPELINE_DEMO_KEEP:-}" = 1 ]; then
+    echo "   the PostgreSQL keeps running; stop it with: ops/postgres-throwaway.sh stop $work/pg"
+else
+    echo "   the PostgreSQL stops now; run with PIPELINE_DEMO_KEEP=1 to keep it for psql"
+fi
