@@ -3,7 +3,9 @@ import Events
 import Foundation
 
 /// Random but reproducible data sets that exercise every rule: late and tied registrations,
-/// order and payment state changes, users changing, missing rates, re-polls, duplicates.
+/// order and payment state changes, users changing, missing rates, re-polls, duplicates, and the
+/// business dimensions changing between events of one order or ad (tags, offers, deal UTMs,
+/// campaign and manager names renamed or sent empty).
 package struct RandomEvents {
     /// What a test produces and what the oracle is given.
     package struct DataSet {
@@ -77,7 +79,18 @@ package struct RandomEvents {
         return parts.map { "," + $0 }.joined()
     }
 
-    package mutating func dataSet(count: Int) -> DataSet {
+    /// An order's optional fields as SPEC §2 had them before the business dimensions: `product` only.
+    package mutating func productOnly() -> String {
+        guard let product = pick(["course", "course", "intensive", "", nil] as [String?]) else { return "" }
+        return #","product":"\#(product)""#
+    }
+
+    /// `count` random events, about 15 % of them delivered twice, shuffled across keys and topics.
+    ///
+    /// - Parameter newFields: false gives v1-shaped events (no order `offer`, `manager_name`, `tags`
+    ///   or `utm`, no ad_stats names), to check that the outputs that predate those fields still
+    ///   equal the oracle on data that never had them. The default keeps every existing seed's data.
+    package mutating func dataSet(count: Int, newFields: Bool = true) -> DataSet {
         var events: [String] = []
         for index in 0..<count {
             let project = pick(["alpha", "alpha", "beta"])
@@ -94,9 +107,11 @@ package struct RandomEvents {
                 data = ("registration", #"{"user_id":"\#(user)","utm":\#(utm())\#(funnel)}"#)
             case 30..<50:
                 let order = number(1...8)
-                let manager = pick([#","manager_id":"m1""#, #","manager_id":"m2""#, ""])
-                    + pick([#","manager_name":"Анна""#, #","manager_name":"Anna S.""#, #","manager_name":"""#, ""])
-                let dimensions = businessDimensions()
+                var manager = pick([#","manager_id":"m1""#, #","manager_id":"m2""#, ""])
+                if newFields {
+                    manager += pick([#","manager_name":"Анна""#, #","manager_name":"Anna S.""#, #","manager_name":"""#, ""])
+                }
+                let dimensions = newFields ? businessDimensions() : productOnly()
                 let owner = chance(85) ? "u\(order)" : user
                 data = ("order", #"{"order_id":"o\#(order)","user_id":"\#(owner)","status":"\#(pick(["new", "in_work", "paid", "paid", "part_paid", "cancelled"]))","amount":"\#(order * 1000).00","currency":"\#(pick(["RUB", "RUB", "USD", "EUR"]))"\#(manager)\#(dimensions),"created_at":"\#(instant())"}"#)
             case 50..<70:
@@ -110,7 +125,7 @@ package struct RandomEvents {
                 data = ("chat", #"{"chat_id":"ch\#(number(1...2))","message_id":"\#(index)","user_id":"\#(user)","kind":"\#(pick(["message", "message", "join", "leave"]))"}"#)
             default:
                 let day = LocalDate("2026-01-05")!.adding(days: number(0...70))
-                data = ("ad_stats", #"{"network":"\#(pick(["yandex_direct", "vk_ads"]))","account_id":"acc\#(number(1...2))","campaign_id":"c\#(number(1...2))","ad_id":"a\#(number(1...2))","day":"\#(day)","impressions":\#(number(1...1000)),"clicks":\#(number(0...50)),"cost":"\#(number(0...900)).\#(number(10...99))","currency":"\#(pick(["RUB", "USD"]))"\#(adNames())}"#)
+                data = ("ad_stats", #"{"network":"\#(pick(["yandex_direct", "vk_ads"]))","account_id":"acc\#(number(1...2))","campaign_id":"c\#(number(1...2))","ad_id":"a\#(number(1...2))","day":"\#(day)","impressions":\#(number(1...1000)),"clicks":\#(number(0...50)),"cost":"\#(number(0...900)).\#(number(10...99))","currency":"\#(pick(["RUB", "USD"]))"\#(newFields ? adNames() : "")}"#)
             }
             events.append(#"{"id":"\#(id)","type":"\#(data.type)","project":"\#(project)","source":"test","occurred_at":"\#(at)","data":\#(data.body)}"#)
         }

@@ -10,11 +10,15 @@ import Postgres
 /// `run` is a blocking loop meant for a thread of its own (libpq and librdkafka calls block).
 /// Offsets live in PostgreSQL with the aggregates; on assignment the consumer seeks to them,
 /// so a crash anywhere neither loses nor repeats a batch.
+///
+/// This file is the loop; applying one batch is in `PipelineWorker+Isolation.swift`, and keeping
+/// the consumer in line with the stored offsets in `PipelineWorker+Rewind.swift`.
 public final class PipelineWorker {
     public let configuration: WorkerConfiguration
     let logger: Logger
-    private var rates: FxRates?
-    private var ratesLoadedAt = ContinuousClock.now
+    // The rates in use, reloaded every 30 s and when one seems missing (PipelineWorker+Isolation.swift).
+    var rates: FxRates?
+    var ratesLoadedAt = ContinuousClock.now
 
     public init(configuration: WorkerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -165,130 +169,6 @@ public final class PipelineWorker {
         return summary
     }
 
-    /// Seeks back every assigned partition whose stored offset is behind this consumer's position:
-    /// after a rebuild's swap the new tables hold less than this consumer applied to the old ones,
-    /// and a partition with no new messages would otherwise never notice.
-    /// Returns whether it moved any partition (then batches read before are stale).
-    @discardableResult
-    private func rewindToStoredOffsets(
-        _ positions: inout [KafkaTopicPartition: Int64], consumer: KafkaConsumer, offsets: OffsetStore,
-        connection: PostgresConnection
-    ) throws -> Bool {
-        let assigned = Set(consumer.assignment)
-        positions = positions.filter { assigned.contains($0.key) }
-        guard !positions.isEmpty else { return false }
-        let stored = try offsets.nextOffsets(for: Array(positions.keys), in: connection)
-        var moved = false
-        for (partition, position) in positions.sorted(by: { $0.key < $1.key }) {
-            guard let next = stored[partition], next < position else { continue }
-            try consumer.seek(partition, to: next)
-            positions[partition] = next
-            moved = true
-            logger.notice("stored offset behind this consumer: re-reading", metadata: [
-                "topic": "\(partition.topic)", "partition": "\(partition.partition)", "from": "\(next)", "was": "\(position)"])
-        }
-        return moved
-    }
-
-    /// Applies a batch. If PostgreSQL refuses its data (a value out of range, a key too long for an
-    /// index...), halves the batch until the message it refuses stands alone, and dead-letters
-    /// that one: a single bad message must not stop the worker at every restart. If PostgreSQL
-    /// runs short of shared memory or locks for it (SQLSTATE class 53: the lock table is shared by
-    /// every session), applies it in halves, down to single messages retried until they pass.
-    private func applyIsolating(
-        _ messages: [DecodedMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
-        connection: PostgresConnection, publish: ([DeadLetter]) throws -> Void
-    ) throws -> BatchApplier.Outcome {
-        do {
-            return try applyWithRetry(
-                messages, applier: applier, acceptedGaps: acceptedGaps, connection: connection, publish: publish)
-        } catch let error as PostgresError where Self.isRefusedData(error) || Self.isShortOfResources(error) {
-            if Self.isRefusedData(error) {
-                guard messages.count > 1 else {
-                    logger.error("PostgreSQL refused a message", metadata: ["error": "\(error)"])
-                    return try connection.transaction {
-                        try applier.deadLetterAlone(
-                            messages[0].message, reason: "PostgreSQL refused its data: \(error)", in: connection,
-                            publish: publish)
-                    }
-                }
-            } else {
-                logger.warning("PostgreSQL is short of shared memory or locks for this batch: applying it in halves",
-                               metadata: ["messages": "\(messages.count)", "error": "\(error)"])
-            }
-            let half = messages.count / 2
-            var outcome = try applyIsolating(
-                Array(messages[..<half]), applier: applier, acceptedGaps: acceptedGaps, connection: connection,
-                publish: publish)
-            outcome.add(try applyIsolating(
-                Array(messages[half...]), applier: applier, acceptedGaps: acceptedGaps, connection: connection,
-                publish: publish))
-            return outcome
-        }
-    }
-
-    /// Data exceptions (22xxx), program limits such as an index row too large (54xxx), and values
-    /// libpq cannot send: errors of one message's content, not of the database.
-    static func isRefusedData(_ error: PostgresError) -> Bool {
-        if error.code == .usage { return true }
-        guard error.code == .query, let state = error.sqlState else { return false }
-        return state.hasPrefix("22") || state.hasPrefix("54")
-    }
-
-    /// Insufficient resources (53xxx): out of shared memory for locks (53200, "You might need to
-    /// increase max_locks_per_transaction"), disk full, a configured limit. A smaller transaction
-    /// needs less; the same one may pass once other sessions let go.
-    static func isShortOfResources(_ error: PostgresError) -> Bool {
-        error.code == .query && error.sqlState?.hasPrefix("53") == true
-    }
-
-    /// Re-runs a batch whose transaction failed for a passing reason (database restart,
-    /// serialization failure, an id applied meanwhile by another worker, dead letter topic
-    /// unreachable, rates imported since they were read) with a growing pause.
-    private func applyWithRetry(
-        _ messages: [DecodedMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
-        connection: PostgresConnection,
-        publish: ([DeadLetter]) throws -> Void
-    ) throws -> BatchApplier.Outcome {
-        var pause = Duration.milliseconds(100)
-        var ratesChecked = false
-        while true {
-            do {
-                if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) { try reloadRates(connection) }
-                let outcome = try connection.transaction {
-                    try applier.apply(messages, rates: rates!, acceptedGaps: acceptedGaps, in: connection, publish: { letters in
-                        // A missing rate may have been imported since the rates were read: read
-                        // them again and redo the batch once before dead-lettering for it.
-                        if !ratesChecked, letters.contains(where: { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }) {
-                            throw RatesMayBeStale()
-                        }
-                        try publish(letters)
-                    })
-                }
-                applier.knownUsers.record(outcome.users, chatActive: outcome.chatActiveUsers)
-                return outcome
-            } catch is RatesMayBeStale {
-                ratesChecked = true
-                try reloadRates(connection)
-                continue
-            } catch let error as PostgresError
-                where error.isRetriable || error.sqlState == "23505" || (Self.isShortOfResources(error) && messages.count == 1)
-            {
-                // A single message short of resources cannot be split further: other sessions hold them.
-                logger.warning("batch failed, retrying", metadata: ["error": "\(error)", "pause": "\(pause)"])
-            } catch let error as KafkaError where error.isRetriable {
-                logger.warning("dead letters not delivered, retrying", metadata: ["error": "\(error)"])
-            }
-            Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
-            pause = min(pause * 2, .seconds(5))
-        }
-    }
-
-    private func reloadRates(_ connection: PostgresConnection) throws {
-        rates = try FxRateStore().load(in: connection)
-        ratesLoadedAt = .now
-    }
-
     /// How many messages the consumed topics hold now (high minus low watermarks).
     public func messagesToRead() throws -> Int {
         let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
@@ -314,36 +194,6 @@ public final class PipelineWorker {
             }
         }
         return result
-    }
-
-    /// A partition whose every message expired past the stored offset (log start = log end) gives
-    /// the consumer nothing that would reveal the gap, so a run until caught up (and a rebuild)
-    /// would wait for it for ever: its lost range is recorded, and its offset moved, at start.
-    private func recordEmptiedPartitions(
-        _ marks: [KafkaTopicPartition: Watermarks], offsets: OffsetStore, connection: PostgresConnection,
-        metrics: WorkerMetrics
-    ) throws {
-        let emptied = marks.filter { $0.value.isEmpty }
-        guard !emptied.isEmpty else { return }
-        let lost = try connection.transaction {
-            let stored = try offsets.lockNextOffsets(for: emptied.keys.sorted(), in: connection)
-            let lost = LostRange.emptied(emptied, stored: stored)
-            try offsets.record(lost, in: connection)
-            try offsets.store(Dictionary(uniqueKeysWithValues: lost.map { ($0.partition, $0.to) }), in: connection)
-            return lost
-        }
-        reportLost(lost, metrics: metrics)
-    }
-
-    /// Says, in the log and the metrics, what the broker no longer had (already recorded).
-    private func reportLost(_ ranges: [LostRange], metrics: WorkerMetrics) {
-        for range in ranges {
-            logger.error("messages lost: the partition's log starts past the stored offset", metadata: [
-                "topic": "\(range.partition.topic)", "partition": "\(range.partition.partition)",
-                "from": "\(range.from)", "to": "\(range.to)", "messages": "\(range.messages)",
-                "recorded_in": "\(configuration.stateSchema).lost_ranges"])
-        }
-        metrics.recordLost(ranges)
     }
 }
 
@@ -371,9 +221,6 @@ private final class BackgroundDecoding: @unchecked Sendable {
         return decoded
     }
 }
-
-/// Thrown inside a batch's transaction to roll it back and read the rates again.
-private struct RatesMayBeStale: Error {}
 
 /// Lends a thread-bound object to closures that librdkafka calls back on that same thread.
 final class ThreadConfined<Value>: @unchecked Sendable {
