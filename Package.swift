@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Aggregation", dependencies: ["Events"]),
         .target(name: "Normalizers", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Pollers", dependencies: [
-            "Events", "Kafka", "Postgres", "Worker",
+            "Events", "Kafka", "Postgres", "CurrencyRates",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -45,6 +45,9 @@ let package = Package(
         .target(name: "Verification", dependencies: ["Events", "Aggregation", "Postgres", "SeededRandom"]),
         // The seeded generator alone, for the demo's data in `pipeline` without the oracle.
         .target(name: "SeededRandom"),
+        // Currency rates into pipeline.fx_rates: the rate file's parser and the one upsert, shared by the
+        // Bank of Russia poller and `pipeline fx import`, so that no producer links the worker.
+        .target(name: "CurrencyRates", dependencies: ["Events", "Postgres"]),
         .target(name: "Migrations", dependencies: [
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
@@ -81,7 +84,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
-            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
+            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers", "CurrencyRates",
             "Backfill", "Normalizers", "Reports", "SeededRandom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -109,7 +112,7 @@ let package = Package(
         .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification",
+            "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification", "CurrencyRates",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Events", "PipelineTestSupport"]),
@@ -127,7 +130,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "PollersTests", dependencies: [
-            "Pollers", "Events", "Kafka", "Postgres", "Worker", "PipelineTestSupport",
+            "Pollers", "Events", "Kafka", "Postgres", "Worker", "PipelineTestSupport", "CurrencyRates",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
