@@ -23,8 +23,9 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
+        // Events only for `KafkaOutgoingMessage(event:topics:)`, the one event-to-message mapping.
         .target(name: "Kafka", dependencies: [
-            "CRdKafka",
+            "CRdKafka", "Events",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Postgres", dependencies: [
@@ -106,7 +107,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "EventsTests", dependencies: ["Events", "PipelineTestSupport"], exclude: ["Samples", "validate_samples.py"]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "PipelineTestSupport"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Events", "PipelineTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events"]),
         .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
