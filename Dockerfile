@@ -17,11 +17,11 @@ RUN swift build -c release --product pipeline --static-swift-stdlib \
 FROM debian:bookworm-slim
 # bash: the compose healthchecks speak HTTP through /dev/tcp. libcurl4: Foundation's URLSession, which the
 # pollers, the backfill's Export API client and the digest use, loads it at run time.
-# /var/lib/pipeline: the ingest server's --state-dir (a named volume takes this owner).
+# /var/lib/pipeline: the ingest server's --state-dir; /var/lib/pipeline/poll: the pollers' (named volumes take these owners).
 RUN apt-get update && apt-get install -y --no-install-recommends librdkafka1 libpq5 libcurl4 tzdata ca-certificates bash \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --no-create-home --uid 10001 pipeline \
-    && install -d -o pipeline /var/lib/pipeline
+    && install -d -o pipeline /var/lib/pipeline /var/lib/pipeline/poll
 COPY --from=build /out/pipeline /usr/local/bin/pipeline
 COPY schemas /app/schemas
 WORKDIR /app

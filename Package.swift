@@ -23,8 +23,9 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
+        // Events only for `KafkaOutgoingMessage(event:topics:)`, the one event-to-message mapping.
         .target(name: "Kafka", dependencies: [
-            "CRdKafka",
+            "CRdKafka", "Events",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Postgres", dependencies: [
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "Aggregation", dependencies: ["Events"]),
         .target(name: "Normalizers", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Pollers", dependencies: [
-            "Events", "Kafka", "Postgres", "Worker",
+            "Events", "Kafka", "Postgres", "CurrencyRates",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -47,6 +48,9 @@ let package = Package(
         .target(name: "SeededRandom"),
         // The demo school's month (`pipeline demo-data`): events only, no I/O, none of the oracle.
         .target(name: "DemoData", dependencies: ["Events", "SeededRandom"]),
+        // Currency rates into pipeline.fx_rates: the rate file's parser and the one upsert, shared by the
+        // Bank of Russia poller and `pipeline fx import`, so that no producer links the worker.
+        .target(name: "CurrencyRates", dependencies: ["Events", "Postgres"]),
         .target(name: "Migrations", dependencies: [
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
@@ -83,7 +87,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "PipelineCLI", dependencies: [
-            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers",
+            "Kafka", "Postgres", "Events", "Aggregation", "Migrations", "Worker", "Ingest", "MetricsEndpoint", "Pollers", "CurrencyRates",
             "Backfill", "Normalizers", "Reports", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -105,13 +109,13 @@ let package = Package(
         ]),
 
         .testTarget(name: "EventsTests", dependencies: ["Events", "PipelineTestSupport"], exclude: ["Samples", "validate_samples.py"]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "PipelineTestSupport"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Events", "PipelineTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events"]),
         .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification",
+            "Worker", "Events", "Aggregation", "Migrations", "Kafka", "Postgres", "PipelineTestSupport", "Verification", "CurrencyRates",
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Events", "PipelineTestSupport"]),
@@ -129,7 +133,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "PollersTests", dependencies: [
-            "Pollers", "Events", "Kafka", "Postgres", "Worker", "PipelineTestSupport",
+            "Pollers", "Events", "Kafka", "Postgres", "Worker", "PipelineTestSupport", "CurrencyRates",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

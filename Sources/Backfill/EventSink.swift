@@ -17,9 +17,7 @@ public struct KafkaEventSink: EventSink {
     }
 
     public func deliver(_ events: [Event]) async throws {
-        let messages = events.map {
-            KafkaOutgoingMessage(topic: topics.topic(for: $0.type), key: $0.partitionKey, value: $0.encodeJSON())
-        }
+        let messages = events.map { KafkaOutgoingMessage(event: $0, topics: topics) }
         _ = try await producer.send(messages)
     }
 }

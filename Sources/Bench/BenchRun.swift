@@ -120,7 +120,7 @@ public struct BenchRun {
                 if envelope.type == .registration { registered.insert(envelope.key) }
                 if keepDistinct { distinct.append(envelope.json) }
             }
-            outgoing.append(KafkaOutgoingMessage(topic: topics.topic(for: envelope.type), key: envelope.key, value: envelope.json))
+            outgoing.append(KafkaOutgoingMessage(EventRecord(type: envelope.type, key: envelope.key, json: Array(envelope.json.utf8), topics: topics)))
             if outgoing.count == 50_000 {
                 let started = ContinuousClock.now
                 _ = try producer.sendAndWait(outgoing, timeout: .seconds(300))

@@ -13,9 +13,7 @@ struct EventPublisher: Sendable {
     /// - Throws: `IngestError.kafkaUnavailable` for any Kafka failure, since then nothing may be acknowledged.
     func publish(_ events: [Event], logger: Logger) async throws(IngestError) -> Int {
         guard !events.isEmpty else { return 0 }
-        let messages = events.map {
-            KafkaOutgoingMessage(topic: topics.topic(for: $0.type), key: $0.partitionKey, value: $0.encodeJSON())
-        }
+        let messages = events.map { KafkaOutgoingMessage(event: $0, topics: topics) }
         do {
             _ = try await producer.send(messages)
         } catch {

@@ -1,7 +1,7 @@
 import ArgumentParser
+import CurrencyRates
 import Foundation
 import Postgres
-import Worker
 
 /// `pipeline fx`: the currency rates every amount is converted with (SPEC §4, money).
 struct FxCommand: ParsableCommand {

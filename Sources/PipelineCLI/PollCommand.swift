@@ -25,7 +25,10 @@ struct PollCommand: AsyncParsableCommand {
 
             With --accounts FILE, the accounts come from that JSON file instead: any number of projects, each \
             with any number of accounts per network, secrets named by environment variable (see docs/pollers.md). \
-            Renewed tokens are kept in --state-dir. --check tries every account once and prints a table; \
+            Renewed tokens are kept in --state-dir. A Meta account with app_id_env and app_secret_env has its \
+            token's expiry and validity asked of the Graph API (debug_token). --check tries every account once \
+            (nothing is produced to Kafka) and prints a table on standard output: account, network, ok or \
+            FAILED with the error, token expiry; exit status 0 when every account is ok, 1 when any failed. \
             --since/--until load a past range of ad statistics and exit.
             """)
 

@@ -50,10 +50,7 @@ struct ProduceCommand: ParsableCommand {
             }
             do {
                 let event = try Event.decode(json: line)
-                pending.append(KafkaOutgoingMessage(
-                    topic: settings.topics.topic(for: event.type),
-                    key: Array(event.partitionKey.utf8),
-                    value: event.encodeJSON()))
+                pending.append(KafkaOutgoingMessage(event: event, topics: settings.topics))
             } catch {
                 rejected += 1
                 FileHandle.standardError.write(Data("line \(lineNumber): \(error)\n".utf8))

@@ -37,11 +37,23 @@ final class SimulatedNetworks: @unchecked Sendable {
     /// OAuth apps: client id → secret.
     let apps: [String: String] = ["yandex-app": "yandex-app-secret", "vk-app-a": "vk-app-a-secret", "google-app": "google-app-secret"]
     let googleDeveloperToken = "google-dev-token"
-    let metaTokens: [String: String] = ["meta-system-token-222": "222"]
+    /// Meta tokens: token → ad account, and what `debug_token` says of each (unix seconds; 0 = never).
+    let metaTokens: [String: String] = ["meta-system-token-222": "222", "meta-long-lived-333": "333", "meta-system-token-444": "444"]
+    private(set) var metaTokenExpiry: [String: (expires: Int64, dataAccess: Int64)] = [:]
+    /// The Meta app whose app token (`id|secret`) may ask `debug_token`.
+    let metaApp = (id: "meta-app", secret: "meta-app-secret")
+    /// `debug_token` calls answered (with the right app token).
+    private(set) var metaChecks: [String] = []
 
     init(clock: ManualPollerClock, firstDay: LocalDate) {
         self.clock = clock
         self.firstDay = firstDay
+    }
+
+    /// What `debug_token` says of a Meta token: it expires at `expires`, its data access at `dataAccess` (0 = never).
+    /// A token never declared here is answered as invalid (expired, subcode 463).
+    func declareMetaToken(_ token: String, expires: Int64, dataAccess: Int64) {
+        lock.withLock { metaTokenExpiry[token] = (expires, dataAccess) }
     }
 
     /// A refresh token the operator got by consent, for `account`.
@@ -84,7 +96,9 @@ final class SimulatedNetworks: @unchecked Sendable {
         let now = clock.now()
         var live = false
         if network == "meta" {
-            live = metaTokens[token] == account
+            // A declared token stops at its expiry, as Meta's would.
+            let expiry = metaTokenExpiry[token]?.expires ?? 0
+            live = metaTokens[token] == account && (expiry == 0 || now.microsecondsSinceEpoch < expiry * 1_000_000)
         } else if let known = accessTokens[token], known.account == account {
             live = known.expires.map { now < $0 } ?? true
         }
@@ -190,8 +204,23 @@ final class SimulatedNetworks: @unchecked Sendable {
                 return #"{"id":\#(ad),"rows":[\#(rows.joined(separator: ","))],"total":{}}"#
             }
             return Self.json(#"{"items":[\#(items.joined(separator: ","))],"total":{}}"#)
-        case "/v25.0/act_222/insights":
-            guard authorize(request, network: "meta", account: "222") else {
+        case "/v25.0/debug_token":
+            // Graph API: the app token (`app_id|app_secret`) asks about `input_token`; HTTP 200 either way.
+            guard request.header("Authorization") == "Bearer \(metaApp.id)|\(metaApp.secret)" else {
+                return Self.json(#"{"error":{"message":"Invalid OAuth access token signature.","type":"OAuthException","code":190,"fbtrace_id":"AbCdEf"}}"#, status: 400)
+            }
+            let input = request.query["input_token"] ?? ""
+            metaChecks.append(metaTokens[input] ?? "unknown")
+            let issued = clock.now().microsecondsSinceEpoch / 1_000_000 - 86400
+            let now = clock.now().microsecondsSinceEpoch / 1_000_000
+            if let expiry = metaTokenExpiry[input], expiry.expires == 0 || now < expiry.expires {
+                return Self.json(#"{"data":{"app_id":"\#(metaApp.id)","type":"USER","application":"School pipeline","data_access_expires_at":\#(expiry.dataAccess),"expires_at":\#(expiry.expires),"is_valid":true,"issued_at":\#(issued),"scopes":["ads_read","public_profile"],"user_id":"10001"}}"#)
+            }
+            let expired = metaTokenExpiry[input]?.expires ?? (now - 3600)
+            return Self.json(#"{"data":{"app_id":"\#(metaApp.id)","type":"USER","application":"School pipeline","data_access_expires_at":0,"error":{"code":190,"message":"Error validating access token: Session has expired.","subcode":463},"expires_at":\#(expired),"is_valid":false,"scopes":[],"user_id":"10001"}}"#)
+        case "/v25.0/act_222/insights", "/v25.0/act_333/insights", "/v25.0/act_444/insights":
+            let metaAccount = String(request.path.dropFirst("/v25.0/act_".count).prefix { $0 != "/" })
+            guard authorize(request, network: "meta", account: metaAccount) else {
                 return Self.json(#"{"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":463}}"#, status: 400)
             }
             let range = (request.query["time_range"] ?? "").removingPercentEncoding ?? ""
@@ -201,7 +230,7 @@ final class SimulatedNetworks: @unchecked Sendable {
             var rows: [String] = []
             for day in spendingDays(first, last) {
                 for ad in ["901", "902"] {
-                    let f = Self.figures(account: "222", ad: ad, day: day)
+                    let f = Self.figures(account: metaAccount, ad: ad, day: day)
                     rows.append(#"{"ad_id":"\#(ad)","ad_name":"Реклама \#(ad)","adset_id":"91","adset_name":"Аудитория","campaign_id":"92","campaign_name":"Кампания Meta","impressions":"\#(f.impressions)","inline_link_clicks":"\#(f.clicks)","spend":"\#(f.cost)","account_currency":"RUB","date_start":"\#(day)","date_stop":"\#(day)"}"#)
                 }
             }

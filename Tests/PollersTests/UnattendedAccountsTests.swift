@@ -64,7 +64,8 @@ struct UnattendedAccountsTests {
              "yandex_direct": [{"client_login": "beta-login", "refresh_token_env": "BETA_YANDEX_REFRESH",
                                 "client_id_env": "YANDEX_CLIENT_ID", "client_secret_env": "YANDEX_CLIENT_SECRET"}],
              "vk_ads": [{"account_id": "vk-b", "client_id_env": "VK_B_CLIENT_ID", "client_secret_env": "VK_B_CLIENT_SECRET"}],
-             "meta": [{"ad_account_id": "act_222", "token_env": "BETA_META_TOKEN", "days": 3}],
+             "meta": [{"ad_account_id": "act_222", "token_env": "BETA_META_TOKEN", "days": 3,
+                       "app_id_env": "META_APP_ID", "app_secret_env": "META_APP_SECRET"}],
              "google_ads": [{"customer_id": "2222222222", "login_customer_id": "999-999-9999", "developer_token_env": "GOOGLE_DEVELOPER_TOKEN",
                              "refresh_token_env": "BETA_GOOGLE_REFRESH", "client_id_env": "GOOGLE_CLIENT_ID",
                              "client_secret_env": "GOOGLE_CLIENT_SECRET"}]}
@@ -79,7 +80,7 @@ struct UnattendedAccountsTests {
         "VK_A_CLIENT_ID": "vk-app-a", "VK_A_CLIENT_SECRET": "vk-app-a-secret",
         "GOOGLE_DEVELOPER_TOKEN": "google-dev-token", "GOOGLE_CLIENT_ID": "google-app", "GOOGLE_CLIENT_SECRET": "google-app-secret",
         "ALPHA_GOOGLE_REFRESH": "1//alpha-google-refresh", "BETA_GOOGLE_REFRESH": "1//beta-google-refresh",
-        "BETA_META_TOKEN": "meta-system-token-222",
+        "BETA_META_TOKEN": "meta-system-token-222", "META_APP_ID": "meta-app", "META_APP_SECRET": "meta-app-secret",
         // VK_B_CLIENT_ID and VK_B_CLIENT_SECRET are missing on purpose.
     ]
 
@@ -89,8 +90,13 @@ struct UnattendedAccountsTests {
         networks.grantRefreshToken("beta-consent-refresh", account: "beta-login")
         networks.grantRefreshToken("1//alpha-google-refresh", account: "1111111111")
         networks.grantRefreshToken("1//beta-google-refresh", account: "2222222222")
+        // A long-lived token: 60 days from now, its data access 90 (what debug_token answers for it).
+        networks.declareMetaToken("meta-system-token-222", expires: metaExpiry(clock), dataAccess: metaExpiry(clock) + 30 * 86400)
         return networks
     }
+
+    /// Unix seconds at which beta's Meta token expires: sixty days after the clock's start.
+    static func metaExpiry(_ clock: ManualPollerClock) -> Int64 { clock.now().microsecondsSinceEpoch / 1_000_000 + 60 * 86400 }
 
     static func accounts(base: URL, clock: ManualPollerClock, state: URL) throws -> [PollerAccount] {
         let configuration = try PollerConfiguration.decode(Data(configuration(base: base).utf8))
@@ -221,6 +227,11 @@ struct UnattendedAccountsTests {
         let google = [("project", "alpha"), ("source", "google_ads"), ("account", "1111111111")]
         #expect(try metrics.expectGauge(PollerMetrics.tokenRenewable, google).lastValue == 1)
         #expect(try metrics.expectGauge(PollerMetrics.tokenExpiry, google).lastValue ?? 0 > 1_772_000_000)
+        // Meta's long-lived token: its expiry as debug_token gave it (asked once an hour at most: once per poll here).
+        let meta = [("project", "beta"), ("source", "meta"), ("account", "222")]
+        #expect(try metrics.expectGauge(PollerMetrics.tokenExpiry, meta).lastValue == Double(Self.start.microsecondsSinceEpoch / 1_000_000 + 60 * 86400))
+        #expect(try metrics.expectGauge(PollerMetrics.tokenRenewable, meta).lastValue == 0)
+        #expect(networks.metaChecks == Array(repeating: "222", count: 60))
     }
 
     @Test("the per-account series exist from start-up, before any poll")
@@ -262,7 +273,8 @@ struct UnattendedAccountsTests {
         #expect(lines[0].hasPrefix("ACCOUNT"))
         #expect(lines[5].hasPrefix("beta/vk_ads/vk-b") && lines[5].contains("FAILED: unauthorized: environment variable VK_B_CLIENT_ID"))
         #expect(lines[3].contains("  ok  ") && lines[3].contains("2026-03-01T06:59:59") && lines[3].contains("(renews)"))
-        #expect(lines[6].hasPrefix("beta/meta/222") && lines[6].contains("not stated"))
+        // Meta's token: the expiry debug_token gave (sixty days on), not renewable.
+        #expect(lines[6].hasPrefix("beta/meta/222") && lines[6].contains("  ok  ") && lines[6].contains("2026-04-30T06:00:00") && !lines[6].contains("renews"))
         for secret in Self.environment.values { #expect(!table.contains(secret)) }
     }
 

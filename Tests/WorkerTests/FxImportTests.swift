@@ -1,3 +1,4 @@
+import CurrencyRates
 import Events
 import Foundation
 import Logging

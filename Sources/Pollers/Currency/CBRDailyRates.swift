@@ -1,6 +1,6 @@
-import Foundation
+import CurrencyRates
 import Events
-import Worker
+import Foundation
 
 /// The Bank of Russia's daily rates (`XML_daily.asp?date_req=DD/MM/YYYY`) in pure functions.
 ///

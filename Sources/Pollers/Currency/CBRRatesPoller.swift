@@ -1,9 +1,9 @@
+import CurrencyRates
 import Events
 import Foundation
 import Logging
 import Postgres
 import ServiceLifecycle
-import Worker
 
 /// The currency poller: the Bank of Russia's daily rates into `pipeline.fx_rates` (base RUB), the way
 /// `pipeline fx import` writes them, every `interval`, for the trailing days and tomorrow (the bank

@@ -16,7 +16,7 @@ public struct AdNetworkPoller: Sendable {
 
     public let client: any AdNetworkClient
     public let schedule: AdNetworkSchedule
-    private let topic: String
+    private let topics: EventTopics
     private let producer: KafkaProducer
     /// Waits for retries here, and the service waits the interval on it too.
     public let clock: any PollerClock
@@ -42,7 +42,7 @@ public struct AdNetworkPoller: Sendable {
     ) {
         self.client = client
         self.schedule = schedule
-        self.topic = topics.adStats
+        self.topics = topics
         self.producer = producer
         self.clock = clock
         self.backoff = backoff
@@ -64,7 +64,7 @@ public struct AdNetworkPoller: Sendable {
     ) {
         self.client = account.client
         self.schedule = account.schedule
-        self.topic = topics.adStats
+        self.topics = topics
         self.producer = producer
         self.clock = clock
         self.backoff = backoff
@@ -173,7 +173,7 @@ public struct AdNetworkPoller: Sendable {
             } catch {
                 return .failure("row of ad \(event.partitionKey) is not a valid ad_stats event: \(error)")
             }
-            messages.append(KafkaOutgoingMessage(topic: topic, key: event.partitionKey, value: event.encodeJSON()))
+            messages.append(KafkaOutgoingMessage(event: event, topics: topics))
         }
         do {
             if !messages.isEmpty { _ = try await producer.send(messages) }

@@ -113,11 +113,18 @@ public struct PollerAccount: Sendable {
                 var schedule = AdNetworkSchedule.defaults(for: "meta", timeZone: zone)
                 schedule.window = .trailingDays(account.days ?? 28)
                 schedule.interval = .seconds(account.intervalSeconds ?? 3600)
-                if let reason = missing([account.tokenEnv]) {
+                if let reason = missing([account.tokenEnv, account.appIdEnv, account.appSecretEnv]) {
                     result.append(broken("meta", account.adAccountId, schedule, reason))
                     continue
                 }
-                let tokens = FixedAccessToken(value(account.tokenEnv)!, expiresAt: account.tokenExpiresAt.flatMap(Instant.init(rfc3339:)))
+                let configuredExpiry = account.tokenExpiresAt.flatMap(Instant.init(rfc3339:))
+                let tokens: any AccessTokenProvider = if account.appIdEnv != nil {
+                    MetaCheckedToken(
+                        token: value(account.tokenEnv)!, appID: value(account.appIdEnv)!, appSecret: value(account.appSecretEnv)!, baseURL: metaURL,
+                        transport: transport, clock: clock, configuredExpiry: configuredExpiry)
+                } else {
+                    FixedAccessToken(value(account.tokenEnv)!, expiresAt: configuredExpiry)
+                }
                 do {
                     let client = try MetaInsightsClient(
                         adAccountID: account.adAccountId, accessToken: value(account.tokenEnv)!, baseURL: metaURL, transport: transport,

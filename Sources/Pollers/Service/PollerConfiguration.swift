@@ -56,7 +56,12 @@ public struct PollerConfiguration: Sendable, Decodable, Equatable {
         public var adAccountId: String
         public var tokenEnv: String
         /// When the token expires (RFC 3339), for the expiry alert; absent for non-expiring system-user tokens.
+        /// With `app_id_env` and `app_secret_env` Meta's own answer (`debug_token`) replaces it.
         public var tokenExpiresAt: String?
+        /// The Meta app the token was issued to, by the variables holding its id and secret: the poller then asks
+        /// the Graph API's `debug_token` for the token's expiry and validity. Both or neither.
+        public var appIdEnv: String?
+        public var appSecretEnv: String?
         /// The ad account's zone; default Europe/Moscow.
         public var timeZone: String?
         /// Default 28.
@@ -125,7 +130,15 @@ public struct PollerConfiguration: Sendable, Decodable, Equatable {
                     throw PollerConfigurationError("\(project.project): vk_ads \(account.accountId): needs token_env or client_id_env + client_secret_env")
                 }
             }
-            for account in project.meta ?? [] { try unique("meta", account.adAccountId) }
+            for account in project.meta ?? [] {
+                try unique("meta", account.adAccountId)
+                guard (account.appIdEnv == nil) == (account.appSecretEnv == nil) else {
+                    throw PollerConfigurationError("\(project.project): meta \(account.adAccountId): app_id_env and app_secret_env go together (debug_token needs both)")
+                }
+                if let expiry = account.tokenExpiresAt, Instant(rfc3339: expiry) == nil {
+                    throw PollerConfigurationError("\(project.project): meta \(account.adAccountId): token_expires_at must be RFC 3339, got \(expiry)")
+                }
+            }
             for account in project.googleAds ?? [] {
                 try unique("google_ads", account.customerId)
                 guard account.tokenEnv != nil || account.refreshTokenEnv != nil else {
