@@ -58,7 +58,7 @@ public struct WorkerHarness: Sendable {
     /// Produces raw values keyed as `pipeline produce` would (invalid ones with a key of our choosing).
     public func produce(_ values: [String], topic: String? = nil) throws {
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
-        _ = try producer.sendAndWait(messages(values, topic: topic), timeout: .seconds(30))
+        _ = try producer.sendAndWait(messages(values, topic: topic), timeout: .seconds(120))  // a deadline: megabytes on a loaded 2-core CI
     }
 
     /// The messages `produce` sends: each event to its type's topic, keyed by its partition key.

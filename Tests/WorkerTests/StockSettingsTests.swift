@@ -166,7 +166,7 @@ struct StockSettingsTests {
         }
         try harness.produce(filler)
         let admin = try KafkaAdmin(configuration: harness.kafka, logger: harness.logger)
-        let marks = try admin.watermarks(topic: topic, partition: 0, timeout: .seconds(10))
+        let marks = try admin.watermarks(topic: topic, partition: 0, timeout: .seconds(30))
         #expect(marks.high == 7_010)
         try #require(marks.low > 10, "the broker kept everything (log start \(marks.low)): nothing was lost")
 
