@@ -26,12 +26,6 @@ public struct AccessGrant: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A grant or revoke the command refuses, naming the option and the problem.
-public struct AccessError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Grants, revokes and lists what BI roles may read. PostgreSQL enforces it: the `bi` views keep
 /// only the rows of the querying role's grants (`bi_all.my_grants`), and a granted role gets
 /// USAGE on schema `bi` and SELECT/EXECUTE on its views and functions, nothing else.
@@ -46,21 +40,21 @@ public struct AccessControl: Sendable {
             && scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
             && !("0"..."9").contains(scalars[0])
         guard valid else {
-            throw AccessError("ROLE: \"\(role)\" must be 1 to 63 of a-z, 0-9 and _, not starting with a digit")
+            throw MigrationError.access("ROLE: \"\(role)\" must be 1 to 63 of a-z, 0-9 and _, not starting with a digit")
         }
-        guard !role.hasPrefix("pg_") else { throw AccessError("ROLE: \"\(role)\" is reserved by PostgreSQL (pg_…)") }
+        guard !role.hasPrefix("pg_") else { throw MigrationError.access("ROLE: \"\(role)\" is reserved by PostgreSQL (pg_…)") }
     }
 
     /// The grants `grant` adds: one per campaign, or one for the network or the whole project.
     public static func grants(role: String, project: String, network: String?, campaigns: [String]) throws -> [AccessGrant] {
         try checkRoleName(role)
-        guard !project.isEmpty else { throw AccessError("--project: must not be empty") }
-        if let network, network.isEmpty { throw AccessError("--network: must not be empty") }
+        guard !project.isEmpty else { throw MigrationError.access("--project: must not be empty") }
+        if let network, network.isEmpty { throw MigrationError.access("--network: must not be empty") }
         guard campaigns.isEmpty || network != nil else {
-            throw AccessError("--campaign: needs --network (a campaign belongs to one network)")
+            throw MigrationError.access("--campaign: needs --network (a campaign belongs to one network)")
         }
         guard network == nil || campaigns.allSatisfy({ !$0.isEmpty }) else {
-            throw AccessError("--campaign: must not be empty")
+            throw MigrationError.access("--campaign: must not be empty")
         }
         guard !campaigns.isEmpty else { return [AccessGrant(role: role, project: project, network: network)] }
         return campaigns.map { AccessGrant(role: role, project: project, network: network, campaignID: $0) }
@@ -82,12 +76,12 @@ public struct AccessControl: Sendable {
                 """, [role]).rows
             if let row = existing.first {
                 guard try !row.decode(0, as: Bool.self) else {
-                    throw AccessError("ROLE: \(role) is a superuser or owns the pipeline's tables: it sees everything whatever it is granted")
+                    throw MigrationError.access("ROLE: \(role) is a superuser or owns the pipeline's tables: it sees everything whatever it is granted")
                 }
                 if let password { try Self.run("ALTER ROLE %I LOGIN PASSWORD %L", role, password, connection) }
             } else {
                 guard let password, !password.isEmpty else {
-                    throw AccessError("--password-env: role \(role) does not exist yet; name an environment variable holding its password")
+                    throw MigrationError.access("--password-env: role \(role) does not exist yet; name an environment variable holding its password")
                 }
                 try Self.run("CREATE ROLE %I LOGIN PASSWORD %L", role, password, connection)
             }
@@ -113,8 +107,8 @@ public struct AccessControl: Sendable {
         role: String, project: String?, network: String?, campaigns: [String], in connection: PostgresConnection
     ) throws -> Int {
         try Self.checkRoleName(role)
-        guard network == nil || project != nil else { throw AccessError("--network: needs --project") }
-        guard campaigns.isEmpty || network != nil else { throw AccessError("--campaign: needs --network") }
+        guard network == nil || project != nil else { throw MigrationError.access("--network: needs --project") }
+        guard campaigns.isEmpty || network != nil else { throw MigrationError.access("--campaign: needs --network") }
         return try connection.transaction {
             let removed = try connection.execute(
                 """

@@ -158,12 +158,15 @@ public enum MigrationError: Error, CustomStringConvertible {
     case badFileName(String)
     case duplicateVersion(Int, String, String)
     case directoryNotFound(String)
+    /// A grant, revoke or role name refused before PostgreSQL is asked; the text names the option.
+    case access(String)
 
     public var description: String {
         switch self {
         case .badFileName(let name): "migration file \(name): name must start with its version number, e.g. 0003_name.sql"
         case .duplicateVersion(let version, let first, let second): "migrations \(first) and \(second) share version \(version)"
         case .directoryNotFound(let path): "migrations directory not found: \(path) (set PIPELINE_MIGRATIONS_DIR)"
+        case .access(let problem): problem
         }
     }
 }

@@ -26,7 +26,7 @@ private func withAccess<T>(_ global: GlobalOptions, _ body: (PostgresConnection)
     defer { connection.close() }
     do {
         return try body(connection)
-    } catch let error as AccessError {
+    } catch let error as MigrationError {
         throw ValidationError(error.description)
     }
 }
@@ -57,7 +57,7 @@ struct AccessGrantCommand: ParsableCommand {
     func validate() throws {
         do {
             _ = try AccessControl.grants(role: role, project: project, network: network, campaigns: campaigns)
-        } catch let error as AccessError {
+        } catch let error as MigrationError {
             throw ValidationError(error.description)
         }
         if let passwordEnv, ProcessInfo.processInfo.environment[passwordEnv, default: ""].isEmpty {

@@ -15,17 +15,11 @@ enum OrderTags {
     /// The tags of a stored array; the worker wrote it, so anything else is a damaged row.
     static func parse(_ text: String) throws -> [String] {
         guard case .array(let elements) = try JSONParser.parse(Array(text.utf8)) else {
-            throw OrderTagsError(stored: text)
+            throw StoredValueError(description: "orders.tags is not a JSON array of strings: \(text.prefix(200))")
         }
         return try elements.map { element in
-            guard case .string(let tag) = element else { throw OrderTagsError(stored: text) }
+            guard case .string(let tag) = element else { throw StoredValueError(description: "orders.tags is not a JSON array of strings: \(text.prefix(200))") }
             return tag
         }
     }
-}
-
-/// A stored `orders.tags` value that is not a JSON array of strings.
-struct OrderTagsError: Error, CustomStringConvertible {
-    let stored: String
-    var description: String { "orders.tags is not a JSON array of strings: \(stored.prefix(200))" }
 }

@@ -192,11 +192,11 @@ struct AccessControlTests {
 
     @Test("grant refuses bad input, naming the option; a superuser cannot be narrowed")
     func refusals() throws {
-        #expect(throws: AccessError.self) { try AccessControl.grants(role: "Bad-Name", project: "alpha", network: nil, campaigns: []) }
-        #expect(throws: AccessError.self) { try AccessControl.grants(role: "pg_reader", project: "alpha", network: nil, campaigns: []) }
-        #expect(throws: AccessError.self) { try AccessControl.grants(role: "r", project: "", network: nil, campaigns: []) }
-        #expect(throws: AccessError.self) { try AccessControl.grants(role: "r", project: "alpha", network: nil, campaigns: ["c1"]) }
-        #expect(throws: AccessError.self) { try AccessControl.grants(role: "r", project: "alpha", network: "", campaigns: []) }
+        #expect(throws: MigrationError.self) { try AccessControl.grants(role: "Bad-Name", project: "alpha", network: nil, campaigns: []) }
+        #expect(throws: MigrationError.self) { try AccessControl.grants(role: "pg_reader", project: "alpha", network: nil, campaigns: []) }
+        #expect(throws: MigrationError.self) { try AccessControl.grants(role: "r", project: "", network: nil, campaigns: []) }
+        #expect(throws: MigrationError.self) { try AccessControl.grants(role: "r", project: "alpha", network: nil, campaigns: ["c1"]) }
+        #expect(throws: MigrationError.self) { try AccessControl.grants(role: "r", project: "alpha", network: "", campaigns: []) }
         do {
             _ = try AccessControl.grants(role: "r", project: "alpha", network: nil, campaigns: ["c1"])
         } catch {
@@ -205,12 +205,12 @@ struct AccessControlTests {
         let harness = try WorkerHarness(partitions: 1)
         let admin = try harness.connection()
         defer { admin.close() }
-        #expect(throws: AccessError.self) {
+        #expect(throws: MigrationError.self) {
             try AccessControl().grant(try AccessControl.grants(role: "postgres", project: "alpha", network: nil, campaigns: []),
                                       password: nil, in: admin)
         }
         // A role that does not exist needs a password.
-        #expect(throws: AccessError.self) {
+        #expect(throws: MigrationError.self) {
             try AccessControl().grant(try AccessControl.grants(role: "acc_nopw_\(harness.groupID.suffix(8))", project: "alpha",
                                                                network: nil, campaigns: []), password: nil, in: admin)
         }
