@@ -16,7 +16,7 @@ import Worker
 ///   o2 (u1) Course B / basic, tag flow:1, created 10-07, never paid.
 ///   u2 registers 10-08 without UTM; o3 (u2) Course A / no offer, its own UTM vk/c-2/b-2, paid 10-08, p3 2000.
 /// The previous period of 10-01 … 10-31 (09-01 … 09-30) is empty.
-@Suite("business dashboard panels on applied data")
+@Suite("business dashboard panels and Metabase questions on applied data")
 struct BusinessDashboardDataTests {
     static let project = "ops-school"
 
@@ -131,5 +131,27 @@ struct BusinessDashboardDataTests {
             ["(no funnel)", "(none)", "", "1", "0", "0", "0", "0", "0"],
         ])
         #expect(try Self.rows("Sales managers", all, reader).map(\.first) == ["Олег (m-1)", "(none)"])
+
+        // The Metabase questions on the same data (no variables: every project, its latest 30 days or by month).
+        func question(_ name: String) throws -> [[String]] {
+            guard let sql = try OpsFiles.metabaseQuestions().first(where: { $0.name == name })?.sql else {
+                throw OpsTestError("no question \(name)")
+            }
+            let result = try reader.execute(sql)
+            return result.rows.map { row in (0..<result.columns.count).map { Self.plain(row[$0] ?? "") } }
+        }
+        // project, month, product, offer, orders, paid, payments, revenue, refunds, avg_check, previous month, change.
+        #expect(try question("06_products_by_month.sql") == [
+            ["ops-school", "2026-10-01", "Course A", "it's VIP", "1", "1", "1", "5000", "0", "5000", "0", ""],
+            ["ops-school", "2026-10-01", "Course A", "", "1", "1", "1", "2000", "0", "2000", "0", ""],
+            ["ops-school", "2026-10-01", "Course B", "basic", "1", "0", "0", "0", "0", "", "0", ""],
+        ])
+        // The latest day is 10-08, so 09-09 … 10-08 holds everything; names where the network gave one.
+        #expect(try question("07_attribution_first_vs_deal.sql") == [
+            ["ops-school", "yandex_direct", "c-1", "Autumn 'launch'", "1000", "1", "1", "5000", "5000", "0", "0", "400", "400"],
+            ["ops-school", "(none)", "", "", "0", "1", "0", "2000", "0", "0", "0", "", ""],
+            ["ops-school", "vk_ads", "c-2", "", "0", "0", "1", "0", "2000", "0", "0", "", ""],
+        ])
+        #expect(try question("04_managers_by_month.sql").map { $0[3] } == ["Олег", ""])
     }
 }
