@@ -11,8 +11,10 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write a self-contained HTML report of a project's figures over a period, from the bi views.",
         discussion: """
             Headline figures against the previous period of the same length, revenue and spend by day, the \
-            funnel, traffic by ad (CPC, CPR, CPA, CPO, ROMI, ROAS, ДРР, NPC), the cohort heatmap, creative \
-            burnout curves, mailings, managers and community. One file: inline CSS and SVG, no script, \
+            funnel, products and offers and launches and tags (each against the previous period), traffic by \
+            ad (CPC, CPR, CPA, CPO, ROMI, ROAS, ДРР, NPC), first touch against deal attribution per campaign, \
+            the cohort heatmap, creative burnout curves, mailings, managers and community; campaigns, ads and \
+            managers by name beside their ids. One file: inline CSS and SVG, no script, \
             nothing fetched when it is opened. Reads only schema bi (the read-only BI role suffices).
             """)
 

@@ -5,6 +5,8 @@ import Events
 public struct Digest: Sendable, Equatable {
     /// How many campaigns each of the best and worst lists holds at most.
     public static let campaignsListed = 3
+    /// How many managers the digest lists at most (the rest are counted).
+    public static let managersListed = 5
     /// How many burning creatives are named at most (the rest are counted).
     public static let creativesListed = 5
 
@@ -21,9 +23,14 @@ public struct Digest: Sendable, Equatable {
     public var burning: [CreativeCurve]
     /// The latest day with data, where the burnout windows end.
     public var creativesAsOf: LocalDate?
+    /// Managers with orders or money on `day`, with their names.
+    public var managers: [ManagerRow]
+    /// Names for the burning creatives' ads (campaign names are in `campaigns`).
+    public var names: AdNames
 
     public init(project: String, currency: String, day: LocalDate, totals: FunnelTotals, previousTotals: FunnelTotals,
-                campaigns: [CampaignDay] = [], burning: [CreativeCurve] = [], creativesAsOf: LocalDate? = nil) {
+                campaigns: [CampaignDay] = [], burning: [CreativeCurve] = [], creativesAsOf: LocalDate? = nil,
+                managers: [ManagerRow] = [], names: AdNames = .none) {
         self.project = project
         self.currency = currency
         self.day = day
@@ -32,6 +39,8 @@ public struct Digest: Sendable, Equatable {
         self.campaigns = campaigns
         self.burning = burning
         self.creativesAsOf = creativesAsOf
+        self.managers = managers
+        self.names = names
     }
 
     /// Campaigns that spent that day and made a profit (revenue − refunds − spend > 0), the largest first.
@@ -46,6 +55,16 @@ public struct Digest: Sendable, Equatable {
         Array(paid.filter { $0.totals.profit < .zero }
             .sorted { ($0.totals.profit, $0.name) < ($1.totals.profit, $1.name) }
             .prefix(Self.campaignsListed))
+    }
+
+    /// Managers by revenue, then paid orders, then orders (largest first), ties by id in byte order.
+    public var managersByRevenue: [ManagerRow] {
+        managers.sorted {
+            if $0.revenue != $1.revenue { return $0.revenue > $1.revenue }
+            if $0.paidOrders != $1.paidOrders { return $0.paidOrders > $1.paidOrders }
+            if $0.orders != $1.orders { return $0.orders > $1.orders }
+            return Array(($0.managerID ?? "").utf8).lexicographicallyPrecedes(Array(($1.managerID ?? "").utf8))
+        }
     }
 
     /// Only campaigns with spend are judged: organic traffic costs nothing and cannot be switched off.

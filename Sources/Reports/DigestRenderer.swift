@@ -30,6 +30,12 @@ public struct DigestRenderer: Sendable {
         lines += best.isEmpty ? ["none made a profit"] : best.map(Self.campaignLine)
         lines += ["", "<b>Worst campaigns</b>"]
         lines += worst.isEmpty ? ["none lost money"] : worst.map(Self.campaignLine)
+        lines += ["", "<b>Sales team</b>"]
+        let managers = digest.managersByRevenue
+        lines += managers.isEmpty ? ["no orders or payments"] : managers.prefix(Digest.managersListed).map(Self.managerLine)
+        if managers.count > Digest.managersListed {
+            lines.append("and \(managers.count - Digest.managersListed) more")
+        }
         let asOf = digest.creativesAsOf.map { " (7 days to \($0))" } ?? ""
         lines += ["", "<b>Creatives burning out</b>\(asOf)"]
         if digest.burning.isEmpty {
@@ -37,7 +43,8 @@ public struct DigestRenderer: Sendable {
         } else {
             let listed = digest.burning.sorted { ($0.profitLast7Days, $0.name) < ($1.profitLast7Days, $1.name) }
             for creative in listed.prefix(Digest.creativesListed) {
-                lines.append("• \(Self.shortName(creative.name)): \(creative.status.label), profit last 7 days "
+                let name = digest.names.label(network: creative.network, campaignID: creative.campaignID, adID: creative.adID)
+                lines.append("• \(Self.shortName(name)): \(creative.status.label), profit last 7 days "
                     + ReportFormat.signedMoney(creative.profitLast7Days))
             }
             if listed.count > Digest.creativesListed {
@@ -49,6 +56,11 @@ public struct DigestRenderer: Sendable {
 
     static func campaignLine(_ campaign: CampaignDay) -> String {
         "• \(shortName(campaign.name)): \(ReportFormat.signedMoney(campaign.totals.profit)), ROMI \(ReportFormat.percent(campaign.totals.romi))"
+    }
+
+    static func managerLine(_ manager: ManagerRow) -> String {
+        "• \(shortName(manager.label)): orders \(ReportFormat.count(manager.orders)), paid \(ReportFormat.count(manager.paidOrders)), "
+            + "revenue \(ReportFormat.money(manager.revenue))"
     }
 
     /// `(+300.0 %)`, or `(was 0)` when there is nothing to compare with.

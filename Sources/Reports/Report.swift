@@ -30,13 +30,22 @@ public struct Report: Sendable, Equatable {
     public var managers: [ManagerRow]
     public var chats: [ChatRow]
     public var community: [CommunityRow]
+    /// Product × offer of the period against the previous period; a key with figures in either is a row.
+    public var products: [ProductRow]
+    /// Tags (launches, flows...) of the period against the previous period, likewise.
+    public var tags: [TagRow]
+    /// Campaigns of the period under first touch and deal attribution.
+    public var attribution: [AttributionRow]
+    /// Campaign and ad names of the project, shown beside ids.
+    public var names: AdNames
 
     public init(project: String, currency: String, period: ReportPeriod, generatedAt: Instant,
                 totals: FunnelTotals = .zero, newUsers: Int = 0, previousTotals: FunnelTotals = .zero,
                 previousNewUsers: Int = 0, daily: [DayTotals] = [], traffic: [TrafficRow] = [],
                 cohorts: [CohortCell] = [], creatives: [CreativeCurve] = [], creativesAsOf: LocalDate? = nil,
                 letters: [LetterRow] = [], managers: [ManagerRow] = [], chats: [ChatRow] = [],
-                community: [CommunityRow] = []) {
+                community: [CommunityRow] = [], products: [ProductRow] = [], tags: [TagRow] = [],
+                attribution: [AttributionRow] = [], names: AdNames = .none) {
         self.project = project
         self.currency = currency
         self.period = period
@@ -54,5 +63,9 @@ public struct Report: Sendable, Equatable {
         self.managers = managers
         self.chats = chats
         self.community = community
+        self.products = products
+        self.tags = tags
+        self.attribution = attribution
+        self.names = names
     }
 }

@@ -35,7 +35,11 @@ public struct ReportReader {
             letters: try letters(project: project, period: period),
             managers: try managers(project: project, period: period),
             chats: try chats(project: project, period: period),
-            community: try community(project: project))
+            community: try community(project: project),
+            products: try products(project: project, period: period),
+            tags: try tags(project: project, period: period),
+            attribution: try attribution(project: project, period: period),
+            names: try names(project: project))
     }
 
     /// The digest of `day` against the day before.
@@ -48,13 +52,17 @@ public struct ReportReader {
             GROUP BY network, campaign_id
             """, [project, day.description])
         let burnout = try burnoutRows(project: project)
+        let names = try self.names(project: project)
+        let oneDay = try ReportPeriod(from: day, to: day)
         return Digest(
             project: project, currency: currency, day: day, totals: now.totals, previousTotals: before.totals,
             campaigns: try campaigns.rows.map { row in
-                CampaignDay(network: try text(row, "network"), campaignID: try text(row, "campaign_id"),
-                            totals: try funnel(row))
+                let network = try text(row, "network"), campaign = try text(row, "campaign_id")
+                return CampaignDay(network: network, campaignID: campaign, campaignName: names.campaign(network, campaign),
+                                   totals: try funnel(row))
             },
-            burning: burnout.curves.filter { $0.status.isBurning }, creativesAsOf: burnout.asOf)
+            burning: burnout.curves.filter { $0.status.isBurning }, creativesAsOf: burnout.asOf,
+            managers: try managers(project: project, period: oneDay), names: names)
     }
 
     // MARK: queries
@@ -204,15 +212,18 @@ public struct ReportReader {
         }
     }
 
+    /// Managers with orders or money in the period, each with the name `bi.managers` knows (NULL: none known).
     func managers(project: String, period: ReportPeriod) throws -> [ManagerRow] {
         let result = try connection.execute("""
-            SELECT manager_id, sum(orders)::bigint AS orders, sum(paid_orders)::bigint AS paid_orders,
-                   sum(revenue) AS revenue
-            FROM bi.managers_daily WHERE project = $1 AND day BETWEEN $2::date AND $3::date
-            GROUP BY manager_id
+            SELECT d.manager_id, n.name, sum(d.orders)::bigint AS orders, sum(d.paid_orders)::bigint AS paid_orders,
+                   sum(d.revenue) AS revenue
+            FROM bi.managers_daily d
+            LEFT JOIN bi.managers n ON n.project = d.project AND n.manager_id = d.manager_id
+            WHERE d.project = $1 AND d.day BETWEEN $2::date AND $3::date
+            GROUP BY d.manager_id, n.name
             """, [project, period.from.description, period.to.description])
         return try result.rows.map { row in
-            ManagerRow(managerID: row["manager_id"], orders: try int(row, "orders"),
+            ManagerRow(managerID: row["manager_id"], name: row["name"], orders: try int(row, "orders"),
                        paidOrders: try int(row, "paid_orders"), revenue: try decimal(row, "revenue"))
         }
     }
@@ -243,7 +254,110 @@ public struct ReportReader {
         }
     }
 
+    /// The money measures of a products or tags view, summed as `f`, in the columns `sales(_:)` reads.
+    static let salesSums = """
+        sum(f.orders)::bigint AS orders, sum(f.paid_orders)::bigint AS paid_orders, sum(f.payments)::bigint AS payments,
+        coalesce(sum(f.revenue), 0) AS revenue, coalesce(sum(f.refunds), 0) AS refunds
+        """
+
+    /// Product × offer over the period and over the previous one: every key with a row in either.
+    func products(project: String, period: ReportPeriod) throws -> [ProductRow] {
+        struct Key: Hashable { let product, offer: String? }
+        func read(_ from: LocalDate, _ to: LocalDate) throws -> [Key: SalesFigures] {
+            let result = try connection.execute("""
+                SELECT f.product, f.offer, \(Self.salesSums)
+                FROM bi.products_daily f WHERE f.project = $1 AND f.day BETWEEN $2::date AND $3::date
+                GROUP BY f.product, f.offer
+                """, [project, from.description, to.description])
+            var figures: [Key: SalesFigures] = [:]
+            for row in result.rows { figures[Key(product: row["product"], offer: row["offer"])] = try sales(row) }
+            return figures
+        }
+        let current = try read(period.from, period.to)
+        let previous = try read(period.previous.from, period.previous.to)
+        // Byte order, no-order-event first: the same list on every run (the page sorts by money).
+        return Set(current.keys).union(previous.keys)
+            .sorted { ReportRenderer.precedes([$0.product, $0.offer], [$1.product, $1.offer]) }
+            .map { key in
+                ProductRow(product: key.product, offer: key.offer, current: current[key] ?? .zero,
+                           previous: previous[key] ?? .zero)
+            }
+    }
+
+    /// Tag kind × value over the period and over the previous one: every key with a row in either.
+    func tags(project: String, period: ReportPeriod) throws -> [TagRow] {
+        struct Key: Hashable { let kind, value: String }
+        func read(_ from: LocalDate, _ to: LocalDate) throws -> [Key: SalesFigures] {
+            let result = try connection.execute("""
+                SELECT f.tag_kind, f.tag_value, \(Self.salesSums)
+                FROM bi.order_tags_daily f WHERE f.project = $1 AND f.day BETWEEN $2::date AND $3::date
+                GROUP BY f.tag_kind, f.tag_value
+                """, [project, from.description, to.description])
+            var figures: [Key: SalesFigures] = [:]
+            for row in result.rows {
+                figures[Key(kind: try text(row, "tag_kind"), value: try text(row, "tag_value"))] = try sales(row)
+            }
+            return figures
+        }
+        let current = try read(period.from, period.to)
+        let previous = try read(period.previous.from, period.previous.to)
+        return Set(current.keys).union(previous.keys)
+            .sorted { ReportRenderer.precedes([$0.kind, $0.value], [$1.kind, $1.value]) }
+            .map { key in
+                TagRow(kind: key.kind, value: key.value, current: current[key] ?? .zero, previous: previous[key] ?? .zero)
+            }
+    }
+
+    /// `bi.attribution_compare` summed per campaign; ROMI is left to `AttributionRow`, from the sums.
+    func attribution(project: String, period: ReportPeriod) throws -> [AttributionRow] {
+        let result = try connection.execute("""
+            SELECT network, campaign_id, sum(spend) AS spend, sum(paid_orders_first)::bigint AS paid_orders_first,
+                   sum(paid_orders_deal)::bigint AS paid_orders_deal, sum(revenue_first) AS revenue_first,
+                   sum(revenue_deal) AS revenue_deal, sum(refunds_first) AS refunds_first, sum(refunds_deal) AS refunds_deal
+            FROM bi.attribution_compare($1, $2::date, $3::date)
+            GROUP BY network, campaign_id
+            ORDER BY network COLLATE "C", campaign_id COLLATE "C"
+            """, [project, period.from.description, period.to.description])
+        return try result.rows.map { row in
+            AttributionRow(
+                network: try text(row, "network"), campaignID: try text(row, "campaign_id"), spend: try decimal(row, "spend"),
+                paidOrdersFirst: try int(row, "paid_orders_first"), paidOrdersDeal: try int(row, "paid_orders_deal"),
+                revenueFirst: try decimal(row, "revenue_first"), revenueDeal: try decimal(row, "revenue_deal"),
+                refundsFirst: try decimal(row, "refunds_first"), refundsDeal: try decimal(row, "refunds_deal"))
+        }
+    }
+
+    /// The project's campaign and ad names. `bi.ads` names a campaign per ad (each ad's latest poll that
+    /// carried one); when a campaign's ads disagree (a rename reached some ads' polls only), the name most
+    /// of its ads carry wins, ties the first in byte order, so the report is the same on every run.
+    func names(project: String) throws -> AdNames {
+        let campaigns = try connection.execute("""
+            SELECT network, campaign_id, mode() WITHIN GROUP (ORDER BY campaign_name COLLATE "C") AS campaign_name
+            FROM bi.ads WHERE project = $1 AND campaign_name IS NOT NULL
+            GROUP BY network, campaign_id
+            """, [project])
+        let ads = try connection.execute(
+            "SELECT network, campaign_id, ad_id, ad_name FROM bi.ads WHERE project = $1 AND ad_name IS NOT NULL",
+            [project])
+        var names = AdNames()
+        for row in campaigns.rows {
+            names.campaigns[.init(network: try text(row, "network"), campaignID: try text(row, "campaign_id"))] =
+                try text(row, "campaign_name")
+        }
+        for row in ads.rows {
+            names.ads[.init(network: try text(row, "network"), campaignID: try text(row, "campaign_id"),
+                            adID: try text(row, "ad_id"))] = try text(row, "ad_name")
+        }
+        return names
+    }
+
     // MARK: values
+
+    func sales(_ row: PostgresRow) throws -> SalesFigures {
+        SalesFigures(orders: try int(row, "orders"), paidOrders: try int(row, "paid_orders"),
+                     payments: try int(row, "payments"), revenue: try decimal(row, "revenue"),
+                     refunds: try decimal(row, "refunds"))
+    }
 
     func funnel(_ row: PostgresRow) throws -> FunnelTotals {
         FunnelTotals(

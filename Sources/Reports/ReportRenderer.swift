@@ -3,12 +3,14 @@ import Events
 /// Turns a `Report` into one self-contained HTML page: inline CSS, charts as inline SVG, no script,
 /// no external resource, every outside string escaped.
 ///
-/// Every section has an `id` (`headline`, `daily`, `funnel`, `traffic`, `cohorts`, `creatives`,
-/// `mailings`, `managers`, `community`); a section without data says so in a `p.empty`.
+/// Every section has an `id` (`headline`, `daily`, `funnel`, `products`, `launches`, `traffic`,
+/// `attribution`, `cohorts`, `creatives`, `mailings`, `managers`, `community`); a section without data
+/// says so in a `p.empty`. Campaigns, ads and managers show their names beside their ids where known.
 public struct ReportRenderer: Sendable {
     /// The section ids in page order.
     public static let sectionIDs = [
-        "headline", "daily", "funnel", "traffic", "cohorts", "creatives", "mailings", "managers", "community",
+        "headline", "daily", "funnel", "products", "launches", "traffic", "attribution", "cohorts", "creatives",
+        "mailings", "managers", "community",
     ]
     /// Distinct line colours for the creatives' curves (more creatives than colours reuse them in order).
     public static let palette = [
@@ -41,7 +43,10 @@ public struct ReportRenderer: Sendable {
         page += headline(report)
         page += daily(report)
         page += funnel(report)
+        page += products(report)
+        page += launches(report)
         page += traffic(report)
+        page += attribution(report)
         page += cohorts(report)
         page += creatives(report)
         page += mailings(report)
@@ -147,8 +152,13 @@ public struct ReportRenderer: Sendable {
             let t = row.totals
             let names: [String]
             switch line.kind {
-            case .ad: names = [row.network, row.campaignID, row.adID].map(Self.name)
-            case .campaign: names = [Self.name(row.network), Self.name(row.campaignID), "all ads"]
+            case .ad:
+                names = [Self.name(row.network),
+                         Self.named(report.names.campaign(row.network, row.campaignID), id: row.campaignID),
+                         Self.named(report.names.ad(row.network, row.campaignID, row.adID), id: row.adID)]
+            case .campaign:
+                names = [Self.name(row.network),
+                         Self.named(report.names.campaign(row.network, row.campaignID), id: row.campaignID), "all ads"]
             case .total: names = ["Total", "", ""]
             }
             let figures = [
@@ -168,6 +178,97 @@ public struct ReportRenderer: Sendable {
             CPC = spend / ad clicks, CPR = spend / registrations, CPA = spend / orders, CPO = spend / paid orders, \
             ROAS = revenue / spend, NPC = spend of ads without revenue in the period. \
             Figures follow each user's first registration (SPEC §3); — where a denominator is 0.
+            """)
+    }
+
+    /// Product × offer, each figure beside the previous period's and the change.
+    func products(_ report: Report) -> String {
+        guard !report.products.isEmpty else { return section("products", "Products and offers", nil) }
+        let rows = report.products.sorted { a, b in
+            if a.current.revenue != b.current.revenue { return a.current.revenue > b.current.revenue }
+            if a.previous.revenue != b.previous.revenue { return a.previous.revenue > b.previous.revenue }
+            return Self.precedes([a.product, a.offer], [b.product, b.offer])
+        }
+        var html = "<div class=\"scroll\"><table class=\"sales\"><thead>" + Self.salesHeader(["Product", "Offer"]) + "</thead><tbody>"
+        for row in rows {
+            html += "<tr>" + [row.product, row.offer].map { "<td>\(Self.dimension($0))</td>" }.joined()
+                + Self.salesCells(row.current, row.previous) + "</tr>"
+        }
+        let current = rows.reduce(SalesFigures.zero) { $0 + $1.current }
+        let previous = rows.reduce(SalesFigures.zero) { $0 + $1.previous }
+        html += "<tr class=\"total\"><td>Total</td><td></td>" + Self.salesCells(current, previous) + "</tr>"
+        html += "</tbody></table></div>"
+        return section("products", "Products and offers", html, note: """
+            Each order under its current product and offer: orders created, orders that became paid, accepted payments \
+            (gross) and refunds on the period's days; average check = revenue / accepted payments. prev. = the previous \
+            \(report.period.length) days; change in percent of it, — where it was 0. '' = the order names none; \
+            (no order event) = payments whose order has not arrived yet.
+            """)
+    }
+
+    /// Tags by kind and value (launches first), each figure beside the previous period's and the change.
+    func launches(_ report: Report) -> String {
+        guard !report.tags.isEmpty else { return section("launches", "Launches and tags", nil) }
+        /// `launch` first, then the other kinds in byte order, tags without a kind last.
+        func rank(_ kind: String) -> Int { kind == "launch" ? 0 : kind.isEmpty ? 2 : 1 }
+        let rows = report.tags.sorted { a, b in
+            if rank(a.kind) != rank(b.kind) { return rank(a.kind) < rank(b.kind) }
+            if a.kind != b.kind { return Self.precedes([a.kind], [b.kind]) }
+            if a.current.revenue != b.current.revenue { return a.current.revenue > b.current.revenue }
+            if a.previous.revenue != b.previous.revenue { return a.previous.revenue > b.previous.revenue }
+            return Self.precedes([a.value], [b.value])
+        }
+        var html = "<div class=\"scroll\"><table class=\"sales\"><thead>" + Self.salesHeader(["Kind", "Value"]) + "</thead><tbody>"
+        for row in rows {
+            html += "<tr><td>\(Self.name(row.kind))</td><td>\(Self.name(row.value))</td>"
+                + Self.salesCells(row.current, row.previous) + "</tr>"
+        }
+        html += "</tbody></table></div>"
+        return section("launches", "Launches and tags", html, note: """
+            From the tags of each order's current state: a tag kind:value splits at its first colon, a tag without one \
+            has kind ''. An order counts once in every tag it carries, so the rows do not add up to the total. Figures, \
+            average check and change as in the products table.
+            """)
+    }
+
+    /// First touch against deal attribution per campaign.
+    func attribution(_ report: Report) -> String {
+        guard !report.attribution.isEmpty else {
+            return section("attribution", "Attribution: first touch and deal", nil)
+        }
+        func key(_ row: AttributionRow) -> [String?] { [row.network, row.campaignID] }
+        let rows = report.attribution.sorted { Self.precedes(key($0), key($1)) }
+        let headers = ["Network", "Campaign", "Spend", "Paid (first)", "Paid (deal)", "Revenue (first)", "Revenue (deal)",
+                       "Refunds (first)", "Refunds (deal)", "ROMI (first)", "ROMI (deal)", "Difference"]
+        var html = "<div class=\"scroll\"><table><thead><tr>"
+        html += headers.enumerated().map { index, header in "<th\(index >= 2 ? " class=\"num\"" : "")>\(header)</th>" }.joined()
+        html += "</tr></thead><tbody>"
+        func cells(_ row: AttributionRow) -> String {
+            var difference: Ratio?
+            if let deal = row.romiDeal, let first = row.romiFirst { difference = deal - first }
+            return [ReportFormat.money(row.spend), ReportFormat.count(row.paidOrdersFirst), ReportFormat.count(row.paidOrdersDeal),
+                    ReportFormat.money(row.revenueFirst), ReportFormat.money(row.revenueDeal),
+                    ReportFormat.money(row.refundsFirst), ReportFormat.money(row.refundsDeal),
+                    ReportFormat.percent(row.romiFirst), ReportFormat.percent(row.romiDeal), ReportFormat.signedPoints(difference)]
+                .map { "<td class=\"num\">\($0)</td>" }.joined()
+        }
+        for row in rows {
+            html += "<tr><td>\(Self.name(row.network))</td><td>\(Self.named(report.names.campaign(row.network, row.campaignID), id: row.campaignID))</td>"
+                + cells(row) + "</tr>"
+        }
+        let total = rows.reduce(AttributionRow(network: "", campaignID: "", spend: .zero, paidOrdersFirst: 0, paidOrdersDeal: 0,
+                                               revenueFirst: .zero, revenueDeal: .zero, refundsFirst: .zero, refundsDeal: .zero)) {
+            AttributionRow(network: "", campaignID: "", spend: $0.spend + $1.spend,
+                           paidOrdersFirst: $0.paidOrdersFirst + $1.paidOrdersFirst, paidOrdersDeal: $0.paidOrdersDeal + $1.paidOrdersDeal,
+                           revenueFirst: $0.revenueFirst + $1.revenueFirst, revenueDeal: $0.revenueDeal + $1.revenueDeal,
+                           refundsFirst: $0.refundsFirst + $1.refundsFirst, refundsDeal: $0.refundsDeal + $1.refundsDeal)
+        }
+        html += "<tr class=\"total\"><td>Total</td><td></td>" + cells(total) + "</tr></tbody></table></div>"
+        return section("attribution", "Attribution: first touch and deal", html, note: """
+            First touch: every order and payment under the user's first registration (as in the traffic table). Deal: \
+            under the order's own UTM tags when the platform sent them, else under the user's latest registration \
+            before the order (SPEC §3). Spend is the campaign's under both; ROMI = (revenue − refunds − spend) / spend; \
+            difference = deal − first in percentage points; — where spend is 0.
             """)
     }
 
@@ -213,6 +314,9 @@ public struct ReportRenderer: Sendable {
         let ordered = report.creatives.sorted {
             ($0.periodSpend, $1.name) > ($1.periodSpend, $0.name)
         }
+        func label(_ creative: CreativeCurve) -> String {
+            report.names.label(network: creative.network, campaignID: creative.campaignID, adID: creative.adID)
+        }
         let charted = Array(ordered.prefix(Self.maximumCurves))
         let curves = charted.map { $0.chartPoints(over: report.period) }
         let frame = ChartFrame(firstDay: report.period.from, lastDay: report.period.to,
@@ -221,7 +325,7 @@ public struct ReportRenderer: Sendable {
         for (index, points) in curves.enumerated() {
             let colour = Self.palette[index % Self.palette.count]
             let path = frame.path(points.map { ($0.day, $0.cumulativeProfit) })
-            svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(HTML.escape(charted[index].name))</title></path>"
+            svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(HTML.escape(label(charted[index])))</title></path>"
             for point in points {
                 svg += "<circle cx=\"\(frame.x(point.day))\" cy=\"\(frame.y(point.cumulativeProfit))\" r=\"2.5\" fill=\"\(colour)\"/>"
             }
@@ -229,13 +333,13 @@ public struct ReportRenderer: Sendable {
         svg += xLabels(frame) + "</svg>"
         svg += legend(charted.enumerated().map { index, creative in
             (Self.palette[index % Self.palette.count],
-             HTML.escape(creative.name) + " " + badge(creative.status))
+             HTML.escape(label(creative)) + " " + badge(creative.status))
         }, escaped: true)
         var table = "<div class=\"scroll\"><table><thead><tr><th>Creative</th><th>Status</th><th>First day</th>"
         table += ["Spend", "Revenue", "Profit", "Profit prev. 7 d", "Profit last 7 d", "Spend last 7 d"]
             .map { "<th class=\"num\">\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for creative in ordered {
-            table += "<tr><td>\(HTML.escape(creative.name))</td><td>\(badge(creative.status))</td><td>\(creative.firstDay)</td>"
+            table += "<tr><td>\(HTML.escape(label(creative)))</td><td>\(badge(creative.status))</td><td>\(creative.firstDay)</td>"
             table += [creative.cumulativeSpend, creative.cumulativeRevenue, creative.cumulativeProfit,
                       creative.profitPrevious7Days, creative.profitLast7Days, creative.spendLast7Days]
                 .map { "<td class=\"num\">\(ReportFormat.money($0))</td>" }.joined() + "</tr>"
@@ -283,7 +387,7 @@ public struct ReportRenderer: Sendable {
         html += "<th class=\"num\">Conversion</th><th class=\"num\">Revenue</th></tr></thead><tbody>"
         for manager in rows {
             html += """
-                <tr><td>\(manager.managerID.map(HTML.escape) ?? "(no manager)")</td><td class="num">\(ReportFormat.count(manager.orders))</td>\
+                <tr><td>\(HTML.escape(manager.label))</td><td class="num">\(ReportFormat.count(manager.orders))</td>\
                 <td class="num">\(ReportFormat.count(manager.paidOrders))</td><td class="num">\(ReportFormat.share(manager.conversion))</td>\
                 <td class="num">\(ReportFormat.money(manager.revenue))</td></tr>
                 """
@@ -385,6 +489,60 @@ public struct ReportRenderer: Sendable {
         "<span class=\"badge status-\(status.rawValue)\">\(status.label)</span>"
     }
 
+    /// Two header rows for a sales table: the key columns, then now / prev. / change under each measure.
+    static func salesHeader(_ keys: [String]) -> String {
+        var html = "<tr>" + keys.map { "<th rowspan=\"2\">\($0)</th>" }.joined()
+        html += ["Orders", "Paid orders", "Revenue", "Refunds", "Average check"]
+            .map { "<th class=\"num\" colspan=\"3\">\($0)</th>" }.joined() + "</tr><tr>"
+        html += String(repeating: "<th class=\"num\">now</th><th class=\"num\">prev.</th><th class=\"num\">change</th>", count: 5)
+        return html + "</tr>"
+    }
+
+    /// Each measure of a sales table: the period's value, the previous period's, the change in percent.
+    static func salesCells(_ current: SalesFigures, _ previous: SalesFigures) -> String {
+        func count(_ now: Int, _ before: Int) -> [String] {
+            [ReportFormat.count(now), ReportFormat.count(before),
+             ReportFormat.signedPercent(ReportFormat.change(from: DecimalNumber(before), to: DecimalNumber(now)))]
+        }
+        func money(_ now: DecimalNumber, _ before: DecimalNumber) -> [String] {
+            [ReportFormat.money(now), ReportFormat.money(before),
+             ReportFormat.signedPercent(ReportFormat.change(from: before, to: now))]
+        }
+        // The average check changes relatively, as the headline's does: undefined when either period had no payment.
+        var checkChange: Ratio?
+        if let now = current.averageCheck, let before = previous.averageCheck {
+            checkChange = Ratio.relativeChange(from: before, to: now)
+        }
+        let cells = count(current.orders, previous.orders) + count(current.paidOrders, previous.paidOrders)
+            + money(current.revenue, previous.revenue) + money(current.refunds, previous.refunds)
+            + [ReportFormat.money(current.averageCheck), ReportFormat.money(previous.averageCheck),
+               ReportFormat.signedPercent(checkChange)]
+        return cells.enumerated().map { index, cell in
+            "<td class=\"num\(index % 3 == 0 ? "" : " prev")\">\(cell)</td>"
+        }.joined()
+    }
+
+    /// Byte order of keys (as SQL's `COLLATE "C"`), nil first: the same order on every machine.
+    static func precedes(_ a: [String?], _ b: [String?]) -> Bool {
+        for (left, right) in zip(a, b) where left != right {
+            guard let left else { return true }
+            guard let right else { return false }
+            return Array(left.utf8).lexicographicallyPrecedes(Array(right.utf8))
+        }
+        return false
+    }
+
+    /// A product or offer: escaped, `''` when the order names none, a note when its order has no event yet.
+    static func dimension(_ value: String?) -> String {
+        value.map(name) ?? "<span class=\"note\">(no order event)</span>"
+    }
+
+    /// An id with its name: `Name (id)`, escaped; the id alone (`''` when empty) when no name is known.
+    static func named(_ name: String?, id: String) -> String {
+        guard let name else { return Self.name(id) }
+        return "\(HTML.escape(name)) <span class=\"id\">(\(id.isEmpty ? "''" : HTML.escape(id)))</span>"
+    }
+
     /// A key part for a table cell: escaped, an empty value shown as `''`.
     static func name(_ text: String) -> String {
         text.isEmpty ? "<span class=\"note\">''</span>" : HTML.escape(text)
@@ -425,6 +583,7 @@ public struct ReportRenderer: Sendable {
         th{background:#f6f8fa;font-weight:600}\
         table.traffic{font-size:11px}.traffic th,.traffic td{padding:3px 4px}\
         .num{text-align:right;font-variant-numeric:tabular-nums}\
+        td.prev{color:var(--muted)}.id{color:var(--muted);font-size:11px}\
         tr.subtotal td{font-weight:600;background:#f6f8fa}tr.total td{font-weight:700;border-top:2px solid var(--fg)}\
         .heat td.cell{min-width:72px}.heat td.blank{background:#fafbfc}\
         .badge{display:inline-block;padding:0 7px;border-radius:10px;font-size:11px;color:#fff;line-height:18px}\

@@ -11,10 +11,23 @@ enum BIQueries {
     static let from = "2026-10-01T00:00:00Z"
     static let to = "2026-10-31T23:59:59Z"
 
+    /// The business dashboard's multi-select variables with "All" chosen: their `allValue`, which Grafana
+    /// inserts as it is.
+    static let allChosen = ["product": "'__all__'", "offer": "'__all__'", "tag_kind": "'__all__'", "tag_value": "'__all__'",
+                            "funnel": "'__all__'"]
+    /// The same with some values chosen, formatted as Grafana formats a multi-value variable for SQL: each
+    /// value single-quoted with its quotes doubled, joined by commas; '' is an order without a product or tag kind.
+    static let someChosen = ["product": "'Course A',''", "offer": "'it''s VIP'", "tag_kind": "'launch','flow',''",
+                             "tag_value": "'2026-10'", "funnel": "'webinar',''"]
+
+    /// Every query, the dashboard's once with "All" chosen in every variable and once with some values chosen.
     static func all(project: String) throws -> [(label: String, sql: String)] {
         var queries: [(String, String)] = []
         for query in try OpsFiles.dashboardQueries() where query.dataSource == "bi-postgres" {
-            queries.append((query.description, try GrafanaSQL.expand(query.text, from: from, to: to, variables: ["project": project])))
+            for (choice, variables) in [("all", allChosen), ("some", someChosen)] {
+                queries.append(("\(query.description) [\(choice)]", try GrafanaSQL.expand(
+                    query.text, from: from, to: to, variables: variables.merging(["project": project]) { $1 })))
+            }
         }
         for question in try OpsFiles.metabaseQuestions() {
             queries.append(("metabase \(question.name)", question.sql))
@@ -47,8 +60,9 @@ struct BIQueriesTests {
         let (_, reader) = try BIQueries.migratedDatabase(prefix: "ops_bi_empty")
         defer { reader.close() }
         let queries = try BIQueries.all(project: "demo-school")
-        // Business dashboard: 10 panels + the project variable; Metabase: 5 questions.
-        #expect(queries.count == 16)
+        // Business dashboard: 15 panels + 6 variables, each with All and with some values chosen;
+        // Metabase: 7 questions.
+        #expect(queries.count == 21 * 2 + 7)
         for (label, sql) in queries {
             do {
                 _ = try reader.execute(sql)

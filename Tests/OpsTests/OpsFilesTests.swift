@@ -141,6 +141,46 @@ struct OpsFilesTests {
         }
     }
 
+    @Test("the business dashboard's filters: product, offer, tag kind and value, funnel — multi-select with All, each used by a panel")
+    func businessVariables() throws {
+        guard let dashboard = try OpsFiles.json("ops/grafana/dashboards/business.json") as? [String: Any] else {
+            throw OpsTestError("business.json: not an object")
+        }
+        let variables = (dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
+        let filters = ["product", "offer", "tag_kind", "tag_value", "funnel"]
+        #expect(variables.compactMap { $0["name"] as? String } == ["project"] + filters)
+        let panels = try OpsFiles.dashboardQueries().filter { $0.file.hasSuffix("business.json") && !$0.title.hasPrefix("variable ") }
+        for variable in variables where filters.contains(variable["name"] as? String ?? "") {
+            let name = variable["name"] as? String ?? "?"
+            #expect(variable["multi"] as? Bool == true && variable["includeAll"] as? Bool == true, "\(name)")
+            // All inserts this literal as it is; the filters test for it, so that All needs no list of every value
+            // (an empty list would be `IN ()`, a syntax error) and also keeps rows whose value is NULL.
+            #expect(variable["allValue"] as? String == "'__all__'", "\(name)")
+            let using = panels.filter { $0.text.contains("('__all__' IN ($\(name)) OR ") }
+            #expect(!using.isEmpty, "no panel filters by $\(name)")
+            for panel in panels where panel.text.contains("$\(name)") {
+                #expect(panel.text.components(separatedBy: "$\(name)").count - 1
+                        == 2 * (panel.text.components(separatedBy: "('__all__' IN ($\(name)) OR ").count - 1),
+                        "\(panel) uses $\(name) outside the All-or-selection filter")
+            }
+        }
+        // Names beside ids: every panel that shows campaigns, ads or managers reads their names.
+        for title in ["Campaigns: ROMI, ROAS, ДРР", "Creatives by status", "Sales managers", "Attribution: first touch and deal",
+                      "Deal attribution by funnel"] {
+            let panel = panels.first { $0.title == title }
+            #expect(panel?.text.contains("bi.ads") == true || panel?.text.contains("bi.managers n") == true, "\(title)")
+        }
+    }
+
+    @Test("multi-value variables expand to Grafana's quoted list")
+    func grafanaMultiValue() throws {
+        #expect(try GrafanaSQL.expand(
+            "WHERE ('__all__' IN ($product) OR product IN ($product)) AND project = '$project'",
+            from: "", to: "", variables: ["product": BIQueries.someChosen["product"]!, "project": "p"])
+            == "WHERE ('__all__' IN ('Course A','') OR product IN ('Course A','')) AND project = 'p'")
+        #expect(BIQueries.someChosen["offer"] == "'it''s VIP'")
+    }
+
     @Test("ops/check-compose.sh passes: the compose file parses, runs real subcommands, and is scraped")
     func checkCompose() throws {
         let output = try OpsFiles.run(

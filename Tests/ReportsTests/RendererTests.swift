@@ -53,16 +53,67 @@ struct RendererTests {
              "—", "0.00", "0.00", "0.00", "—", "—", "0.0 %", "0.00"],
             ["vk_ads", "c-200", "b-1", "3 500.00", "1 400", "30", "1", "1", "0", "0", "0.00", "0.00",
              "116.67", "3 500.00", "—", "—", "−100.0 %", "0.00", "—", "3 500.00"],
-            ["yandex_direct", "c-100", "a-1", "5 500.00", "3 000", "125", "3", "1", "4", "4", "22 900.00", "3 000.00",
+            ["yandex_direct", "Spring <2026> (c-100)", "Video & reviews (a-1)", "5 500.00", "3 000", "125", "3", "1", "4", "4", "22 900.00", "3 000.00",
              "44.00", "5 500.00", "1 375.00", "1 375.00", "261.8 %", "4.16", "27.6 %", "0.00"],
-            ["yandex_direct", "c-100", "a-2", "600.00", "300", "15", "1", "1", "1", "0", "0.00", "0.00",
+            ["yandex_direct", "Spring <2026> (c-100)", "a-2", "600.00", "300", "15", "1", "1", "1", "0", "0.00", "0.00",
              "40.00", "600.00", "600.00", "—", "−100.0 %", "0.00", "—", "600.00"],
-            ["yandex_direct", "c-100", "all ads", "6 100.00", "3 300", "140", "4", "2", "5", "4", "22 900.00", "3 000.00",
+            ["yandex_direct", "Spring <2026> (c-100)", "all ads", "6 100.00", "3 300", "140", "4", "2", "5", "4", "22 900.00", "3 000.00",
              "43.57", "3 050.00", "1 220.00", "1 525.00", "226.2 %", "3.75", "30.7 %", "600.00"],
             ["Total", "", "", "9 600.00", "4 700", "170", "6", "4", "6", "5", "24 900.00", "3 000.00",
              "56.47", "2 400.00", "1 600.00", "1 920.00", "128.1 %", "2.59", "43.8 %", "4 100.00"],
         ])
         #expect(!Self.html.contains("NaN") && !Self.html.contains("Infinity"))
+        // Names come from the ad networks: escaped in the markup, the id beside them.
+        #expect(PageText(Self.html).section("traffic").contains(
+            "Spring &lt;2026&gt; <span class=\"id\">(c-100)</span></td><td>Video &amp; reviews <span class=\"id\">(a-1)</span>"))
+    }
+
+    @Test("products: product × offer against the previous period, average check = revenue / payments (ReportDataSet)")
+    func products() {
+        #expect(PageText(Self.html).rows(in: "products") == [
+            ["Course A", "vip", "2", "0", "—", "2", "0", "—", "18 900.00", "0.00", "—", "0.00", "0.00", "—",
+             "9 450.00", "—", "—"],
+            ["Course A", "basic", "2", "1", "+100.0 %", "1", "1", "0.0 %", "3 000.00", "5 000.00", "−40.0 %",
+             "3 000.00", "0.00", "—", "3 000.00", "5 000.00", "−40.0 %"],
+            ["Course B", "''", "1", "0", "—", "1", "0", "—", "2 000.00", "0.00", "—", "0.00", "0.00", "—",
+             "2 000.00", "—", "—"],
+            ["''", "''", "1", "0", "—", "1", "0", "—", "1 000.00", "0.00", "—", "0.00", "0.00", "—",
+             "1 000.00", "—", "—"],
+            ["Total", "", "6", "1", "+500.0 %", "5", "1", "+400.0 %", "24 900.00", "5 000.00", "+398.0 %",
+             "3 000.00", "0.00", "—", "4 980.00", "5 000.00", "−0.4 %"],
+        ])
+        // A payment whose order has not arrived yet is its own row, told apart from an order without a product.
+        var report = ReportExpectations.report
+        report.products.append(ProductRow(product: nil, offer: nil, current: ReportExpectations.sales(0, 0, 1, "500"),
+                                          previous: .zero))
+        let rows = PageText(ReportRenderer().render(report)).rows(in: "products")
+        #expect(rows[4] == ["(no order event)", "(no order event)", "0", "0", "—", "0", "0", "—", "500.00", "0.00", "—",
+                            "0.00", "0.00", "—", "500.00", "—", "—"])
+    }
+
+    @Test("launches and tags: launch first, an order once per tag, previous period beside each figure")
+    func launches() {
+        #expect(PageText(Self.html).rows(in: "launches") == [
+            ["launch", "2026-03", "4", "1", "+300.0 %", "3", "1", "+200.0 %", "21 900.00", "5 000.00", "+338.0 %",
+             "3 000.00", "0.00", "—", "7 300.00", "5 000.00", "+46.0 %"],
+            ["flow", "2", "2", "0", "—", "2", "0", "—", "17 900.00", "0.00", "—", "3 000.00", "0.00", "—",
+             "8 950.00", "—", "—"],
+            ["flow", "1", "0", "1", "−100.0 %", "0", "1", "−100.0 %", "0.00", "5 000.00", "−100.0 %", "0.00", "0.00", "—",
+             "—", "5 000.00", "—"],
+            ["''", "vip", "1", "0", "—", "1", "0", "—", "4 000.00", "0.00", "—", "0.00", "0.00", "—",
+             "4 000.00", "—", "—"],
+        ])
+    }
+
+    @Test("attribution comparison: first touch and deal per campaign, with names")
+    func attribution() {
+        #expect(PageText(Self.html).rows(in: "attribution") == [
+            ["(none)", "''", "0.00", "1", "0", "2 000.00", "0.00", "0.00", "0.00", "—", "—", "—"],
+            ["vk_ads", "c-200", "3 500.00", "0", "1", "0.00", "4 000.00", "0.00", "0.00", "−100.0 %", "14.3 %", "+114.3 pp"],
+            ["yandex_direct", "Spring <2026> (c-100)", "6 100.00", "4", "4", "22 900.00", "20 900.00", "3 000.00", "3 000.00",
+             "226.2 %", "193.4 %", "−32.8 pp"],
+            ["Total", "", "9 600.00", "5", "5", "24 900.00", "24 900.00", "3 000.00", "3 000.00", "128.1 %", "128.1 %", "0.0 pp"],
+        ])
     }
 
     @Test("cohort heatmap: LTV per cell, coloured on the table's scale")
@@ -87,11 +138,11 @@ struct RendererTests {
         #expect(page.section("creatives").contains(
             "d=\"M72.0 213.6 L409.3 80.3 L578.0 46.7 L746.7 80.3 L915.3 80.3 L1084.0 52.3\""))
         #expect(page.rows(in: "creatives") == [
-            ["yandex_direct / c-100 / a-1", "growing", "2026-02-20", "8 500.00", "27 900.00", "16 400.00", "3 000.00",
+            ["yandex_direct / Spring <2026> (c-100) / Video & reviews (a-1)", "growing", "2026-02-20", "8 500.00", "27 900.00", "16 400.00", "3 000.00",
              "14 400.00", "5 500.00"],
             ["vk_ads / c-200 / b-1", "burnt out", "2026-02-22", "5 500.00", "800.00", "−4 700.00", "−1 200.00",
              "−3 500.00", "3 500.00"],
-            ["yandex_direct / c-100 / a-2", "new", "2026-03-09", "600.00", "0.00", "−600.00", "0.00", "−600.00", "600.00"],
+            ["yandex_direct / Spring <2026> (c-100) / a-2", "new", "2026-03-09", "600.00", "0.00", "−600.00", "0.00", "−600.00", "600.00"],
             ["(none) / '' / ''", "new", "2026-03-10", "0.00", "2 000.00", "2 000.00", "0.00", "2 000.00", "0.00"],
         ])
     }
@@ -104,7 +155,7 @@ struct RendererTests {
             ["telegram", "tg-1", "1", "1", "0", "1", "0", "0", "0", "100.0 %", "0.0 %", "100.0 %", "0.0 %", "1", "1 000.00"],
         ])
         #expect(page.rows(in: "managers") == [
-            ["m-anna", "2", "2", "100.0 %", "18 900.00"],
+            ["Анна Петрова (m-anna)", "2", "2", "100.0 %", "18 900.00"],
             ["m-boris", "3", "2", "66.7 %", "4 000.00"],
             ["(no manager)", "1", "1", "100.0 %", "2 000.00"],
             ["Total", "6", "5", "83.3 %", "24 900.00"],
@@ -139,6 +190,11 @@ struct RendererTests {
         report.letters[0].letterID = "</td><iframe>"
         report.managers[1].managerID = "anna & <co>"
         report.chats[0].chatID = "'chat'"
+        report.names.campaigns[.init(network: "yandex_direct", campaignID: "c-100")] = "<script>camp</script>"
+        report.names.ads[.init(network: "yandex_direct", campaignID: "c-100", adID: "a-1")] = "<img src=ad>"
+        report.managers[1].name = "<iframe>anna"
+        report.products[1].product = "<script>product"
+        report.tags[3].value = "<b>launch"
         let html = ReportRenderer().render(report)
         let lower = html.lowercased()
         #expect(!lower.contains("<script") && !lower.contains("<img") && !lower.contains("<iframe") && !lower.contains("<b>"))
@@ -147,6 +203,9 @@ struct RendererTests {
         #expect(html.contains("&lt;/td&gt;&lt;iframe&gt;") && html.contains("anna &amp; &lt;co&gt;"))
         #expect(html.contains("<title>school&lt;b&gt; — 2026-03-08 … 2026-03-14</title>"))
         #expect(html.contains("&#39;chat&#39;"))
+        #expect(html.contains("&lt;script&gt;camp&lt;/script&gt;") && html.contains("&lt;img src=ad&gt;"))
+        #expect(html.contains("&lt;iframe&gt;anna") && html.contains("&lt;script&gt;product")
+            && html.contains("&lt;b&gt;launch"))
     }
 
     @Test("a period without data says so in every section instead of drawing empty tables")
@@ -195,11 +254,23 @@ struct RendererTests {
         let text = PageText.plain(DigestRenderer().render(digest))
         #expect(text.contains("• net / &lt;l2&gt;: −50.00, ROMI −100.0 %"))
         #expect(text.contains("• vk_ads / c-200 / ad-7: burnt out, profit last 7 days −7.00"))
+        digest.names.ads[.init(network: "vk_ads", campaignID: "c-200", adID: "ad-6")] = "<Reels> & co"
+        #expect(PageText.plain(DigestRenderer().render(digest))
+            .contains("• vk_ads / c-200 / &lt;Reels&gt; &amp; co (ad-6): burnt out, profit last 7 days −6.00"))
         #expect(!text.contains("ad-2:") && text.hasSuffix("and 2 more"))
+        digest.managers = (1...7).map { index in
+            ManagerRow(managerID: "m-\(index)", name: index == 7 ? "<Boss>" : nil, orders: index, paidOrders: 1,
+                       revenue: DecimalNumber(index * 100))
+        }
+        let sales = PageText.plain(DigestRenderer().render(digest))
+        #expect(sales.contains("<b>Sales team</b>\n• &lt;Boss&gt; (m-7): orders 7, paid 1, revenue 700.00\n• m-6: orders 6,"))
+        #expect(sales.contains("• m-3: orders 3, paid 1, revenue 300.00\nand 2 more\n"))
         digest.campaigns = []
         digest.burning = []
+        digest.managers = []
         let quiet = PageText.plain(DigestRenderer().render(digest))
         #expect(quiet.contains("<b>Best campaigns</b> (profit = revenue − refunds − spend)\nnone made a profit"))
         #expect(quiet.contains("<b>Worst campaigns</b>\nnone lost money") && quiet.hasSuffix("(7 days to 2026-03-14)\nnone"))
+        #expect(quiet.contains("<b>Sales team</b>\nno orders or payments"))
     }
 }

@@ -67,8 +67,8 @@ struct ReportCommandTests {
         #expect(browser.status == 0, "\(browser.errors)")
         let dom = PageText(browser.output)
 
-        #expect(dom.sectionIDs == ["headline", "daily", "funnel", "traffic", "cohorts", "creatives", "mailings", "managers",
-                                   "community"])
+        #expect(dom.sectionIDs == ["headline", "daily", "funnel", "products", "launches", "traffic", "attribution", "cohorts",
+                                   "creatives", "mailings", "managers", "community"])
         for id in dom.sectionIDs {
             let section = dom.section(id)
             #expect(!section.contains("class=\"empty\""), "section \(id) says it has no data")
@@ -78,7 +78,7 @@ struct ReportCommandTests {
         }
         // The browser read the markup as written: the same tables, cell for cell, as the file holds.
         let file = PageText(written)
-        for id in ["traffic", "cohorts", "creatives", "mailings", "managers", "community"] {
+        for id in ["products", "launches", "traffic", "attribution", "cohorts", "creatives", "mailings", "managers", "community"] {
             #expect(dom.rows(in: id) == file.rows(in: id), "section \(id)")
             #expect(!dom.rows(in: id).isEmpty, "section \(id)")
         }
@@ -89,6 +89,9 @@ struct ReportCommandTests {
             "Total", "", "", "9 600.00", "4 700", "170", "6", "4", "6", "5", "24 900.00", "3 000.00",
             "56.47", "2 400.00", "1 600.00", "1 920.00", "128.1 %", "2.59", "43.8 %", "4 100.00",
         ])
+        // Names reach the page from the database, escaped, beside their ids.
+        #expect(dom.rows(in: "managers").first?.first == "Анна Петрова (m-anna)")
+        #expect(dom.rows(in: "attribution").last?.first == "Total")
         #expect(dom.section("daily").components(separatedBy: "<rect ").count - 1 == 14)
         #expect(dom.section("creatives").components(separatedBy: "<path ").count - 1 == 4)
 

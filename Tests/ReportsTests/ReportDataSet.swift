@@ -91,6 +91,42 @@ import Worker
 /// 1 vs 1 (0.0 %), spend 2500 vs 1000 (+150.0 %), ROMI 1500/2500 = 60.0 % vs 0/1000 = 0.0 % (+60.0 pp).
 /// Campaigns of 03-14: yandex_direct/c-100 profit 4000 − 1500 = +2500, ROMI 166.7 %;
 /// vk_ads/c-200 −1000, ROMI −100.0 %. Burning: vk_ads/c-200/b-1, burnt out, last 7 days −3500.
+///
+/// Business fields (SPEC §2, §3, §4.9–4.11), each order's current state being its latest event (the `paid` one):
+///   o1 Course A/basic, tags launch:2026-03 flow:1, manager name "Анна П."       (previous period)
+///   o2 Course A/basic                                                             (before both periods)
+///   o3 Course A/vip, tags launch:2026-03 flow:2, "Анна Петрова" — its `new` event said basic and only
+///      launch:2026-03: the current state wins
+///   o4 Course A/basic, tags launch:2026-03 flow:2, manager name "" (no name: m-boris stays bare)
+///   o5 Course B (no offer → ''), deal UTM yandex/c-100/a-2
+///   o6 Course A/basic, tag launch:2026-03 (never paid)
+///   o7 Course A/vip, tags launch:2026-03 twice and `vip` (no ':' → kind ''), deal UTM vk/c-200/b-1, "Анна Петрова"
+///   o8 nothing (product '' and offer '', no tags)
+/// Ad names: a-1 "Spring (old)"/"Video v1" on 02-20, then "Spring <2026>"/"Video & reviews" (latest wins);
+/// a-2 campaign "Spring <2026>", no ad name; vk c-200/b-1 no names (ids shown alone).
+/// m-anna's latest non-empty name is o7's "Анна Петрова".
+///
+/// Products of the period (orders on created day, paid on paid day, money on payment days):
+///   Course A/vip: o3 o7 → orders 2, paid 2, payments 2, revenue 18900, refunds 0, average check 9450.
+///   Course A/basic: o4 o6 → orders 2, paid 1, payments 1 (p4), revenue 3000, refunds 3000 (p4 on 03-12),
+///     average check 3000; previous period o1: 1, 1, 1, 5000 → orders +100.0 %, paid 0.0 %, revenue −40.0 %,
+///     refunds — (was 0), average check 3000 vs 5000 −40.0 %.
+///   Course B/'': o5 → 1, 1, 1, 2000.   ''/'': o8 → 1, 1, 1, 1000.
+///   Total 6, 5, 24900, 3000, average check 4980 against 1, 1, 5000, 0, 5000 (the headline's figures).
+/// Tags of the period: launch/2026-03: o3 o4 o6 o7 (o7 once) → orders 4, paid 3, revenue 14900 + 3000 + 4000
+///   = 21900, refunds 3000, average check 7300; previous o1: 1, 1, 5000 → +300.0 %, +200.0 %, +338.0 %,
+///   average check +46.0 %. flow/2: o3 o4 → 2, 2, 17900, refunds 3000, average check 8950. flow/1: only
+///   o1 in the previous period → 0 against 1, 1, 5000: −100.0 %. ''/vip: o7 → 1, 1, 4000.
+/// Attribution of the period per campaign (deal: o5 → yandex c-100, o7 → vk c-200, the others as first touch,
+///   every user having a single registration):
+///   (none)/'': spend 0; first: paid 1 (o5), revenue 2000; deal: nothing; ROMI — under both.
+///   vk_ads/c-200: spend 3500; first: paid 0, revenue 0 → ROMI −100.0 %; deal: o7 paid, 4000 →
+///     (4000 − 3500)/3500 × 100 = 14.29 → 14.3 %; difference +114.3 pp.
+///   yandex_direct/c-100: spend 6100; first: o3 o4 o7 o8, revenue 22900, refunds 3000 → ROMI 13800/6100 =
+///     226.2 %; deal: o3 o4 o8 o5, 14900 + 3000 + 1000 + 2000 = 20900, refunds 3000 → 11800/6100 = 193.4 %;
+///     difference −2000/61 = −32.8 pp.
+///   Total: spend 9600, paid 5 and 5, revenue 24900 and 24900, refunds 3000 → ROMI 128.1 % both, 0.0 pp.
+/// Digest 03-14, sales team: m-anna (Анна Петрова) o7 created and paid, p7 4000.
 enum ReportDataSet {
     static let project = "r-school"
 
@@ -109,17 +145,18 @@ enum ReportDataSet {
     }
 
     static func adStats(_ network: String, _ campaign: String, _ ad: String, _ day: String, impressions: Int,
-                        clicks: Int, cost: String) -> String {
-        envelope("ads-\(network)-\(ad)-\(day)", "ad_stats", "\(day)T23:00:00+03:00", #"""
-            {"network":"\#(network)","account_id":"acc","campaign_id":"\#(campaign)","ad_id":"\#(ad)","day":"\#(day)","impressions":\#(impressions),"clicks":\#(clicks),"cost":"\#(cost)","currency":"RUB"}
+                        clicks: Int, cost: String, campaignName: String? = nil, adName: String? = nil) -> String {
+        let names = (campaignName.map { #","campaign_name":"\#($0)""# } ?? "") + (adName.map { #","ad_name":"\#($0)""# } ?? "")
+        return envelope("ads-\(network)-\(ad)-\(day)", "ad_stats", "\(day)T23:00:00+03:00", #"""
+            {"network":"\#(network)","account_id":"acc","campaign_id":"\#(campaign)","ad_id":"\#(ad)","day":"\#(day)","impressions":\#(impressions),"clicks":\#(clicks),"cost":"\#(cost)","currency":"RUB"\#(names)}
             """#)
     }
 
     static func order(_ id: String, _ order: String, _ user: String, _ status: String, _ at: String, created: String,
-                      manager: String?, amount: String) -> String {
+                      manager: String?, amount: String, extra: String = "") -> String {
         let managerField = manager.map { #","manager_id":"\#($0)""# } ?? ""
         return envelope(id, "order", at, #"""
-            {"order_id":"\#(order)","user_id":"\#(user)","status":"\#(status)","amount":"\#(amount)","currency":"RUB","created_at":"\#(created)"\#(managerField)}
+            {"order_id":"\#(order)","user_id":"\#(user)","status":"\#(status)","amount":"\#(amount)","currency":"RUB","created_at":"\#(created)"\#(managerField)\#(extra)}
             """#)
     }
 
@@ -140,11 +177,15 @@ enum ReportDataSet {
 
     /// Every envelope of the data set, as `pipeline produce` would read them.
     static let events: [String] = {
-        let paid = { (prefix: String, orderID: String, user: String, day: String, manager: String?, amount: String) -> [String] in
+        // `extra`: the business fields (SPEC §2) of both events; `first` replaces them on the `new` event only.
+        let paid = { (prefix: String, orderID: String, user: String, day: String, manager: String?, amount: String,
+                      extra: String, first: String?) -> [String] in
             let created = "\(day)T11:00:00+03:00"
             return [
-                order("\(prefix)-new", orderID, user, "new", created, created: created, manager: manager, amount: amount),
-                order("\(prefix)-paid", orderID, user, "paid", "\(day)T12:00:00+03:00", created: created, manager: manager, amount: amount),
+                order("\(prefix)-new", orderID, user, "new", created, created: created, manager: manager, amount: amount,
+                      extra: first ?? extra),
+                order("\(prefix)-paid", orderID, user, "paid", "\(day)T12:00:00+03:00", created: created, manager: manager,
+                      amount: amount, extra: extra),
             ]
         }
         var events = [
@@ -156,16 +197,21 @@ enum ReportDataSet {
             registration("reg-u6", "u6", "2026-03-13T10:00:00+03:00", source: "vk", campaign: "c-200", ad: "b-1"),
             registration("reg-u7", "u7", "2026-03-14T10:00:00+03:00", source: "yandex", campaign: "c-100", ad: "a-1"),
 
-            adStats("yandex_direct", "c-100", "a-1", "2026-02-20", impressions: 1000, clicks: 50, cost: "1000"),
-            adStats("yandex_direct", "c-100", "a-1", "2026-03-03", impressions: 1000, clicks: 40, cost: "2000"),
-            adStats("yandex_direct", "c-100", "a-1", "2026-03-10", impressions: 2000, clicks: 80, cost: "3000"),
+            adStats("yandex_direct", "c-100", "a-1", "2026-02-20", impressions: 1000, clicks: 50, cost: "1000",
+                    campaignName: "Spring (old)", adName: "Video v1"),
+            adStats("yandex_direct", "c-100", "a-1", "2026-03-03", impressions: 1000, clicks: 40, cost: "2000",
+                    campaignName: "Spring <2026>", adName: "Video & reviews"),
+            adStats("yandex_direct", "c-100", "a-1", "2026-03-10", impressions: 2000, clicks: 80, cost: "3000",
+                    campaignName: "Spring <2026>", adName: "Video & reviews"),
             adStats("yandex_direct", "c-100", "a-1", "2026-03-13", impressions: 500, clicks: 20, cost: "1000"),
-            adStats("yandex_direct", "c-100", "a-1", "2026-03-14", impressions: 500, clicks: 25, cost: "1500"),
+            adStats("yandex_direct", "c-100", "a-1", "2026-03-14", impressions: 500, clicks: 25, cost: "1500",
+                    campaignName: "Spring <2026>", adName: "Video & reviews"),
             adStats("vk_ads", "c-200", "b-1", "2026-02-22", impressions: 800, clicks: 16, cost: "800"),
             adStats("vk_ads", "c-200", "b-1", "2026-03-04", impressions: 600, clicks: 12, cost: "1200"),
             adStats("vk_ads", "c-200", "b-1", "2026-03-11", impressions: 1000, clicks: 20, cost: "2500"),
             adStats("vk_ads", "c-200", "b-1", "2026-03-14", impressions: 400, clicks: 10, cost: "1000"),
-            adStats("yandex_direct", "c-100", "a-2", "2026-03-09", impressions: 300, clicks: 15, cost: "600"),
+            adStats("yandex_direct", "c-100", "a-2", "2026-03-09", impressions: 300, clicks: 15, cost: "600",
+                    campaignName: "Spring <2026>"),
 
             click("c1", "2026-03-10T09:00:00+03:00", source: "yandex", campaign: "c-100", ad: "a-1"),
             click("c2", "2026-03-10T09:30:00+03:00", source: "yandex", campaign: "c-100", ad: "a-1"),
@@ -184,7 +230,7 @@ enum ReportDataSet {
             payment("p7-a", "p7", "o7", "u7", "accepted", "2026-03-14T12:00:00+03:00", amount: "4000"),
             payment("p8-a", "p8", "o8", "u3", "accepted", "2026-03-13T15:00:00+03:00", amount: "1000"),
             order("o6-new", "o6", "u5", "new", "2026-03-09T11:00:00+03:00", created: "2026-03-09T11:00:00+03:00",
-                  manager: "m-boris", amount: "9900"),
+                  manager: "m-boris", amount: "9900", extra: #","product":"Course A","offer":"basic","tags":["launch:2026-03"]"#),
 
             mail("m1", "spring-sale", "email", "u1", "sent", "2026-03-09T10:00:00+03:00"),
             mail("m2", "spring-sale", "email", "u2", "sent", "2026-03-09T10:00:00+03:00"),
@@ -202,13 +248,20 @@ enum ReportDataSet {
             chat("ch4", "u3", "message", "2026-03-10T08:10:00+03:00"),
             chat("ch5", "u1", "leave", "2026-03-12T08:00:00+03:00"),
         ]
-        events += paid("o1", "o1", "u1", "2026-03-02", "m-anna", "5000")
-        events += paid("o2", "o2", "u2", "2026-02-23", "m-anna", "800")
-        events += paid("o3", "o3", "u3", "2026-03-10", "m-anna", "14900")
-        events += paid("o4", "o4", "u1", "2026-03-11", "m-boris", "3000")
-        events += paid("o5", "o5", "u4", "2026-03-10", nil, "2000")
-        events += paid("o7", "o7", "u7", "2026-03-14", "m-anna", "4000")
-        events += paid("o8", "o8", "u3", "2026-03-13", "m-boris", "1000")
+        events += paid("o1", "o1", "u1", "2026-03-02", "m-anna", "5000",
+                       #","product":"Course A","offer":"basic","tags":["launch:2026-03","flow:1"],"manager_name":"Анна П.""#, nil)
+        events += paid("o2", "o2", "u2", "2026-02-23", "m-anna", "800", #","product":"Course A","offer":"basic""#, nil)
+        events += paid("o3", "o3", "u3", "2026-03-10", "m-anna", "14900",
+                       #","product":"Course A","offer":"vip","tags":["launch:2026-03","flow:2"],"manager_name":"Анна Петрова""#,
+                       #","product":"Course A","offer":"basic","tags":["launch:2026-03"]"#)
+        events += paid("o4", "o4", "u1", "2026-03-11", "m-boris", "3000",
+                       #","product":"Course A","offer":"basic","tags":["launch:2026-03","flow:2"],"manager_name":"""#, nil)
+        events += paid("o5", "o5", "u4", "2026-03-10", nil, "2000",
+                       #","product":"Course B","utm":{"source":"yandex","campaign":"c-100","content":"a-2"}"#, nil)
+        events += paid("o7", "o7", "u7", "2026-03-14", "m-anna", "4000", #"""
+            ,"product":"Course A","offer":"vip","tags":["launch:2026-03","launch:2026-03","vip"],"utm":{"source":"vk","campaign":"c-200","content":"b-1"},"manager_name":"Анна Петрова"
+            """#, nil)
+        events += paid("o8", "o8", "u3", "2026-03-13", "m-boris", "1000", "", nil)
         return events
     }()
 

@@ -100,7 +100,7 @@ enum ReportExpectations {
     /// Sorted by manager id, no manager first.
     static let managers = [
         ManagerRow(managerID: nil, orders: 1, paidOrders: 1, revenue: d("2000")),
-        ManagerRow(managerID: "m-anna", orders: 2, paidOrders: 2, revenue: d("18900")),
+        ManagerRow(managerID: "m-anna", name: "Анна Петрова", orders: 2, paidOrders: 2, revenue: d("18900")),
         ManagerRow(managerID: "m-boris", orders: 3, paidOrders: 2, revenue: d("4000")),
     ]
 
@@ -113,11 +113,46 @@ enum ReportExpectations {
         CommunityRow(chatActive: false, users: 5, payers: 3, revenue: d("6800")),
     ]
 
+    static func sales(_ orders: Int, _ paid: Int, _ payments: Int, _ revenue: String, _ refunds: String = "0") -> SalesFigures {
+        SalesFigures(orders: orders, paidOrders: paid, payments: payments, revenue: d(revenue), refunds: d(refunds))
+    }
+
+    /// In the reader's byte order of (product, offer).
+    static let products = [
+        ProductRow(product: "", offer: "", current: sales(1, 1, 1, "1000"), previous: .zero),
+        ProductRow(product: "Course A", offer: "basic", current: sales(2, 1, 1, "3000", "3000"),
+                   previous: sales(1, 1, 1, "5000")),
+        ProductRow(product: "Course A", offer: "vip", current: sales(2, 2, 2, "18900"), previous: .zero),
+        ProductRow(product: "Course B", offer: "", current: sales(1, 1, 1, "2000"), previous: .zero),
+    ]
+
+    /// In the reader's byte order of (kind, value).
+    static let tags = [
+        TagRow(kind: "", value: "vip", current: sales(1, 1, 1, "4000"), previous: .zero),
+        TagRow(kind: "flow", value: "1", current: .zero, previous: sales(1, 1, 1, "5000")),
+        TagRow(kind: "flow", value: "2", current: sales(2, 2, 2, "17900", "3000"), previous: .zero),
+        TagRow(kind: "launch", value: "2026-03", current: sales(4, 3, 3, "21900", "3000"), previous: sales(1, 1, 1, "5000")),
+    ]
+
+    static let attribution = [
+        AttributionRow(network: "(none)", campaignID: "", spend: 0, paidOrdersFirst: 1, paidOrdersDeal: 0,
+                       revenueFirst: d("2000"), revenueDeal: 0, refundsFirst: 0, refundsDeal: 0),
+        AttributionRow(network: "vk_ads", campaignID: "c-200", spend: d("3500"), paidOrdersFirst: 0, paidOrdersDeal: 1,
+                       revenueFirst: 0, revenueDeal: d("4000"), refundsFirst: 0, refundsDeal: 0),
+        AttributionRow(network: "yandex_direct", campaignID: "c-100", spend: d("6100"), paidOrdersFirst: 4, paidOrdersDeal: 4,
+                       revenueFirst: d("22900"), revenueDeal: d("20900"), refundsFirst: d("3000"), refundsDeal: d("3000")),
+    ]
+
+    static let names = AdNames(
+        campaigns: [AdNames.Key(network: "yandex_direct", campaignID: "c-100"): "Spring <2026>"],
+        ads: [AdNames.Key(network: "yandex_direct", campaignID: "c-100", adID: "a-1"): "Video & reviews"])
+
     static let report = Report(
         project: ReportDataSet.project, currency: "RUB", period: period, generatedAt: generatedAt,
         totals: totals, newUsers: 4, previousTotals: previousTotals, previousNewUsers: 1, daily: daily,
         traffic: traffic, cohorts: cohorts, creatives: creatives, creativesAsOf: day("2026-03-14"),
-        letters: letters, managers: managers, chats: chats, community: community)
+        letters: letters, managers: managers, chats: chats, community: community, products: products, tags: tags,
+        attribution: attribution, names: names)
 
     static let digest = Digest(
         project: ReportDataSet.project, currency: "RUB", day: day("2026-03-14"),
@@ -128,11 +163,13 @@ enum ReportExpectations {
         campaigns: [
             CampaignDay(network: "vk_ads", campaignID: "c-200", totals: FunnelTotals(
                 impressions: 400, adClicks: 10, spend: d("1000"))),
-            CampaignDay(network: "yandex_direct", campaignID: "c-100", totals: FunnelTotals(
+            CampaignDay(network: "yandex_direct", campaignID: "c-100", campaignName: "Spring <2026>", totals: FunnelTotals(
                 impressions: 500, adClicks: 25, spend: d("1500"), visits: 1, registrations: 1, orders: 1, paidOrders: 1,
                 payments: 1, revenue: d("4000"))),
         ],
-        burning: [vkCreative()], creativesAsOf: day("2026-03-14"))
+        burning: [vkCreative()], creativesAsOf: day("2026-03-14"),
+        managers: [ManagerRow(managerID: "m-anna", name: "Анна Петрова", orders: 1, paidOrders: 1, revenue: d("4000"))],
+        names: names)
 
     /// The digest's message, with plain spaces standing for the no-break spaces inside figures.
     static let digestText = """
@@ -146,10 +183,13 @@ enum ReportExpectations {
         ROMI: 60.0 % (+60.0 pp)
 
         <b>Best campaigns</b> (profit = revenue − refunds − spend)
-        • yandex_direct / c-100: +2 500.00, ROMI 166.7 %
+        • yandex_direct / Spring &lt;2026&gt; (c-100): +2 500.00, ROMI 166.7 %
 
         <b>Worst campaigns</b>
         • vk_ads / c-200: −1 000.00, ROMI −100.0 %
+
+        <b>Sales team</b>
+        • Анна Петрова (m-anna): orders 1, paid 1, revenue 4 000.00
 
         <b>Creatives burning out</b> (7 days to 2026-03-14)
         • vk_ads / c-200 / b-1: burnt out, profit last 7 days −3 500.00

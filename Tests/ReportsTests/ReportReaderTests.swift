@@ -35,6 +35,15 @@ struct ReportReaderTests {
         #expect(report.managers.sorted { ($0.managerID ?? "") < ($1.managerID ?? "") } == expected.managers)
         #expect(report.chats == expected.chats)
         #expect(report.community == expected.community)
+        #expect(report.products == expected.products)
+        #expect(report.tags == expected.tags)
+        #expect(report.attribution == expected.attribution)
+        #expect(report.names == expected.names)
+        // The products view covers every order and payment: its totals are the headline's.
+        let products = report.products.reduce(SalesFigures.zero) { $0 + $1.current }
+        #expect(products == SalesFigures(orders: report.totals.orders, paidOrders: report.totals.paidOrders,
+                                         payments: report.totals.payments, revenue: report.totals.revenue,
+                                         refunds: report.totals.refunds))
         // And so, all of it (orders aside), the page rendered from the database is the page of the derivation.
         var sorted = report
         sorted.traffic = expected.traffic
@@ -62,6 +71,19 @@ struct ReportReaderTests {
         #expect(vk?.points.map(\.cumulativeProfit) == [DecimalNumber(-800), .zero])
         #expect(vk?.carriedIn == nil && vk?.status == .burntOut)
         #expect(report.letters.isEmpty && report.chats.isEmpty && report.managers.count == 1)
+        // 02-20 … 02-28 against 02-11 … 02-19: o2 (Course A/basic, created and paid 02-23, p2 800), no tags;
+        // u2 has one registration, so o2's deal attribution is its first touch, vk_ads/c-200.
+        #expect(report.products == [ProductRow(product: "Course A", offer: "basic",
+                                               current: ReportExpectations.sales(1, 1, 1, "800"), previous: .zero)])
+        #expect(report.tags.isEmpty)
+        #expect(report.attribution == [
+            AttributionRow(network: "vk_ads", campaignID: "c-200", spend: DecimalNumber(800), paidOrdersFirst: 1,
+                           paidOrdersDeal: 1, revenueFirst: DecimalNumber(800), revenueDeal: DecimalNumber(800),
+                           refundsFirst: .zero, refundsDeal: .zero),
+            AttributionRow(network: "yandex_direct", campaignID: "c-100", spend: DecimalNumber(1000), paidOrdersFirst: 0,
+                           paidOrdersDeal: 0, revenueFirst: .zero, revenueDeal: .zero, refundsFirst: .zero, refundsDeal: .zero),
+        ])
+        #expect(report.managers.first?.name == "Анна Петрова")
     }
 
     @Test("the digest of 2026-03-14")
