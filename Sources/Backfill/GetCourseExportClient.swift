@@ -49,11 +49,12 @@ public struct GetCourseExportClient: Sendable {
     public let baseURL: URL
     private let key: String
     private let session: URLSession
-    public let clock: any BackfillClock
+    /// The one periodic clock (`WallClock`): real in the command, driven by hand in tests.
+    public let clock: any WallClock
     public let budget: RequestBudget
     public let waits: Waits
 
-    public init(baseURL: URL, key: String, session: URLSession = .shared, clock: any BackfillClock = SystemBackfillClock(),
+    public init(baseURL: URL, key: String, session: URLSession = .shared, clock: any WallClock = SystemWallClock(),
                 budget: RequestBudget = RequestBudget(), waits: Waits = Waits()) {
         self.baseURL = baseURL
         self.key = key
@@ -103,13 +104,13 @@ public struct GetCourseExportClient: Sendable {
 
     /// Polls export `exportID` until its rows are there.
     public func result(kind: GetCourseExportKind, exportID: Int) async throws(ExportAPIError) -> APIExportTable {
-        let started = await clock.now()
+        let started = seconds()
         while true {
             switch try await request(path: "pl/api/account/exports/\(exportID)", filters: []) {
             case .ok(let info):
                 return try Self.table(info, kind: kind, exportID: exportID)
             case .notReady, .busy:
-                if await clock.now() - started >= waits.maxExportWait {
+                if seconds() - started >= waits.maxExportWait {
                     throw .gaveUp("export \(exportID) still not ready (error_code 909) after \(Int(waits.maxExportWait)) s")
                 }
                 try await sleep(waits.pollInterval)
@@ -146,18 +147,24 @@ public struct GetCourseExportClient: Sendable {
         }
     }
 
+    /// The clock's instant as seconds, the unit of `Waits` and `RequestBudget`.
+    private func seconds() -> Double {
+        Double(clock.now().microsecondsSinceEpoch) / 1_000_000
+    }
+
     private func sleep(_ seconds: Double) async throws(ExportAPIError) {
         do {
-            try await clock.sleep(seconds: seconds)
+            // Whole milliseconds, rounded up so a wait for the budget never ends a little early.
+            try await clock.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
         } catch {
             throw .transport("cancelled while waiting")
         }
     }
 
     private func request(path: String, filters: [(String, String)]) async throws(ExportAPIError) -> Answer {
-        let delay = await budget.delay(at: await clock.now())
+        let delay = await budget.delay(at: seconds())
         if delay > 0 { try await sleep(delay) }
-        await budget.record(at: await clock.now())
+        await budget.record(at: seconds())
 
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.queryItems = [URLQueryItem(name: "key", value: key)] + filters.map { URLQueryItem(name: $0.0, value: $0.1) }

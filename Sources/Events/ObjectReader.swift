@@ -3,37 +3,11 @@ struct ObjectReader {
     let path: String
     let object: JSONObject
 
-    /// A path segment for `key`: dotted when it is a plain name, bracketed and quoted otherwise
-    /// (a `click_ids` key may contain anything).
-    static func path(_ parent: String, _ key: String) -> String {
-        let plain = !key.isEmpty && key.utf8.allSatisfy { byte in
-            byte == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
-        if plain { return parent == "$" || parent.isEmpty ? key : parent + "." + key }
-        return (parent.isEmpty ? "$" : parent) + "[" + quoted(key) + "]"
-    }
+    /// A path segment for `key`, by the one path scheme of `JSONPathReader` (which outside inputs use too).
+    static func path(_ parent: String, _ key: String) -> String { JSONPathReader.path(parent, key) }
 
-    /// Wraps a value in double quotes for a message, escaping what would make it ambiguous or unprintable.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\u" + CivilCalendar.zeroPadded(Int(scalar.value), width: 4)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
+    /// Wraps a value in double quotes for a message, as every JSON path error does.
+    static func quoted(_ text: String) -> String { JSONPathReader.quoted(text) }
 
     /// Wraps `value` as an object at `path`, or fails with "must be an object".
     init(_ value: JSONValue, path: String) throws(EventDecodingError) {
@@ -97,7 +71,7 @@ struct ObjectReader {
         // PostgreSQL text cannot hold U+0000: refused here rather than stopping a worker later.
         // U+0000 is exactly the byte 0 in UTF-8.
         guard !string.utf8.contains(0) else {
-            throw EventDecodingError(field: path, problem: "must not contain the NUL character (U+0000)")
+            throw EventDecodingError(field: path, problem: JSONPathReader.nulProblem)
         }
         return string
     }

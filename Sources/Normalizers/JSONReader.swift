@@ -1,87 +1,70 @@
 import Events
 import Foundation
 
-/// A JSON value with the path it was found at, so every error names the input field exactly.
+/// The normalizers' face of Events' `JSONPathReader`: the same reads, failing with `NormalizationError`.
+///
+/// A thin adapter rather than a typealias because the normalizers throw their own module's error; every
+/// path and every problem text comes from the shared reader.
 struct JSONReader {
-    let value: JSONValue
-    let path: String
+    let reader: JSONPathReader
+
+    var value: JSONValue { reader.value }
+    var path: String { reader.path }
 
     init(_ value: JSONValue, path: String = "$") {
-        self.value = value
-        self.path = path
+        reader = JSONPathReader(value, path: path)
+    }
+
+    private init(_ reader: JSONPathReader) {
+        self.reader = reader
     }
 
     /// Parses a complete request body with the Events parser, also refusing repeated member names
     /// (two readers of one body could disagree); the error names the body (`$`).
     init(parsing bytes: [UInt8]) throws(NormalizationError) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            throw NormalizationError(field: "$", problem: "invalid JSON: \(error.message) at byte \(error.offset)")
-        }
-        if let key = Self.firstDuplicateKey(in: value) {
+        reader = try Self.mapped { () throws(JSONPathError) in try JSONPathReader(parsing: bytes) }
+        // Worded with the normalizers' quoting, which shortens a long name.
+        if let key = reader.firstDuplicateKey {
             throw NormalizationError(field: "$", problem: "invalid JSON: duplicate member \(quoted(key))")
         }
-        self.init(value)
     }
 
-    /// The first repeated member name anywhere in the document (the parser bounds its depth).
-    private static func firstDuplicateKey(in value: JSONValue) -> String? {
-        switch value {
-        case .object(let object):
-            if let key = object.firstDuplicateKey { return key }
-            for key in object.keys { if let found = firstDuplicateKey(in: object.members[key]!) { return found } }
-            return nil
-        case .array(let elements):
-            for element in elements { if let found = firstDuplicateKey(in: element) { return found } }
-            return nil
-        default:
-            return nil
+    /// Runs a read of the shared reader, turning its error into this module's with the same field and problem.
+    private static func mapped<T>(_ read: () throws(JSONPathError) -> T) throws(NormalizationError) -> T {
+        do {
+            return try read()
+        } catch {
+            throw NormalizationError(field: error.field, problem: error.problem)
         }
     }
 
+    /// `key` joined to this path with a dot, never bracketed: callers name nested fields with it
+    /// (`metadata.user_id`), which the shared reader would quote as one key.
     func childPath(_ key: String) -> String { path == "$" ? key : path + "." + key }
 
     func object() throws(NormalizationError) -> [String: JSONValue] {
-        guard case .object(let object) = value else {
-            throw NormalizationError(field: path, problem: "must be an object, got \(value.typeName)")
-        }
-        return object.members
+        try Self.mapped { () throws(JSONPathError) in try reader.object().members }
     }
 
     /// The member, or nil when it is missing or null.
     func optional(_ key: String) throws(NormalizationError) -> JSONReader? {
-        switch try object()[key] {
-        case nil, .null?: nil
-        case let member?: JSONReader(member, path: childPath(key))
-        }
+        try Self.mapped { () throws(JSONPathError) in try reader.optional(key).map(JSONReader.init) }
     }
 
     func required(_ key: String) throws(NormalizationError) -> JSONReader {
-        guard let member = try optional(key) else {
-            throw NormalizationError(field: childPath(key), problem: "missing")
-        }
-        return member
+        try Self.mapped { () throws(JSONPathError) in JSONReader(try reader.required(key)) }
     }
 
     func elements() throws(NormalizationError) -> [JSONReader] {
-        guard case .array(let items) = value else {
-            throw NormalizationError(field: path, problem: "must be an array, got \(value.typeName)")
-        }
-        return items.enumerated().map { JSONReader($0.element, path: "\(path)[\($0.offset)]") }
+        try Self.mapped { () throws(JSONPathError) in try reader.elements().map(JSONReader.init) }
     }
 
     /// The same words as the envelope decoder's, which refuses NUL because PostgreSQL text cannot hold it.
-    static let nulProblem = "must not contain the NUL character (U+0000)"
+    static let nulProblem = JSONPathReader.nulProblem
 
     /// A string; NUL is refused here, under the sender's field, rather than later under the event's.
     func string() throws(NormalizationError) -> String {
-        guard case .string(let text) = value else {
-            throw NormalizationError(field: path, problem: "must be a string, got \(value.typeName)")
-        }
-        guard !text.unicodeScalars.contains("\u{0}") else { throw NormalizationError(field: path, problem: Self.nulProblem) }
-        return text
+        try Self.mapped { () throws(JSONPathError) in try reader.string() }
     }
 
     /// An identifier that sources send as a string or as an integer (`"871035642"` or `871035642`); never empty,

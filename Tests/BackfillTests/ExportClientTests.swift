@@ -1,20 +1,25 @@
 import Foundation
+import Synchronization
 import Events
 import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import Backfill
 
-/// A test clock: sleeping advances time at once and is recorded, so waits are asserted, never waited.
-actor TestClock: BackfillClock {
-    private(set) var time = 0.0
-    private(set) var sleeps: [Double] = []
+/// A test clock: sleeping advances time at once and is recorded (in seconds), so waits are asserted, never waited.
+final class TestClock: WallClock {
+    private let state = Mutex<(time: Int64, sleeps: [Double])>((0, []))
 
-    func now() -> Double { time }
+    var sleeps: [Double] { state.withLock { $0.sleeps } }
 
-    func sleep(seconds: Double) {
-        sleeps.append(seconds)
-        time += seconds
+    func now() -> Instant { Instant(microsecondsSinceEpoch: state.withLock { $0.time }) }
+
+    func sleep(for duration: Duration) async throws {
+        let (seconds, attoseconds) = duration.components
+        state.withLock {
+            $0.sleeps.append(Double(seconds) + Double(attoseconds) / 1e18)
+            $0.time += seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        }
     }
 }
 

@@ -35,25 +35,8 @@ public enum PollError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The pollers' notion of time: the current instant (for trailing windows) and waiting; tests drive it by hand.
-public protocol PollerClock: Sendable {
-    /// The current instant.
-    func now() -> Instant
-    /// Waits `duration`; throws `CancellationError` when the task is cancelled (graceful shutdown).
-    func sleep(for duration: Duration) async throws
-}
+/// The pollers' name for the one periodic clock (`WallClock` in Events), kept so their signatures and tests read as before.
+public typealias PollerClock = WallClock
 
-/// The real clock: wall time for `now`, `Task.sleep` for waiting.
-public struct SystemPollerClock: PollerClock {
-    public init() {}
-
-    public func now() -> Instant {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Instant(microsecondsSinceEpoch: Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000)
-    }
-
-    public func sleep(for duration: Duration) async throws {
-        try await Task.sleep(for: duration)
-    }
-}
+/// The pollers' name for the real clock (`SystemWallClock` in Events).
+public typealias SystemPollerClock = SystemWallClock

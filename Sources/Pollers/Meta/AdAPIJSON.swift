@@ -1,18 +1,28 @@
 import Foundation
 import Events
 
-/// One value of an ad network's JSON answer with its path, so every surprise becomes a
-/// `PollError.badResponse` that names the field and the problem.
+/// One value of an ad network's JSON answer with its path: Events' `JSONPathReader` whose every
+/// surprise becomes a `PollError.badResponse` that names the field and the problem.
 ///
 /// Numbers stay literal text (Events' `JSONParser`), so counts and money never pass through `Double`.
-/// Shared by the Meta and Google Ads clients; it lives here only because those are the folders this
-/// work owns, and can move to Core when a third client wants it.
+/// The reads below the shared ones (ids, counts, money) are the networks' own shapes.
 struct AdAPIJSON {
-    let value: JSONValue
-    /// Where the value sits, e.g. `data[3].spend`; `$` for the whole document.
-    let path: String
+    let reader: JSONPathReader
 
-    /// Parses a whole answer; `what` names it in the error (`Meta insights page`).
+    var value: JSONValue { reader.value }
+    /// Where the value sits, e.g. `data[3].spend`; `$` for the whole document.
+    var path: String { reader.path }
+
+    init(value: JSONValue, path: String) {
+        reader = JSONPathReader(value, path: path)
+    }
+
+    private init(_ reader: JSONPathReader) {
+        self.reader = reader
+    }
+
+    /// Parses a whole answer; `what` names it in the error (`Meta insights page`), which says which
+    /// request failed rather than a path.
     static func parse(_ body: Data, what: String) throws -> AdAPIJSON {
         do {
             return AdAPIJSON(value: try JSONParser.parse(Array(body)), path: "$")
@@ -25,42 +35,40 @@ struct AdAPIJSON {
         .badResponse("\(path) \(problem)")
     }
 
-    private func childPath(_ key: String) -> String {
-        path == "$" ? key : path + "." + key
+    /// Runs a read of the shared reader, turning its error into the pollers' `"<path> <problem>"`.
+    private static func mapped<T>(_ read: () throws(JSONPathError) -> T) throws -> T {
+        do {
+            return try read()
+        } catch {
+            throw PollError.badResponse("\(error.field) \(error.problem)")
+        }
     }
 
     /// The member `key` of this object; nil when absent or null (the APIs leave out empty fields).
     func member(_ key: String) throws -> AdAPIJSON? {
-        switch try object()[key] {
-        case nil, .null?: nil
-        case let value?: AdAPIJSON(value: value, path: childPath(key))
-        }
+        try Self.mapped { () throws(JSONPathError) in try reader.optional(key).map(AdAPIJSON.init) }
     }
 
-    /// The member `key`, failing with "missing" when it is absent or null.
+    /// The member `key`, failing with "is missing" when it is absent or null.
     func required(_ key: String) throws -> AdAPIJSON {
-        guard let value = try member(key) else { throw PollError.badResponse("\(childPath(key)) is missing") }
+        guard let value = try member(key) else { throw PollError.badResponse("\(reader.childPath(key)) is missing") }
         return value
     }
 
     func object() throws -> JSONObject {
-        guard case .object(let object) = value else { throw bad("must be an object, got \(value.typeName)") }
-        return object
+        try Self.mapped { () throws(JSONPathError) in try reader.object() }
     }
 
-    var isObject: Bool {
-        if case .object = value { return true }
-        return false
-    }
+    var isObject: Bool { reader.isObject }
 
     func array() throws -> [AdAPIJSON] {
-        guard case .array(let items) = value else { throw bad("must be an array, got \(value.typeName)") }
-        return items.enumerated().map { AdAPIJSON(value: $1, path: "\(path)[\($0)]") }
+        try Self.mapped { () throws(JSONPathError) in try reader.elements().map(AdAPIJSON.init) }
     }
 
+    /// A string as the network sent it; NUL is not refused here, as before (an event carrying it is
+    /// refused by the worker's decoder).
     func string() throws -> String {
-        guard case .string(let text) = value else { throw bad("must be a string, got \(value.typeName)") }
-        return text
+        try Self.mapped { () throws(JSONPathError) in try reader.string(refusingNUL: false) }
     }
 
     /// A non-empty string of decimal digits: the shape of every id the networks send (as strings, or

@@ -2,12 +2,8 @@ import Events
 
 /// VK Ads (ex-myTarget) API v2 answers in pure functions: the banner list and the day statistics.
 public enum VKAdsStatistics {
-    /// A problem in an answer, naming the JSON path.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var path: String
-        public var problem: String
-        public var description: String { "\(path): \(problem)" }
-    }
+    /// Why an answer does not have the documented shape: the shared JSON path error (`"<path>: <problem>"`).
+    public typealias ParseError = JSONPathError
 
     /// One page of `GET /api/v2/banners.json`: `{"count","offset","limit","items":[{"id","name","ad_group_id"}]}`.
     public struct BannerPage: Sendable, Equatable {
@@ -41,7 +37,7 @@ public enum VKAdsStatistics {
     public static func namePage(_ bytes: [UInt8]) throws(ParseError) -> (count: Int, items: Int, names: [String: String]) {
         let root = try object(parse(bytes), path: "$")
         let count = try integer(root["count"], path: "$.count")
-        guard case .array(let items)? = root["items"] else { throw ParseError(path: "$.items", problem: "must be an array") }
+        guard case .array(let items)? = root["items"] else { throw ParseError(field: "$.items", problem: "must be an array") }
         var names: [String: String] = [:]
         for (index, item) in items.enumerated() {
             let fields = try object(item, path: "$.items[\(index)]")
@@ -54,7 +50,7 @@ public enum VKAdsStatistics {
     public static func bannerPage(_ bytes: [UInt8]) throws(ParseError) -> BannerPage {
         let root = try object(parse(bytes), path: "$")
         let count = try integer(root["count"], path: "$.count")
-        guard case .array(let items)? = root["items"] else { throw ParseError(path: "$.items", problem: "must be an array") }
+        guard case .array(let items)? = root["items"] else { throw ParseError(field: "$.items", problem: "must be an array") }
         var banners: [(String, String)] = []
         var names: [String: String] = [:]
         for (index, item) in items.enumerated() {
@@ -82,19 +78,19 @@ public enum VKAdsStatistics {
         network: String = "vk_ads"
     ) throws(ParseError) -> [AdStats] {
         let root = try object(parse(bytes), path: "$")
-        guard case .array(let items)? = root["items"] else { throw ParseError(path: "$.items", problem: "must be an array") }
+        guard case .array(let items)? = root["items"] else { throw ParseError(field: "$.items", problem: "must be an array") }
         var result: [AdStats] = []
         for (index, item) in items.enumerated() {
             let path = "$.items[\(index)]"
             let banner = try object(item, path: path)
             let id = try identifier(banner["id"], path: "\(path).id")
-            guard case .array(let rows)? = banner["rows"] else { throw ParseError(path: "\(path).rows", problem: "must be an array") }
+            guard case .array(let rows)? = banner["rows"] else { throw ParseError(field: "\(path).rows", problem: "must be an array") }
             var bannerRows: [AdStats] = []
             for (rowIndex, row) in rows.enumerated() {
                 let rowPath = "\(path).rows[\(rowIndex)]"
                 let fields = try object(row, path: rowPath)
                 guard case .string(let dateText)? = fields["date"], let day = LocalDate(dateText) else {
-                    throw ParseError(path: "\(rowPath).date", problem: "must be a date string YYYY-MM-DD")
+                    throw ParseError(field: "\(rowPath).date", problem: "must be a date string YYYY-MM-DD")
                 }
                 let base = try object(fields["base"] ?? .null, path: "\(rowPath).base")
                 let shows = try integer(base["shows"], path: "\(rowPath).base.shows")
@@ -128,13 +124,12 @@ public enum VKAdsStatistics {
         do {
             return try JSONParser.parse(bytes)
         } catch {
-            throw ParseError(path: "$", problem: "not JSON: \(error.message) at byte \(error.offset)")
+            throw ParseError(field: "$", problem: "not JSON: \(error.message) at byte \(error.offset)")
         }
     }
 
     private static func object(_ value: JSONValue, path: String) throws(ParseError) -> JSONObject {
-        guard case .object(let object) = value else { throw ParseError(path: path, problem: "must be an object, got \(value.typeName)") }
-        return object
+        try JSONPathReader(value, path: path).object()
     }
 
     private static func integer(_ value: JSONValue?, path: String) throws(ParseError) -> Int {
@@ -144,18 +139,18 @@ public enum VKAdsStatistics {
         case .string(let text)?:
             if let number = Int(text), number >= 0 { return number }
         case nil:
-            throw ParseError(path: path, problem: "missing")
+            throw ParseError(field: path, problem: "missing")
         default:
             break
         }
-        throw ParseError(path: path, problem: "must be a non-negative whole number, got \(value.map(describe) ?? "nothing")")
+        throw ParseError(field: path, problem: "must be a non-negative whole number, got \(value.map(describe) ?? "nothing")")
     }
 
     private static func identifier(_ value: JSONValue?, path: String) throws(ParseError) -> String {
         switch value {
         case .number(let text)? where Int64(text) != nil: return text
         case .string(let text)? where !text.isEmpty: return text
-        default: throw ParseError(path: path, problem: "must be an id (number or string), got \(value.map(describe) ?? "nothing")")
+        default: throw ParseError(field: path, problem: "must be an id (number or string), got \(value.map(describe) ?? "nothing")")
         }
     }
 
@@ -165,11 +160,11 @@ public enum VKAdsStatistics {
         switch value {
         case .string(let string)?: text = string
         case .number(let number)?: text = number
-        case nil: throw ParseError(path: path, problem: "missing")
-        default: throw ParseError(path: path, problem: "must be a decimal string, got \(describe(value!))")
+        case nil: throw ParseError(field: path, problem: "missing")
+        default: throw ParseError(field: path, problem: "must be a decimal string, got \(describe(value!))")
         }
         guard let amount = DecimalNumber(text), !amount.isNegative else {
-            throw ParseError(path: path, problem: "must be a non-negative decimal, got \"\(text)\"")
+            throw ParseError(field: path, problem: "must be a non-negative decimal, got \"\(text)\"")
         }
         return amount
     }

@@ -1,29 +1,5 @@
 import Foundation
 
-/// Time for the Export API's waits: real in the command, a test clock in tests (no test sleeps for real).
-public protocol BackfillClock: Sendable {
-    /// Seconds on a monotonic scale.
-    func now() async -> Double
-    func sleep(seconds: Double) async throws
-}
-
-/// The real clock: `ContinuousClock`.
-public struct SystemBackfillClock: BackfillClock {
-    private let origin = ContinuousClock.now
-
-    public init() {}
-
-    public func now() async -> Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    public func sleep(seconds: Double) async throws {
-        guard seconds > 0 else { return }
-        try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
-    }
-}
-
 /// GetCourse counts every export request (creating and polling) against 100 per 2 hours (INPUTS.md §1.4):
 /// before a request, wait until the oldest of the last `limit` requests has left the window.
 public actor RequestBudget {
