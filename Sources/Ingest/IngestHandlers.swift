@@ -98,9 +98,14 @@ struct IngestHandlers: Sendable {
         }
         guard ConstantTime.equals(given, expected) else { throw IngestError.wrongCredential(headerName) }
         let body = try await body(of: request)
-        let normalizer = TelegramUpdate(context: Self.context(project, credentials))
+        let normalizer = TelegramUpdate(context: Self.context(project, credentials), linkSecret: credentials.linkSecret)
         switch await chatAliases.normalize(body, with: normalizer) {
-        case .success(let output): return try await accepted(output.events, context: context)
+        case .success(let output):
+            guard let reply = output.reply else { return try await accepted(output.events, context: context) }
+            // The link is published before the member is told it worked; a refused token is still a 200, so
+            // Telegram does not send the same refused update again.
+            _ = try await publisher.publish(output.events, logger: context.logger)
+            return Self.json(.ok, reply.webhookBody)
         case .failure(let error): throw error
         }
     }

@@ -62,5 +62,6 @@ enum EnvironmentVariable {
     static let projectSuffixes = [
         projectSecretSuffix, projectSaltSuffix, projectTelegramSecretSuffix, projectUnisenderKeySuffix,
         projectSendGridKeySuffix, projectAllowedHostsSuffix, projectGetCourseKeySuffix,
+        projectLinkSecretSuffix,
     ]
 }

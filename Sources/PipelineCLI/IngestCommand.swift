@@ -139,6 +139,7 @@ struct IngestCommand: AsyncParsableCommand {
                 telegramSecret: value(EnvironmentVariable.projectTelegramSecretSuffix),
                 unisenderKey: value(EnvironmentVariable.projectUnisenderKeySuffix),
                 sendgridKey: value(EnvironmentVariable.projectSendGridKeySuffix),
+                linkSecret: value(EnvironmentVariable.projectLinkSecretSuffix),
                 allowedHosts: (value(EnvironmentVariable.projectAllowedHostsSuffix) ?? "")
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 timeZone: zoneByName[name] ?? defaultTimeZone)
