@@ -67,4 +67,20 @@ import Testing
         let produced = all.values.reduce(0) { $0 + $1.count }
         #expect(produced == 0, "\(all.keys)")
     }
+
+    /// The user process with the Telegram id field: the registration and the link both land on the registrations topic.
+    @Test func aGetCourseUserCallbackWithATelegramIDLinksToo() async throws {
+        let harness = try IngestHarness()
+        let uri = "/gc/school/user?secret=\(IngestHarness.secret)&id=512478330&created_at=2026-01-15+09%3A00%3A00&telegram_id=987654321"
+        try await harness.test { client in
+            try await client.execute(uri: uri, method: .post) { response in
+                #expect(response.status == .ok)
+                #expect(response.text == #"{"accepted":2}"#)
+            }
+        }
+        #expect(try await IngestSuccessPathTests.landed(harness, atLeast: 2) == [
+            "school.registrations school:512478330 getcourse:user:512478330:registration",
+            "school.registrations school:512478330 getcourse:user:512478330:telegram:987654321",
+        ])
+    }
 }
