@@ -48,7 +48,7 @@ public struct BackfillRunner: Sendable {
     }
 
     /// Imports `table` from where the checkpoint entry `key` left it.
-    public func run(table: inout some ExportTable, mapper: GetCourseRowMapper, key: String, exportID: Int? = nil) async throws -> BackfillOutcome {
+    public func run(table: inout some ExportTable, mapper: some ExportRowMapper, key: String, exportID: Int? = nil) async throws -> BackfillOutcome {
         var checkpoint = try checkpointFile?.load() ?? BackfillCheckpoint()
         var entry = checkpoint.entries[key] ?? BackfillCheckpoint.Entry(identity: table.identity)
         if entry.identity != table.identity {

@@ -51,6 +51,40 @@ struct IngestHandlers: Sendable {
         return try await accepted(events, context: context)
     }
 
+    /// A learning process's call: `kind` is one of SPEC §2's learning kinds, each process with its own URL.
+    func getCourseLearning(_ request: Request, context: Context) async throws -> Response {
+        let (project, credentials) = try project(of: context)
+        let form = Self.query(of: request)
+        var query = form.parameters
+        try checkSecret(query.removeValue(forKey: "secret"), in: form, credentials: credentials, project: project)
+        let kindText = context.parameters.get("kind") ?? ""
+        guard let kind = LearningKind(rawValue: kindText) else {
+            let known = LearningKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw IngestError(status: .notFound, message: "kind: must be one of \(known), got \(JSONStringLiteral.make(kindText))")
+        }
+        let normalizer = GetCourseLearningCallback(context: Self.context(project, credentials))
+        let event = try normalized { () throws(NormalizationError) in
+            _ = try form.checked()
+            return try normalizer.normalize(kind: kind, query: query, receivedAt: now())
+        }
+        return try await accepted([event], context: context)
+    }
+
+    // MARK: Learning and webinar platforms
+
+    func learning(_ request: Request, context: Context) async throws -> Response {
+        let (project, credentials) = try project(of: context)
+        guard let secret = credentials.learningSecret else { throw IngestError.notConfigured("learning", project: project) }
+        let headerName = LearningWebhook.signatureHeader
+        guard let signature = request.headers[.init(headerName)!] else { throw IngestError.missingCredential(headerName) }
+        let body = try await body(of: request)
+        let normalizer = LearningWebhook(context: Self.context(project, credentials), secret: secret)
+        let events = try normalized(signatureFields: [headerName]) { () throws(NormalizationError) in
+            try normalizer.normalize(body: body, signature: signature)
+        }
+        return try await accepted(events, context: context)
+    }
+
     // MARK: Mail services
 
     func unisenderGo(_ request: Request, context: Context) async throws -> Response {
@@ -98,9 +132,14 @@ struct IngestHandlers: Sendable {
         }
         guard ConstantTime.equals(given, expected) else { throw IngestError.wrongCredential(headerName) }
         let body = try await body(of: request)
-        let normalizer = TelegramUpdate(context: Self.context(project, credentials))
+        let normalizer = TelegramUpdate(context: Self.context(project, credentials), linkSecret: credentials.linkSecret)
         switch await chatAliases.normalize(body, with: normalizer) {
-        case .success(let output): return try await accepted(output.events, context: context)
+        case .success(let output):
+            guard let reply = output.reply else { return try await accepted(output.events, context: context) }
+            // The link is published before the member is told it worked; a refused token is still a 200, so
+            // Telegram does not send the same refused update again.
+            _ = try await publisher.publish(output.events, logger: context.logger)
+            return Self.json(.ok, reply.webhookBody)
         case .failure(let error): throw error
         }
     }

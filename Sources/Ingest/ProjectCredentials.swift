@@ -12,6 +12,10 @@ public struct ProjectCredentials: Sendable {
     public var unisenderKey: String?
     /// SendGrid's base64 DER public verification key; nil refuses SendGrid events.
     public var sendgridKey: String?
+    /// Signs the Telegram `/start` deep links (`pipeline identity link`); nil refuses every `/start` payload with a reply.
+    public var linkSecret: String?
+    /// Signs the learning webhook's bodies (`X-Signature-SHA256`); nil refuses that route.
+    public var learningSecret: String?
     /// Domains (and their subdomains) the click tracker may redirect to; empty refuses every target.
     public var allowedHosts: [String]
     /// Zone of zone-less platform times. Default `Europe/Moscow`.
@@ -19,13 +23,15 @@ public struct ProjectCredentials: Sendable {
 
     public init(
         secret: String? = nil, salt: String, telegramSecret: String? = nil, unisenderKey: String? = nil,
-        sendgridKey: String? = nil, allowedHosts: [String] = [], timeZone: TimeZone = TimeZone(identifier: "Europe/Moscow")!
+        sendgridKey: String? = nil, linkSecret: String? = nil, learningSecret: String? = nil, allowedHosts: [String] = [], timeZone: TimeZone = TimeZone(identifier: "Europe/Moscow")!
     ) {
         self.secret = secret
         self.salt = salt
         self.telegramSecret = telegramSecret
         self.unisenderKey = unisenderKey
         self.sendgridKey = sendgridKey
+        self.linkSecret = linkSecret
+        self.learningSecret = learningSecret
         self.allowedHosts = allowedHosts
         self.timeZone = timeZone
     }

@@ -25,6 +25,11 @@ import Foundation
 ///   integrations they carry the user's first touch, which the registration already has.
 /// - Tags: `tags`, a comma-separated list (see `OrderTags`: trimmed, empties dropped, duplicates kept); more than
 ///   50 tags or a tag over 200 characters is refused under `tags`.
+/// - Telegram id (user process): GetCourse has no built-in one; schools keep it in an additional user field filled
+///   by their bot integration (INPUTS.md §15), passed as `telegram_id` (else `tg_id`). When it is a Telegram user id
+///   (digits), the call also gives an `identity` event `tg:<id>` ↔ the user, id `getcourse:user:<user>:telegram:<id>`,
+///   at the registration's time. Any other value (a `@username` typed by hand) cannot be matched to a member, and
+///   is skipped rather than refused, because refusing would also lose the registration it came with.
 /// - Payment status: accepted→accepted; returned, returned_to_balance→refunded; expected, tobalance and
 ///   frombalance give no event, because no money came in or went out of the school.
 public struct GetCourseCallback: Sendable {
@@ -48,7 +53,9 @@ public struct GetCourseCallback: Sendable {
     public func normalize(kind: Kind, query: [String: String], receivedAt: Instant) throws(NormalizationError) -> [Event] {
         let query = QueryReader(parameters: query)
         switch kind {
-        case .user: return [try registration(query, receivedAt: receivedAt)]
+        case .user:
+            let registration = try registration(query, receivedAt: receivedAt)
+            return [registration] + (try telegramLink(query, registration: registration).map { [$0] } ?? [])
         case .order: return [try order(query)]
         case .payment: return try payment(query, receivedAt: receivedAt).map { [$0] } ?? []
         }
@@ -71,6 +78,21 @@ public struct GetCourseCallback: Sendable {
         return try EventChecking.checked(Event(
             id: "getcourse:user:\(userID):registration", project: context.project, source: Self.source,
             occurredAt: occurredAt, data: .registration(registration)))
+    }
+
+    /// Telegram user ids are positive integers of at most 52 significant bits: at most 16 digits.
+    static let maximumTelegramIDDigits = 16
+
+    private func telegramLink(_ query: QueryReader, registration: Event) throws(NormalizationError) -> Event? {
+        guard let found = try query.first(["telegram_id", "tg_id"]),
+              found.value.utf8.count <= Self.maximumTelegramIDDigits,
+              found.value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              found.value.utf8.contains(where: { $0 != 0x30 }),
+              case .registration(let user) = registration.data
+        else { return nil }
+        return try EventChecking.checked(Event(
+            id: "getcourse:user:\(user.userID):telegram:\(found.value)", project: context.project, source: Self.source,
+            occurredAt: registration.occurredAt, data: .identity(Identity(userID: user.userID, alias: "tg:" + found.value))))
     }
 
     /// The first set of tags among `prefixes` with any tag set (by default the user's own `utm_*`, else the

@@ -8,7 +8,11 @@ import Foundation
 /// - `migrate_to_chat_id` (in the old group) and `migrate_from_chat_id` (in the new supergroup) record
 ///   old → new in the alias map, which the caller persists and passes back, so later events of the group
 ///   keep one chat id; they produce no event themselves.
-/// - Private chats, channels and other update kinds give no events: they are not community activity.
+/// - Private chats, channels and other update kinds give no events: they are not community activity. The one
+///   exception is `/start <payload>` in a private chat, the member pressing START on the school's deep link: the
+///   payload is verified as a `TelegramDeepLinkToken` with the project's link secret at the message's `date`, and a
+///   valid one gives an `identity` event `tg:<from.id>` ↔ the token's user, id `telegram:start:<from.id>:<user>`
+///   (the same fact however often the member presses START). Valid or not, `reply` answers the member.
 /// - Bots and senders without `from` (anonymous admins posting as the chat) give no events: they are not users.
 /// - Other service messages (pins, title or photo changes, topic events) are not messages and give nothing.
 ///
@@ -20,7 +24,26 @@ public struct TelegramUpdate: Sendable {
     public struct Output: Sendable, Equatable {
         public var events: [Event]
         public var chatAliases: [String: String]
+        /// A message for the bot to send back (a `/start` confirmation or refusal); nil for anything else.
+        public var reply: Reply?
     }
+
+    /// A `sendMessage` call the webhook answers with, so the member hears back without a Bot API token here.
+    public struct Reply: Sendable, Equatable {
+        /// The private chat's id, as Telegram sent it (an integer).
+        public var chatID: String
+        public var text: String
+
+        /// `{"method":"sendMessage","chat_id":…,"text":…}`: Telegram performs a method call given as a webhook's answer.
+        public var webhookBody: String {
+            let numeric = !chatID.isEmpty && chatID.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+            let chat = numeric ? chatID : JSONStringLiteral.make(chatID)
+            return "{\"method\":\"sendMessage\",\"chat_id\":\(chat),\"text\":\(JSONStringLiteral.make(text))}"
+        }
+    }
+
+    /// What the member reads after a link was taken.
+    public static let linkedReply = "Done: this Telegram account is now linked to your school account."
 
     public static let source = "telegram"
 
@@ -38,9 +61,12 @@ public struct TelegramUpdate: Sendable {
     static let maximumAliasHops = 8
 
     public let context: ProjectContext
+    /// The project's deep-link secret; nil refuses every `/start` payload (with a reply saying so).
+    public let linkSecret: String?
 
-    public init(context: ProjectContext) {
+    public init(context: ProjectContext, linkSecret: String? = nil) {
         self.context = context
+        self.linkSecret = linkSecret
     }
 
     /// - Parameter chatAliases: old chat id → new chat id, as returned by earlier calls.
@@ -53,6 +79,10 @@ public struct TelegramUpdate: Sendable {
         guard let message = found else { return output }
         let chat = try message.required("chat")
         let chatType = try chat.required("type").string()
+        if chatType == "private" {
+            output.reply = try start(message, chat: chat, into: &output.events)
+            return output
+        }
         guard chatType == "group" || chatType == "supergroup" else { return output }
         let chatID = try chat.required("id").identifier()
 
@@ -90,6 +120,32 @@ public struct TelegramUpdate: Sendable {
         guard let from = try message.optional("from"), let sender = try person(from) else { return output }
         output.events.append(try event(.message, user: sender, member: nil))
         return output
+    }
+
+    /// Handles a private `/start <payload>`: appends the identity event of a valid token and returns the reply,
+    /// or nil when the message is not a `/start` with a payload (a bare START, any other private message).
+    private func start(_ message: JSONReader, chat: JSONReader, into events: inout [Event]) throws(NormalizationError) -> Reply? {
+        guard let textField = try message.optional("text"), case .string(let text) = textField.value else { return nil }
+        let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        // `/start@<bot>` is how a client may address the command; the payload is what follows the space.
+        guard parts.count == 2, parts[0] == "/start" || parts[0].hasPrefix("/start@") else { return nil }
+        guard let from = try message.optional("from"), let member = try person(from) else { return nil }
+        let reply = { (text: String) throws(NormalizationError) -> Reply in Reply(chatID: try chat.required("id").identifier(), text: text) }
+        let payload = parts[1].trimmingCharacters(in: .whitespaces)
+        let occurredAt = try TimeParsing.instant(unixSeconds: message.required("date").value, field: message.childPath("date"))
+        let token: TelegramDeepLinkToken
+        do {
+            token = try TelegramDeepLinkToken.verify(payload, project: context.project, secret: linkSecret ?? "", now: occurredAt)
+        } catch {
+            return try reply(error.description)
+        }
+        let alias = "tg:" + member
+        // A token for a user whose id is this very alias would be a link of a person to themselves, which SPEC refuses.
+        guard token.userID != alias else { return try reply(DeepLinkError.malformed.description) }
+        events.append(try EventChecking.checked(Event(
+            id: "telegram:start:\(member):\(token.userID)", project: context.project, source: Self.source,
+            occurredAt: occurredAt, data: .identity(Identity(userID: token.userID, alias: alias)))))
+        return try reply(Self.linkedReply)
     }
 
     /// The user's id, or nil for a bot.

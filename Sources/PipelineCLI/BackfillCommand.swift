@@ -10,7 +10,7 @@ import Normalizers
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backfill",
-        abstract: "Import GetCourse users, orders and payments (CSV exports or the Export API) into Kafka as events.",
+        abstract: "Import GetCourse users, orders and payments (CSV exports or the Export API) and learning history (CSV) into Kafka as events.",
         discussion: """
             Rows become the events the live GetCourse callbacks would give, with the same ids, so an import \
             repeated or overlapping live webhooks counts nothing twice. E-mails are hashed with \
@@ -35,6 +35,9 @@ struct BackfillCommand: AsyncParsableCommand {
 
     @Option(help: "CSV export of payments («Платежи»).")
     var payments: String?
+
+    @Option(help: "CSV of learning history, one step a row: user_id, course_id, lesson_id, kind, occurred_at.")
+    var learning: String?
 
     @Option(help: "CSV field separator: one character, or 'tab'.")
     var delimiter: String = ";"
@@ -81,8 +84,8 @@ struct BackfillCommand: AsyncParsableCommand {
         let format = try csvFormat()
         let files: [(GetCourseExportKind, String)] = [(.users, users), (.orders, orders), (.payments, payments)]
             .compactMap { kind, path in path.map { (kind, $0) } }
-        guard !files.isEmpty || apiURL != nil else {
-            throw ValidationError("nothing to import: give --users, --orders, --payments and/or --api-url")
+        guard !files.isEmpty || learning != nil || apiURL != nil else {
+            throw ValidationError("nothing to import: give --users, --orders, --payments, --learning and/or --api-url")
         }
 
         let producer = try KafkaProducer(configuration: settings.kafka, logger: logger)
@@ -125,6 +128,21 @@ struct BackfillCommand: AsyncParsableCommand {
                 throw BackfillError.header(table: fileName, error)
             }
             add(try await runner.run(table: &table, mapper: mapper, key: "\(kind.rawValue):\(fileName)"))
+        }
+
+        if let learning {
+            guard let data = FileManager.default.contents(atPath: learning) else {
+                throw ValidationError("--learning: cannot read \(learning)")
+            }
+            let fileName = URL(fileURLWithPath: learning).lastPathComponent
+            var table = try CSVExportTable(name: fileName, bytes: Array(data), format: format)
+            let mapper: LearningRowMapper
+            do {
+                mapper = try LearningRowMapper(header: table.header, context: context)
+            } catch {
+                throw ValidationError("--learning: \(fileName): \(error)")
+            }
+            add(try await runner.run(table: &table, mapper: mapper, key: "learning:\(fileName)"))
         }
 
         if let apiURL {

@@ -39,6 +39,8 @@ enum EnvironmentVariable {
     static let projectAllowedHostsSuffix = "_ALLOWED_HOSTS"
     /// Secret that signs Telegram deep links (`pipeline identity link`) and that the bot checks them with. Secret.
     static let projectLinkSecretSuffix = "_LINK_SECRET"
+    /// Secret that signs the learning webhook's bodies (HMAC-SHA256, header `X-Signature-SHA256`). Secret.
+    static let projectLearningSecretSuffix = "_LEARNING_SECRET"
     /// The school bot's username (without @), the host of `pipeline identity link`'s links.
     static let telegramBotUsername = "PIPELINE_TELEGRAM_BOT_USERNAME"
     /// GetCourse Export API key (`pipeline backfill --api`). Secret.
@@ -62,5 +64,6 @@ enum EnvironmentVariable {
     static let projectSuffixes = [
         projectSecretSuffix, projectSaltSuffix, projectTelegramSecretSuffix, projectUnisenderKeySuffix,
         projectSendGridKeySuffix, projectAllowedHostsSuffix, projectGetCourseKeySuffix,
+        projectLinkSecretSuffix, projectLearningSecretSuffix,
     ]
 }

@@ -139,6 +139,8 @@ struct IngestCommand: AsyncParsableCommand {
                 telegramSecret: value(EnvironmentVariable.projectTelegramSecretSuffix),
                 unisenderKey: value(EnvironmentVariable.projectUnisenderKeySuffix),
                 sendgridKey: value(EnvironmentVariable.projectSendGridKeySuffix),
+                linkSecret: value(EnvironmentVariable.projectLinkSecretSuffix),
+                learningSecret: value(EnvironmentVariable.projectLearningSecretSuffix),
                 allowedHosts: (value(EnvironmentVariable.projectAllowedHostsSuffix) ?? "")
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 timeZone: zoneByName[name] ?? defaultTimeZone)

@@ -12,6 +12,8 @@ struct IngestHarness {
     static let project = "school"
     static let secret = "gc-s3cret"
     static let telegramSecret = "tg-s3cret"
+    static let linkSecret = "link-s3cret"
+    static let learningSecret = "learn-s3cret"
     static let unisenderKey = "6gq7b4rgx3w7pd6jx1m3y3gwjx3h8bja"
     /// A P-256 public key (base64 DER) whose private half nobody keeps: no signature can verify.
     static let sendgridKey = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+r4JAGHQ33OnNgH1KUrqTsf0wUPu7sMvSYA4LScpaizzTj0BgmH7Aq7eRg/C57Ybvd2ZbNhJDEIpgpGSpai4sQ=="
@@ -42,7 +44,7 @@ struct IngestHarness {
             deliveryTimeoutMilliseconds: deliveryTimeoutMilliseconds, logger: logger)
         let credentials = ProjectCredentials(
             secret: Self.secret, salt: Self.salt, telegramSecret: Self.telegramSecret, unisenderKey: Self.unisenderKey,
-            sendgridKey: sendgridKey, allowedHosts: ["school.ru"])
+            sendgridKey: sendgridKey, linkSecret: Self.linkSecret, learningSecret: Self.learningSecret, allowedHosts: ["school.ru"])
         let configuration = IngestConfiguration(maxBodyBytes: maxBodyBytes, projects: ["SCHOOL": credentials])
         router = IngestApplication.buildRouter(
             configuration: configuration, producer: producer,

@@ -12,10 +12,10 @@ struct SecretsInLogsTests {
         var logger = Logger(label: "secrets-test")
         logger.logLevel = .error
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        for topic in ["school.registrations", "school.orders", "school.clicks", "school.deadletter"] {
+        for topic in ["school.registrations", "school.orders", "school.clicks", "school.learning", "school.deadletter"] {
             try cluster.createTopic(topic, partitions: 1)
         }
-        let secrets = ["gc-secret-7f3a9", "salt-91bd2c", "tg-token-55e1", "kafka-pass-0c4d"]
+        let secrets = ["gc-secret-7f3a9", "salt-91bd2c", "tg-token-55e1", "kafka-pass-0c4d", "link-secret-3e8d", "learn-secret-a1b2"]
         let email = "Private.Person@example.com"
         let port = try PipelineExecutable.freePort()
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID()).log")
@@ -30,6 +30,8 @@ struct SecretsInLogsTests {
                 "PIPELINE_PROJECT_DEMO_SALT": secrets[1],
                 "PIPELINE_PROJECT_DEMO_TELEGRAM_SECRET": secrets[2],
                 "PIPELINE_KAFKA_SASL_PASSWORD": secrets[3],
+                "PIPELINE_PROJECT_DEMO_LINK_SECRET": secrets[4],
+                "PIPELINE_PROJECT_DEMO_LEARNING_SECRET": secrets[5],
             ],
             standardOutput: .file(logFile.path), standardError: .standardOutput)
         defer { ingest.terminate(); ingest.wait() }
@@ -47,6 +49,9 @@ struct SecretsInLogsTests {
         #expect(try request("POST", "/gc/demo/user?secret=\(secrets[0])&user_id=u1&email=\(encodedEmail)&created_at=2026-10-01+10%3A00%3A00") == 200)
         #expect(try request("POST", "/gc/demo/user?secret=wrong-\(secrets[0])&user_id=u2") == 403)
         #expect(try request("POST", "/gc/demo/order?secret=\(secrets[0])&order_id=o1&user_id=u1&status=new&cost_money_value=abc&created_at=2026-10-01+10%3A00%3A00") == 400)
+        #expect(try request("GET", "/gc/demo/learning/lesson_opened?secret=\(secrets[0])&user_id=u1&course_id=c1&occurred_at=2026-10-01+10%3A00%3A00") == 200)
+        // Configured (else 403) but unsigned: the learning secret is read from the environment and never printed.
+        #expect(try request("POST", "/learning/demo") == 401)
         ingest.terminate()
         ingest.wait()
 
@@ -62,7 +67,7 @@ struct SecretsInLogsTests {
             #expect(line.contains("hb.request.id=") && line.contains("project="), "\(line)")
         }
         let webhookLines = requestLines.filter { $0.contains("route=/gc/") }
-        #expect(webhookLines.count == 3 && webhookLines.allSatisfy { $0.contains("project=demo") }, "\(webhookLines)")
+        #expect(webhookLines.count == 4 && webhookLines.allSatisfy { $0.contains("project=demo") }, "\(webhookLines)")
         #expect(requestLines.contains { $0.contains("status=403") && $0.contains("reason=secret") })
         #expect(requestLines.contains { $0.contains("status=400") && $0.contains("reason=cost_money_value") && !$0.contains("\"abc\"") })
     }
