@@ -102,10 +102,12 @@ struct RolesServeMetricsTests {
         #expect(applied + duplicates <= Double(produced))
 
         // The BI tools' queries, on a month of data, for the demo school: none fails, panels show rows.
+        // With some filter values chosen, the values are those of BusinessDashboardDataTests' data set
+        // (which checks those rows); on the demo month they must still run, and may select nothing.
         for (label, sql) in try BIQueries.all(project: "demo-school") {
             do {
                 let rows = try reader.execute(sql).rows
-                #expect(!rows.isEmpty, "\(label) returned no rows for the demo month")
+                #expect(label.hasSuffix("[some]") || !rows.isEmpty, "\(label) returned no rows for the demo month")
             } catch {
                 Issue.record("\(label): \(error)\n\(sql)")
             }
