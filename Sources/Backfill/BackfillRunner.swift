@@ -106,7 +106,7 @@ public struct BackfillRunner: Sendable {
                 row = try table.nextRow()
             } catch {
                 try await flush()
-                throw BackfillError.table(error)
+                throw error
             }
             guard let row else { break }
             if row.ordinal <= entry.rowsDone {
@@ -115,7 +115,7 @@ public struct BackfillRunner: Sendable {
             }
             outcome.rowsRead += 1
             do {
-                if let problem = row.problem { throw problem }
+                if let problem = row.problem { throw BackfillError.row(problem) }
                 batch += try mapper.events(cells: row.cells)
             } catch {
                 outcome.rowsRejected += 1

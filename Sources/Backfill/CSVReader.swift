@@ -4,11 +4,13 @@ public struct CSVRecord: Sendable, Hashable {
     public var cells: [ArraySlice<UInt8>]
 }
 
-/// A structural fault of the file itself (not of a cell's value), at the line where the record began.
-public struct CSVSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
-    public var problem: String
-    public var description: String { "line \(line): \(problem)" }
+extension BackfillError {
+    /// A structural fault of the file itself (not of a cell's value), at the line where the record began.
+    public struct CSVSyntax: Sendable, Hashable, CustomStringConvertible {
+        public var line: Int
+        public var problem: String
+        public var description: String { "line \(line): \(problem)" }
+    }
 }
 
 /// Splits CSV bytes into records (RFC 4180 plus what real exports do), without decoding text.
@@ -35,7 +37,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     }
 
     /// The next record; throws at a structural fault, after which the reader is finished.
-    public mutating func nextRecord() throws(CSVSyntaxError) -> CSVRecord? {
+    public mutating func nextRecord() throws(BackfillError) -> CSVRecord? {
         while position < bytes.count {
             let start = line
             if let record = try readRecord() {
@@ -51,7 +53,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     }
 
     /// One physical record; nil for a blank line.
-    private mutating func readRecord() throws(CSVSyntaxError) -> [ArraySlice<UInt8>]? {
+    private mutating func readRecord() throws(BackfillError) -> [ArraySlice<UInt8>]? {
         var cells: [ArraySlice<UInt8>] = []
         let recordLine = line
         while true {
@@ -65,7 +67,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
                     continue
                 }
                 if endLine() { return cells }
-                throw CSVSyntaxError(line: quoteLine, problem: "cell \(cells.count): text after the closing quote (a quote inside a quoted cell must be doubled)")
+                throw .csvSyntax(BackfillError.CSVSyntax(line: quoteLine, problem: "cell \(cells.count): text after the closing quote (a quote inside a quoted cell must be doubled)"))
             }
             let start = position
             while position < bytes.count, bytes[position] != delimiter,
@@ -104,7 +106,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     }
 
     /// A quoted cell's content with `""` unescaped; the returned line is the one its closing quote is on.
-    private mutating func quotedCell(recordLine: Int) throws(CSVSyntaxError) -> (ArraySlice<UInt8>, Int) {
+    private mutating func quotedCell(recordLine: Int) throws(BackfillError) -> (ArraySlice<UInt8>, Int) {
         let openingLine = line
         position += 1
         var content: [UInt8] = []
@@ -127,6 +129,6 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
             }
             position += 1
         }
-        throw CSVSyntaxError(line: openingLine, problem: "a quoted cell opened on this line is never closed (record of line \(recordLine))")
+        throw .csvSyntax(BackfillError.CSVSyntax(line: openingLine, problem: "a quoted cell opened on this line is never closed (record of line \(recordLine))"))
     }
 }

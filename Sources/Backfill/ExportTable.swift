@@ -8,7 +8,7 @@ public struct ExportRow: Sendable, Hashable {
     public var location: String
     public var cells: [String]
     /// Set when the cells could not be read (bytes invalid in the encoding); the row is then reported and skipped.
-    public var problem: ExportRowError?
+    public var problem: BackfillError.Row?
 }
 
 /// An export read row by row: a CSV file or an Export API answer.
@@ -20,15 +20,17 @@ public protocol ExportTable {
     var rowCount: Int { get }
     /// What the checkpoint compares, so a changed file is not resumed half-way: a content digest or an export id.
     var identity: String { get }
-    /// The next row; throws `ExportTableError` when the rest of the table cannot be read.
-    mutating func nextRow() throws(ExportTableError) -> ExportRow?
+    /// The next row; throws `BackfillError.table` when the rest of the table cannot be read.
+    mutating func nextRow() throws(BackfillError) -> ExportRow?
 }
 
-/// The table itself is unreadable from some point on (an unclosed quote, a header that cannot be decoded).
-public struct ExportTableError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var table: String
-    public var problem: String
-    public var description: String { "\(table): \(problem)" }
+extension BackfillError {
+    /// The table itself is unreadable from some point on (an unclosed quote, a header that cannot be decoded).
+    public struct Table: Sendable, Hashable, CustomStringConvertible {
+        public var table: String
+        public var problem: String
+        public var description: String { "\(table): \(problem)" }
+    }
 }
 
 /// A CSV export in memory: the header is read at once, rows as they are asked for.
@@ -41,9 +43,9 @@ public struct CSVExportTable: ExportTable, Sendable {
     private var reader: CSVReader
     private var ordinal = 0
 
-    /// - Throws: `ExportTableError` for an empty file, a header that does not decode, or a structural fault
+    /// - Throws: `BackfillError.table` for an empty file, a header that does not decode, or a structural fault
     ///   (found by a first pass that also counts the rows for progress).
-    public init(name: String, bytes: [UInt8], format: CSVFormat) throws(ExportTableError) {
+    public init(name: String, bytes: [UInt8], format: CSVFormat) throws(BackfillError) {
         self.name = name
         self.format = format
         identity = "sha256:" + SHA256Hex.digest(bytes)
@@ -52,13 +54,13 @@ public struct CSVExportTable: ExportTable, Sendable {
         do {
             headerRecord = try reader.nextRecord()
         } catch {
-            throw ExportTableError(table: name, problem: error.description)
+            throw .table(BackfillError.Table(table: name, problem: error.description))
         }
-        guard let headerRecord else { throw ExportTableError(table: name, problem: "is empty (no header line)") }
+        guard let headerRecord else { throw .table(BackfillError.Table(table: name, problem: "is empty (no header line)")) }
         var titles: [String] = []
         for (index, cell) in headerRecord.cells.enumerated() {
             guard let title = format.encoding.decode(cell) else {
-                throw ExportTableError(table: name, problem: "line \(headerRecord.line): header cell \(index + 1) is not valid \(format.encoding.rawValue) (try --encoding \(format.encoding == .utf8 ? TextEncoding.windows1251.rawValue : TextEncoding.utf8.rawValue))")
+                throw .table(BackfillError.Table(table: name, problem: "line \(headerRecord.line): header cell \(index + 1) is not valid \(format.encoding.rawValue) (try --encoding \(format.encoding == .utf8 ? TextEncoding.windows1251.rawValue : TextEncoding.utf8.rawValue))"))
             }
             titles.append(title)
         }
@@ -78,24 +80,24 @@ public struct CSVExportTable: ExportTable, Sendable {
         rowCount = count
     }
 
-    public mutating func nextRow() throws(ExportTableError) -> ExportRow? {
+    public mutating func nextRow() throws(BackfillError) -> ExportRow? {
         let record: CSVRecord?
         do {
             record = try reader.nextRecord()
         } catch {
-            throw ExportTableError(table: name, problem: error.description)
+            throw .table(BackfillError.Table(table: name, problem: error.description))
         }
         guard let record else { return nil }
         ordinal += 1
         var cells: [String] = []
-        var problem: ExportRowError?
+        var problem: BackfillError.Row?
         for (index, cell) in record.cells.enumerated() {
             if let text = format.encoding.decode(cell) {
                 cells.append(text)
             } else {
                 cells.append("")
                 let column = index < header.count ? header[index] : "cell \(index + 1)"
-                problem = problem ?? ExportRowError(column: column, problem: "is not valid \(format.encoding.rawValue) text (wrong --encoding?)")
+                problem = problem ?? BackfillError.Row(column: column, problem: "is not valid \(format.encoding.rawValue) text (wrong --encoding?)")
             }
         }
         return ExportRow(ordinal: ordinal, location: "line \(record.line)", cells: cells, problem: problem)
@@ -119,7 +121,7 @@ public struct APIExportTable: ExportTable, Sendable {
         identity = "export:\(exportID)"
     }
 
-    public mutating func nextRow() throws(ExportTableError) -> ExportRow? {
+    public mutating func nextRow() throws(BackfillError) -> ExportRow? {
         guard next < items.count else { return nil }
         next += 1
         return ExportRow(ordinal: next, location: "item \(next)", cells: items[next - 1], problem: nil)

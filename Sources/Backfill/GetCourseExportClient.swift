@@ -4,23 +4,25 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Why the Export API gave no export; never contains the API key (URLs are not quoted).
-public enum ExportAPIError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// An answer with `success: false` and a code other than "not ready" and "busy" (e.g. a wrong key).
-    case api(code: Int?, message: String)
-    case http(status: Int)
-    case malformed(String)
-    case transport(String)
-    /// Still 909 ("not ready") or 905/903 ("busy") after the configured waiting.
-    case gaveUp(String)
+extension BackfillError {
+    /// Why the Export API gave no export; never contains the API key (URLs are not quoted).
+    public enum ExportAPI: Sendable, Hashable, CustomStringConvertible {
+        /// An answer with `success: false` and a code other than "not ready" and "busy" (e.g. a wrong key).
+        case api(code: Int?, message: String)
+        case http(status: Int)
+        case malformed(String)
+        case transport(String)
+        /// Still 909 ("not ready") or 905/903 ("busy") after the configured waiting.
+        case gaveUp(String)
 
-    public var description: String {
-        switch self {
-        case .api(let code, let message): "Export API refused: \(code.map { "error_code \($0): " } ?? "")\(message)"
-        case .http(let status): "Export API answered HTTP \(status)"
-        case .malformed(let problem): "Export API answer unreadable: \(problem)"
-        case .transport(let problem): "Export API unreachable: \(problem)"
-        case .gaveUp(let problem): "Export API: \(problem)"
+        public var description: String {
+            switch self {
+            case .api(let code, let message): "Export API refused: \(code.map { "error_code \($0): " } ?? "")\(message)"
+            case .http(let status): "Export API answered HTTP \(status)"
+            case .malformed(let problem): "Export API answer unreadable: \(problem)"
+            case .transport(let problem): "Export API unreachable: \(problem)"
+            case .gaveUp(let problem): "Export API: \(problem)"
+            }
         }
     }
 }
@@ -73,13 +75,13 @@ public struct GetCourseExportClient: Sendable {
 
     /// Creates an export and waits for its rows. With `exportID` (from a checkpoint), polls that export first
     /// and creates a new one only if it is gone.
-    public func export(kind: GetCourseExportKind, filters: [(String, String)], exportID: Int? = nil) async throws(ExportAPIError) -> APIExportTable {
+    public func export(kind: GetCourseExportKind, filters: [(String, String)], exportID: Int? = nil) async throws(BackfillError) -> APIExportTable {
         if let exportID {
             do {
                 return try await result(kind: kind, exportID: exportID)
             } catch {
                 // Expired or unknown: fall through to a new export; anything else is a real failure.
-                guard case .api = error else { throw error }
+                guard case .exportAPI(.api) = error else { throw error }
             }
         }
         var busy = 0
@@ -87,23 +89,23 @@ public struct GetCourseExportClient: Sendable {
             switch try await request(path: "pl/api/account/\(kind.apiPath)", filters: filters) {
             case .ok(let info):
                 guard case .number(let literal)? = info["export_id"], let id = Int(literal) else {
-                    throw .malformed("info.export_id: missing or not an integer")
+                    throw .exportAPI(.malformed("info.export_id: missing or not an integer"))
                 }
                 return try await result(kind: kind, exportID: id)
             case .busy:
                 busy += 1
                 if busy > waits.maxBusyRetries {
-                    throw .gaveUp("export queue still busy (error_code 905) after \(waits.maxBusyRetries) retries")
+                    throw .exportAPI(.gaveUp("export queue still busy (error_code 905) after \(waits.maxBusyRetries) retries"))
                 }
                 try await sleep(waits.busyInterval)
             case .notReady:
-                throw .malformed("error_code 909 answering the creation of an export")
+                throw .exportAPI(.malformed("error_code 909 answering the creation of an export"))
             }
         }
     }
 
     /// Polls export `exportID` until its rows are there.
-    public func result(kind: GetCourseExportKind, exportID: Int) async throws(ExportAPIError) -> APIExportTable {
+    public func result(kind: GetCourseExportKind, exportID: Int) async throws(BackfillError) -> APIExportTable {
         let started = seconds()
         while true {
             switch try await request(path: "pl/api/account/exports/\(exportID)", filters: []) {
@@ -111,7 +113,7 @@ public struct GetCourseExportClient: Sendable {
                 return try Self.table(info, kind: kind, exportID: exportID)
             case .notReady, .busy:
                 if seconds() - started >= waits.maxExportWait {
-                    throw .gaveUp("export \(exportID) still not ready (error_code 909) after \(Int(waits.maxExportWait)) s")
+                    throw .exportAPI(.gaveUp("export \(exportID) still not ready (error_code 909) after \(Int(waits.maxExportWait)) s"))
                 }
                 try await sleep(waits.pollInterval)
             }
@@ -119,18 +121,18 @@ public struct GetCourseExportClient: Sendable {
     }
 
     /// `info.fields` and `info.items` as a table; array cells (groups, tags) are joined with ", ".
-    static func table(_ info: JSONObject, kind: GetCourseExportKind, exportID: Int) throws(ExportAPIError) -> APIExportTable {
-        guard case .array(let fields)? = info["fields"] else { throw .malformed("info.fields: missing or not an array") }
-        guard case .array(let items)? = info["items"] else { throw .malformed("info.items: missing or not an array") }
+    static func table(_ info: JSONObject, kind: GetCourseExportKind, exportID: Int) throws(BackfillError) -> APIExportTable {
+        guard case .array(let fields)? = info["fields"] else { throw .exportAPI(.malformed("info.fields: missing or not an array")) }
+        guard case .array(let items)? = info["items"] else { throw .exportAPI(.malformed("info.items: missing or not an array")) }
         var header: [String] = []
         for (index, field) in fields.enumerated() {
-            guard case .string(let title) = field else { throw .malformed("info.fields[\(index)]: not a string") }
+            guard case .string(let title) = field else { throw .exportAPI(.malformed("info.fields[\(index)]: not a string")) }
             header.append(title)
         }
         var rows: [[String]] = []
         rows.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard case .array(let cells) = item else { throw .malformed("info.items[\(index)]: not an array") }
+            guard case .array(let cells) = item else { throw .exportAPI(.malformed("info.items[\(index)]: not an array")) }
             rows.append(cells.map(cellText))
         }
         return APIExportTable(name: "\(kind.apiPath) export \(exportID)", exportID: exportID, header: header, items: rows)
@@ -152,16 +154,16 @@ public struct GetCourseExportClient: Sendable {
         Double(clock.now().microsecondsSinceEpoch) / 1_000_000
     }
 
-    private func sleep(_ seconds: Double) async throws(ExportAPIError) {
+    private func sleep(_ seconds: Double) async throws(BackfillError) {
         do {
             // Whole milliseconds, rounded up so a wait for the budget never ends a little early.
             try await clock.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
         } catch {
-            throw .transport("cancelled while waiting")
+            throw .exportAPI(.transport("cancelled while waiting"))
         }
     }
 
-    private func request(path: String, filters: [(String, String)]) async throws(ExportAPIError) -> Answer {
+    private func request(path: String, filters: [(String, String)]) async throws(BackfillError) -> Answer {
         let delay = await budget.delay(at: seconds())
         if delay > 0 { try await sleep(delay) }
         await budget.record(at: seconds())
@@ -178,20 +180,20 @@ public struct GetCourseExportClient: Sendable {
             (data, response) = try await session.data(for: request)
         } catch {
             // URLError's description may quote the URL, and with it the key: say only what kind of failure.
-            throw .transport((error as? URLError).map { "URLError \($0.code.rawValue)" } ?? "request failed")
+            throw .exportAPI(.transport((error as? URLError).map { "URLError \($0.code.rawValue)" } ?? "request failed"))
         }
         if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-            throw .http(status: http.statusCode)
+            throw .exportAPI(.http(status: http.statusCode))
         }
         let json: JSONValue
         do {
             json = try JSONParser.parse(Array(data))
         } catch {
-            throw .malformed("not JSON (\(error.message) at byte \(error.offset))")
+            throw .exportAPI(.malformed("not JSON (\(error.message) at byte \(error.offset))"))
         }
-        guard case .object(let object) = json else { throw .malformed("not a JSON object") }
+        guard case .object(let object) = json else { throw .exportAPI(.malformed("not a JSON object")) }
         if case .bool(true)? = object["success"] {
-            guard case .object(let info)? = object["info"] else { throw .malformed("info: missing or not an object") }
+            guard case .object(let info)? = object["info"] else { throw .exportAPI(.malformed("info: missing or not an object")) }
             return .ok(info)
         }
         var code: Int?
@@ -205,7 +207,7 @@ public struct GetCourseExportClient: Sendable {
             for name in ["error_message", "message", "error"] {
                 if case .string(let text)? = object[name], !text.isEmpty { message = text; break }
             }
-            throw .api(code: code, message: message)
+            throw .exportAPI(.api(code: code, message: message))
         }
     }
 }

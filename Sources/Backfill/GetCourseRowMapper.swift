@@ -102,8 +102,8 @@ public struct GetCourseRowMapper: Sendable {
             .lowercased().replacingOccurrences(of: "ё", with: "е")
     }
 
-    /// - Throws: `ExportHeaderError` naming the missing columns and the titles that would do.
-    public init(kind: GetCourseExportKind, header: [String], context: ProjectContext, decimalSeparator: DecimalSeparator) throws(ExportHeaderError) {
+    /// - Throws: `BackfillError.missingColumns` naming the missing columns and the titles that would do.
+    public init(kind: GetCourseExportKind, header: [String], context: ProjectContext, decimalSeparator: DecimalSeparator) throws(BackfillError) {
         self.kind = kind
         self.header = header
         self.callback = GetCourseCallback(context: context)
@@ -130,16 +130,16 @@ public struct GetCourseRowMapper: Sendable {
         if kind == .payments, !["status_changed_at", "payed_at", "created_at"].contains(where: { columns[$0] != nil }) {
             missing.append("a date: «дата создания» or «дата оплаты» or «дата изменения статуса»")
         }
-        guard missing.isEmpty else { throw ExportHeaderError(kind: kind, missing: missing) }
+        guard missing.isEmpty else { throw .missingColumns(BackfillError.ExportHeader(kind: kind, missing: missing)) }
         self.columns = columns
         self.titleCurrency = titleCurrency
     }
 
     /// The events one row implies (none for a payment that moved no money, e.g. `expected`).
-    /// - Throws: `ExportRowError` naming the column (as the export titles it) and the problem.
-    public func events(cells: [String]) throws(ExportRowError) -> [Event] {
+    /// - Throws: `BackfillError.row` naming the column (as the export titles it) and the problem.
+    public func events(cells: [String]) throws(BackfillError) -> [Event] {
         if cells.count > header.count, cells[header.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ExportRowError(column: nil, problem: "has \(cells.count) cells but the header has \(header.count) columns (wrong --delimiter, or an unquoted delimiter in a cell?)")
+            throw .row(BackfillError.Row(column: nil, problem: "has \(cells.count) cells but the header has \(header.count) columns (wrong --delimiter, or an unquoted delimiter in a cell?)"))
         }
         var query: [String: String] = [:]
         var titleOf: [String: String] = [:]
@@ -156,7 +156,7 @@ public struct GetCourseRowMapper: Sendable {
                     query[parameter] = money.amount
                     if let currency = money.currency, query["currency"] == nil { query["currency"] = currency }
                 } catch {
-                    throw ExportRowError(column: title, problem: error.problem)
+                    throw .row(BackfillError.Row(column: title, problem: error.problem))
                 }
             case "status":
                 query[parameter] = GetCourseStatusLabels.code(value, kind: kind)
@@ -170,7 +170,7 @@ public struct GetCourseRowMapper: Sendable {
             case "user_id" where Self.normalizedTitle(title) == "пользователь":
                 // The value may be a name: say what is wrong without repeating it.
                 guard value.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-                    throw ExportRowError(column: title, problem: "must be a numeric user id (this export holds names here: export with «ID пользователя»)")
+                    throw .row(BackfillError.Row(column: title, problem: "must be a numeric user id (this export holds names here: export with «ID пользователя»)"))
                 }
                 query[parameter] = value
             case _ where Self.dateParameters.contains(parameter):
@@ -193,14 +193,14 @@ public struct GetCourseRowMapper: Sendable {
         // The callback dates a dateless payment by its arrival; a backfill has no arrival, so it must be told.
         if kind == .payments, !["status_changed_at", "payed_at", "created_at"].contains(where: { query[$0] != nil }) {
             let dates = ["status_changed_at", "payed_at", "created_at"].compactMap { columns[$0] }.map { "«\(header[$0])»" }
-            throw ExportRowError(column: nil, problem: "has no date: \(dates.joined(separator: ", ")) all empty")
+            throw .row(BackfillError.Row(column: nil, problem: "has no date: \(dates.joined(separator: ", ")) all empty"))
         }
         let events: [Event]
         do {
             events = try callback.normalize(kind: kind.callbackKind, query: query, receivedAt: Instant(microsecondsSinceEpoch: 0))
         } catch {
             let title = titleOf[error.field] ?? columns[error.field].map { header[$0] } ?? error.field
-            throw ExportRowError(column: title, problem: error.problem)
+            throw .row(BackfillError.Row(column: title, problem: error.problem))
         }
         return events.map {
             Event(id: $0.id, project: $0.project, source: Self.source, occurredAt: $0.occurredAt, occurredAtText: $0.occurredAtText, data: $0.data)
@@ -211,22 +211,24 @@ public struct GetCourseRowMapper: Sendable {
     public static let source = "backfill"
 }
 
-/// An export whose header lacks columns the events need; nothing of it can be imported.
-public struct ExportHeaderError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var kind: GetCourseExportKind
-    public var missing: [String]
-    public var description: String {
-        "header: the \(kind.rawValue) export needs the column(s) \(missing.joined(separator: "; ")) (titles are matched case-insensitively)"
+extension BackfillError {
+    /// An export whose header lacks columns the events need; nothing of it can be imported.
+    public struct ExportHeader: Sendable, Hashable, CustomStringConvertible {
+        public var kind: GetCourseExportKind
+        public var missing: [String]
+        public var description: String {
+            "header: the \(kind.rawValue) export needs the column(s) \(missing.joined(separator: "; ")) (titles are matched case-insensitively)"
+        }
     }
-}
 
-/// One row that gives no event, and why; safe to print (cell values are quoted only for non-personal columns).
-public struct ExportRowError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The column title as the export writes it, nil when the row as a whole is wrong.
-    public var column: String?
-    public var problem: String
-    public var description: String {
-        if let column { return "column «\(column)»: \(problem)" }
-        return problem
+    /// One row that gives no event, and why; safe to print (cell values are quoted only for non-personal columns).
+    public struct Row: Sendable, Hashable, CustomStringConvertible {
+        /// The column title as the export writes it, nil when the row as a whole is wrong.
+        public var column: String?
+        public var problem: String
+        public var description: String {
+            if let column { return "column «\(column)»: \(problem)" }
+            return problem
+        }
     }
 }

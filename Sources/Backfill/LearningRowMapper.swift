@@ -29,8 +29,8 @@ public struct LearningRowMapper: ExportRowMapper {
         ("occurred_at", ["occurred_at", "дата", "created_at", "дата создания"], true),
     ]
 
-    /// - Throws: `LearningHeaderError` naming the missing columns and the titles that would do.
-    public init(header: [String], context: ProjectContext) throws(LearningHeaderError) {
+    /// - Throws: `BackfillError.missingLearningColumns` naming the missing columns and the titles that would do.
+    public init(header: [String], context: ProjectContext) throws(BackfillError) {
         self.header = header
         self.callback = GetCourseLearningCallback(context: context)
         let titles = header.map(GetCourseRowMapper.normalizedTitle)
@@ -43,13 +43,13 @@ public struct LearningRowMapper: ExportRowMapper {
                 missing.append(spec.aliases.map { "«\($0)»" }.joined(separator: " or "))
             }
         }
-        guard missing.isEmpty else { throw LearningHeaderError(missing: missing) }
+        guard missing.isEmpty else { throw .missingLearningColumns(BackfillError.LearningHeader(missing: missing)) }
         self.columns = columns
     }
 
-    public func events(cells: [String]) throws(ExportRowError) -> [Event] {
+    public func events(cells: [String]) throws(BackfillError) -> [Event] {
         if cells.count > header.count, cells[header.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ExportRowError(column: nil, problem: "has \(cells.count) cells but the header has \(header.count) columns (wrong --delimiter, or an unquoted delimiter in a cell?)")
+            throw .row(BackfillError.Row(column: nil, problem: "has \(cells.count) cells but the header has \(header.count) columns (wrong --delimiter, or an unquoted delimiter in a cell?)"))
         }
         var query: [String: String] = [:]
         for (parameter, index) in columns where index < cells.count {
@@ -62,26 +62,28 @@ public struct LearningRowMapper: ExportRowMapper {
         let kindText = query.removeValue(forKey: "kind") ?? ""
         guard let kind = LearningKind(rawValue: kindText) else {
             let known = LearningKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ExportRowError(column: title("kind"), problem: "must be one of \(known), got \(JSONStringLiteral.make(kindText))")
+            throw .row(BackfillError.Row(column: title("kind"), problem: "must be one of \(known), got \(JSONStringLiteral.make(kindText))"))
         }
         // A history row has no arrival time: without a date it cannot be placed, so the date is required here.
-        guard !(query["occurred_at"] ?? "").isEmpty else { throw ExportRowError(column: title("occurred_at"), problem: "missing") }
+        guard !(query["occurred_at"] ?? "").isEmpty else { throw .row(BackfillError.Row(column: title("occurred_at"), problem: "missing")) }
         let event: Event
         do {
             event = try callback.normalize(kind: kind, query: query, receivedAt: Instant(microsecondsSinceEpoch: 0))
         } catch {
             let parameter = error.field == "id" ? "user_id" : error.field == "training_id" ? "course_id" : error.field
-            throw ExportRowError(column: title(parameter), problem: error.problem)
+            throw .row(BackfillError.Row(column: title(parameter), problem: error.problem))
         }
         return [Event(id: event.id, project: event.project, source: GetCourseRowMapper.source, occurredAt: event.occurredAt,
                       occurredAtText: event.occurredAtText, data: event.data)]
     }
 }
 
-/// A learning export whose header lacks columns the events need; nothing of it can be imported.
-public struct LearningHeaderError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var missing: [String]
-    public var description: String {
-        "header: the learning export needs the column(s) \(missing.joined(separator: "; ")) (titles are matched case-insensitively)"
+extension BackfillError {
+    /// A learning export whose header lacks columns the events need; nothing of it can be imported.
+    public struct LearningHeader: Sendable, Hashable, CustomStringConvertible {
+        public var missing: [String]
+        public var description: String {
+            "header: the learning export needs the column(s) \(missing.joined(separator: "; ")) (titles are matched case-insensitively)"
+        }
     }
 }

@@ -32,15 +32,15 @@ public struct TelegramDeepLinkToken: Sendable, Hashable {
     }
 
     /// The `start` payload for `project`, signed with its link secret.
-    public func encoded(project: String, secret: String) throws(DeepLinkError) -> String {
+    public func encoded(project: String, secret: String) throws(NormalizationError) -> String {
         let user = Array(userID.utf8)
-        guard !user.isEmpty else { throw .invalidUserID("user id is empty") }
+        guard !user.isEmpty else { throw .deepLink(.invalidUserID("user id is empty")) }
         guard user.count <= Self.maximumUserIDBytes else {
-            throw .invalidUserID("user id has \(user.count) bytes; a Telegram start link holds at most \(Self.maximumUserIDBytes)")
+            throw .deepLink(.invalidUserID("user id has \(user.count) bytes; a Telegram start link holds at most \(Self.maximumUserIDBytes)"))
         }
-        guard !secret.isEmpty else { throw .missingSecret }
+        guard !secret.isEmpty else { throw .deepLink(.missingSecret) }
         let seconds = expiresAt.microsecondsSinceEpoch / 1_000_000
-        guard seconds > 0, seconds <= Int64(UInt32.max) else { throw .invalidExpiry }
+        guard seconds > 0, seconds <= Int64(UInt32.max) else { throw .deepLink(.invalidExpiry) }
         var body: [UInt8] = [Self.version]
         let expiry = UInt32(seconds)
         body += [UInt8(expiry >> 24), UInt8(truncatingIfNeeded: expiry >> 16), UInt8(truncatingIfNeeded: expiry >> 8), UInt8(truncatingIfNeeded: expiry)]
@@ -50,21 +50,21 @@ public struct TelegramDeepLinkToken: Sendable, Hashable {
     }
 
     /// The token `payload` carries, when it was made for `project` with `secret` and is still valid at `now`.
-    public static func verify(_ payload: String, project: String, secret: String, now: Instant) throws(DeepLinkError) -> TelegramDeepLinkToken {
-        guard !secret.isEmpty else { throw .missingSecret }
+    public static func verify(_ payload: String, project: String, secret: String, now: Instant) throws(NormalizationError) -> TelegramDeepLinkToken {
+        guard !secret.isEmpty else { throw .deepLink(.missingSecret) }
         guard payload.utf8.count <= maximumLength, let bytes = Base64URL.decode(payload),
-              bytes.count > 1 + 4 + tagLength else { throw .malformed }
-        guard bytes[0] == version else { throw .malformed }
+              bytes.count > 1 + 4 + tagLength else { throw .deepLink(.malformed) }
+        guard bytes[0] == version else { throw .deepLink(.malformed) }
         let body = Array(bytes[..<(bytes.count - tagLength)])
         let given = bytes[(bytes.count - tagLength)...]
         let expected = tag(body, project: project, secret: secret)
         var difference: UInt8 = 0
         for (a, b) in zip(given, expected) { difference |= a ^ b }
-        guard difference == 0 else { throw .forged }
+        guard difference == 0 else { throw .deepLink(.forged) }
         let seconds = body[1...4].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         let expiresAt = Instant(microsecondsSinceEpoch: seconds * 1_000_000)
-        guard now < expiresAt else { throw .expired }
-        guard let userID = String(validating: body[5...], as: UTF8.self) else { throw .malformed }
+        guard now < expiresAt else { throw .deepLink(.expired) }
+        guard let userID = String(validating: body[5...], as: UTF8.self) else { throw .deepLink(.malformed) }
         return TelegramDeepLinkToken(userID: userID, expiresAt: expiresAt)
     }
 
@@ -77,23 +77,43 @@ public struct TelegramDeepLinkToken: Sendable, Hashable {
     }
 }
 
-/// Why a deep-link token could not be made or was refused; the bot answers the member with `description`.
-public enum DeepLinkError: Error, Sendable, Hashable, CustomStringConvertible {
-    case invalidUserID(String)
-    case invalidExpiry
-    case missingSecret
-    case malformed
-    case forged
-    case expired
+extension NormalizationError {
+    /// Why a deep-link token could not be made or was refused (thrown as `NormalizationError.deepLink(_:)`); the bot
+    /// answers the member with `description`.
+    public enum DeepLink: Sendable, Hashable, CustomStringConvertible {
+        case invalidUserID(String)
+        case invalidExpiry
+        case missingSecret
+        case malformed
+        case forged
+        case expired
 
-    public var description: String {
-        switch self {
-        case .invalidUserID(let reason): "user: \(reason)"
-        case .invalidExpiry: "expiry: must fall between 1970 and 2106"
-        case .missingSecret: "the project has no link secret configured"
-        case .malformed: "start: not a link of this school"
-        case .forged: "start: the link's signature does not match this school"
-        case .expired: "start: the link has expired; ask the school for a new one"
+        /// The input the refusal is about: the user id or expiry given to make a link, or the start payload.
+        public var field: String {
+            switch self {
+            case .invalidUserID: "user"
+            case .invalidExpiry: "expiry"
+            case .missingSecret, .malformed, .forged, .expired: "start"
+            }
+        }
+
+        /// The refusal without its field; the secret's absence is the school's problem, not the payload's.
+        public var problem: String {
+            switch self {
+            case .invalidUserID(let reason): reason
+            case .invalidExpiry: "must fall between 1970 and 2106"
+            case .missingSecret: "the project has no link secret configured"
+            case .malformed: "not a link of this school"
+            case .forged: "the link's signature does not match this school"
+            case .expired: "the link has expired; ask the school for a new one"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .missingSecret: problem
+            default: "\(field): \(problem)"
+            }
         }
     }
 }

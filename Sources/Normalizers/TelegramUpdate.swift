@@ -141,7 +141,7 @@ public struct TelegramUpdate: Sendable {
         }
         let alias = "tg:" + member
         // A token for a user whose id is this very alias would be a link of a person to themselves, which SPEC refuses.
-        guard token.userID != alias else { return try reply(DeepLinkError.malformed.description) }
+        guard token.userID != alias else { return try reply(NormalizationError.DeepLink.malformed.description) }
         events.append(try EventChecking.checked(Event(
             id: "telegram:start:\(member):\(token.userID)", project: context.project, source: Self.source,
             occurredAt: occurredAt, data: .identity(Identity(userID: token.userID, alias: alias)))))

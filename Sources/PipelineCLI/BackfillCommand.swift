@@ -125,7 +125,9 @@ struct BackfillCommand: AsyncParsableCommand {
             do {
                 mapper = try GetCourseRowMapper(kind: kind, header: table.header, context: context, decimalSeparator: format.decimalSeparator)
             } catch {
-                throw BackfillError.header(table: fileName, error)
+                // The mapper does not know the table's name; the message names it.
+                guard case .missingColumns(let header) = error else { throw error }
+                throw BackfillError.header(table: fileName, header)
             }
             add(try await runner.run(table: &table, mapper: mapper, key: "\(kind.rawValue):\(fileName)"))
         }
@@ -169,7 +171,9 @@ struct BackfillCommand: AsyncParsableCommand {
                 do {
                     mapper = try GetCourseRowMapper(kind: kind, header: table.header, context: context, decimalSeparator: .point)
                 } catch {
-                    throw BackfillError.header(table: table.name, error)
+                    // The mapper does not know the table's name; the message names it.
+                    guard case .missingColumns(let header) = error else { throw error }
+                    throw BackfillError.header(table: table.name, header)
                 }
                 let exportID = Int(table.identity.dropFirst("export:".count))
                 add(try await runner.run(table: &table, mapper: mapper, key: key, exportID: exportID))

@@ -141,7 +141,7 @@ struct PollCommand: AsyncParsableCommand {
             guard self.project == nil else { throw ValidationError("--project: not with --accounts (the file names the projects)") }
             let configuration: PollerConfiguration
             do {
-                guard let data = FileManager.default.contents(atPath: config) else { throw PollerConfigurationError("cannot read the file") }
+                guard let data = FileManager.default.contents(atPath: config) else { throw PollError.configuration("cannot read the file") }
                 configuration = try PollerConfiguration.decode(data)
             } catch {
                 throw ValidationError("--accounts \(config): \(error)")

@@ -84,7 +84,7 @@ public final class ChildProcess: @unchecked Sendable {
     ///   - environment: set on top of this process's environment (`inheritEnvironment`) or alone.
     ///   - workingDirectory: the child's current directory (nil: ours).
     ///   - standardInput: a file to read, or nil for `/dev/null`.
-    /// - Throws: `ChildProcessError` when the program cannot be started.
+    /// - Throws: `TestSupportError.childProcess` when the program cannot be started.
     public init(executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 inheritEnvironment: Bool = true, workingDirectory: String? = nil, standardInput: String? = nil,
                 standardOutput: Output = .inherit, standardError: Output = .inherit) throws {
@@ -114,7 +114,7 @@ public final class ChildProcess: @unchecked Sendable {
             case .capture:
                 // O_CLOEXEC: no other child started meanwhile may inherit the write end, or we would never see EOF.
                 var ends: [Int32] = [-1, -1]
-                guard c_child_process_pipe_cloexec(&ends) == 0 else { throw ChildProcessError("pipe: \(String(cString: strerror(errno)))") }
+                guard c_child_process_pipe_cloexec(&ends) == 0 else { throw TestSupportError.childProcess("pipe: \(String(cString: strerror(errno)))") }
                 pipes += ends
                 posix_spawn_file_actions_adddup2(&fileActions, ends[1], target)
                 return ends[0]
@@ -147,7 +147,7 @@ public final class ChildProcess: @unchecked Sendable {
         guard result == 0 else {
             keptOutput = nil
             keptError = nil
-            throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(result)))")
+            throw TestSupportError.childProcess("cannot start \(executable): \(String(cString: strerror(result)))")
         }
         pid = child
         outputDescriptor = keptOutput
@@ -310,10 +310,4 @@ public final class ChildProcess: @unchecked Sendable {
         else { return nil }
         return kilobytes * 1024
     }
-}
-
-/// A child process that could not be started or read, with what went wrong.
-public struct ChildProcessError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -25,29 +25,29 @@ public enum PipelineExecutable {
     /// A TCP port on 127.0.0.1 nobody listens on now (the kernel's pick for port 0: bound, read, released).
     public static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
+        guard socketFD >= 0 else { throw TestSupportError.loopback("socket: \(String(cString: strerror(errno)))") }
         defer { close(socketFD) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
         }
-        guard bound else { throw LoopbackError("bind: \(String(cString: strerror(errno)))") }
+        guard bound else { throw TestSupportError.loopback("bind: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The status code of one HTTP/1.1 request without a body, over a fresh connection to 127.0.0.1.
     public static func requestStatus(port: Int, path: String, method: String = "POST") throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
+        guard socketFD >= 0 else { throw TestSupportError.loopback("socket: \(String(cString: strerror(errno)))") }
         defer { close(socketFD) }
         var address = loopback(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw LoopbackError("connect: \(String(cString: strerror(errno)))") }
+        guard connected == 0 else { throw TestSupportError.loopback("connect: \(String(cString: strerror(errno)))") }
         let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
-        guard send(socketFD, request, request.count, 0) == request.count else { throw LoopbackError("send failed") }
+        guard send(socketFD, request, request.count, 0) == request.count else { throw TestSupportError.loopback("send failed") }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while response.count < 12 {
@@ -57,7 +57,7 @@ public enum PipelineExecutable {
         }
         let statusLine = String(decoding: response.prefix(12), as: UTF8.self)
         guard statusLine.hasPrefix("HTTP/1.1 "), let code = Int(statusLine.dropFirst(9).prefix(3)) else {
-            throw LoopbackError("no HTTP status in \(statusLine)")
+            throw TestSupportError.loopback("no HTTP status in \(statusLine)")
         }
         return code
     }
@@ -69,12 +69,6 @@ public enum PipelineExecutable {
         address.sin_port = UInt16(port).bigEndian
         return address
     }
-}
-
-/// A loopback socket call that failed, with what failed.
-public struct LoopbackError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Runs a blocking body (libpq, librdkafka, subprocess waits) on a thread of its own, so tests that

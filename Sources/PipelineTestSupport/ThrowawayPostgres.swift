@@ -34,7 +34,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         let options = settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " ")
         url = try Self.run("start", directory, options: options).trimmingCharacters(in: .whitespacesAndNewlines)
         guard url.hasPrefix("postgresql://") else {
-            throw ThrowawayPostgresError(message: "unexpected output from start: \(url)")
+            throw TestSupportError.throwawayPostgres(message: "unexpected output from start: \(url)")
         }
     }
 
@@ -68,11 +68,11 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         // CREATE DATABASE takes no parameters; the name is built above from [a-z0-9_] only.
         try admin.execute("CREATE DATABASE \"\(name)\"")
         guard var components = URLComponents(string: url) else {
-            throw ThrowawayPostgresError(message: "cannot parse \(url)")
+            throw TestSupportError.throwawayPostgres(message: "cannot parse \(url)")
         }
         components.path = "/" + name
         guard let databaseURL = components.string else {
-            throw ThrowawayPostgresError(message: "cannot build a URL for \(name)")
+            throw TestSupportError.throwawayPostgres(message: "cannot build a URL for \(name)")
         }
         return databaseURL
     }
@@ -105,7 +105,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         let stdout = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard ended.succeeded else {
             let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-            throw ThrowawayPostgresError(
+            throw TestSupportError.throwawayPostgres(
                 message: "postgres-throwaway.sh \(command) exited with \(ended.status): \(stderr)")
         }
         return stdout

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct CSVReaderTests {
     /// Every record as (line, cells as UTF-8 text), or the syntax error.
-    static func read(_ text: String, delimiter: Character = ";") -> (records: [(Int, [String])], error: CSVSyntaxError?) {
+    static func read(_ text: String, delimiter: Character = ";") -> (records: [(Int, [String])], error: BackfillError.CSVSyntax?) {
         var reader = CSVReader(bytes: Array(text.utf8), delimiter: delimiter.asciiValue!)
         var records: [(Int, [String])] = []
         do {
@@ -11,7 +11,8 @@ import Testing
                 records.append((record.line, record.cells.map { String(decoding: $0, as: UTF8.self) }))
             }
         } catch {
-            return (records, error)
+            guard case .csvSyntax(let syntax) = error else { Issue.record("not a syntax error: \(error)"); return (records, nil) }
+            return (records, syntax)
         }
         return (records, nil)
     }
@@ -61,7 +62,7 @@ import Testing
     @Test func unclosedQuoteNamesTheLineItOpenedOn() {
         let result = Self.read("a;b\n1;2\n3;\"never closed\n4;5\n")
         #expect(Self.flat(result.records) == ["1:a|b", "2:1|2"])
-        #expect(result.error == CSVSyntaxError(line: 3, problem: "a quoted cell opened on this line is never closed (record of line 3)"))
+        #expect(result.error == BackfillError.CSVSyntax(line: 3, problem: "a quoted cell opened on this line is never closed (record of line 3)"))
     }
 }
 
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func windows1251ReadAsUTF8SaysWhichEncodingToTry() {
-        #expect(throws: ExportTableError(table: "orders.csv", problem: "line 1: header cell 1 is not valid utf-8 (try --encoding windows-1251)")) {
+        #expect(throws: BackfillError.table(BackfillError.Table(table: "orders.csv", problem: "line 1: header cell 1 is not valid utf-8 (try --encoding windows-1251)"))) {
             _ = try CSVExportTable(name: "orders.csv", bytes: Self.windows1251Export, format: CSVFormat())
         }
     }

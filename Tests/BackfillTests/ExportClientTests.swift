@@ -135,12 +135,12 @@ final class FakeGetCourse: @unchecked Sendable {
 
     @Test func wrongKeyIsAnAPIErrorThatDoesNotQuoteTheKey() async throws {
         let fake = FakeGetCourse()
-        let error = await #expect(throws: ExportAPIError.self) {
+        let error = await #expect(throws: BackfillError.self) {
             try await fake.serve { base in
                 _ = try await client(base, clock: TestClock(), key: "wrong-s3cret-key").export(kind: .users, filters: [])
             }
         }
-        #expect(error == .api(code: 101, message: "Неверный ключ"))
+        #expect(error == .exportAPI(.api(code: 101, message: "Неверный ключ")))
         #expect(!"\(String(describing: error))".contains("s3cret"))
     }
 
@@ -151,11 +151,11 @@ final class FakeGetCourse: @unchecked Sendable {
         fake.script("/pl/api/account/deals", [(200, #"{"success":true,"info":{}}"#)])
         try await fake.serve { base in
             let client = client(base, clock: TestClock())
-            await #expect(throws: ExportAPIError.http(status: 502)) { _ = try await client.export(kind: .users, filters: []) }
-            let html = await #expect(throws: ExportAPIError.self) { _ = try await client.export(kind: .payments, filters: []) }
-            guard case .malformed(let problem)? = html else { Issue.record("\(String(describing: html))"); return }
+            await #expect(throws: BackfillError.exportAPI(.http(status: 502))) { _ = try await client.export(kind: .users, filters: []) }
+            let html = await #expect(throws: BackfillError.self) { _ = try await client.export(kind: .payments, filters: []) }
+            guard case .exportAPI(.malformed(let problem))? = html else { Issue.record("\(String(describing: html))"); return }
             #expect(problem.hasPrefix("not JSON (unexpected '<'"), "\(problem)")
-            await #expect(throws: ExportAPIError.malformed("info.export_id: missing or not an integer")) {
+            await #expect(throws: BackfillError.exportAPI(.malformed("info.export_id: missing or not an integer"))) {
                 _ = try await client.export(kind: .orders, filters: [])
             }
         }
@@ -172,7 +172,7 @@ final class FakeGetCourse: @unchecked Sendable {
         }()
         let clock = TestClock()
         let client: @Sendable (URL) -> GetCourseExportClient = { base in GetCourseExportClient(baseURL: base, key: FakeGetCourse.key, clock: clock, waits: waits) }
-        await #expect(throws: ExportAPIError.gaveUp("export 777 still not ready (error_code 909) after 35 s")) {
+        await #expect(throws: BackfillError.exportAPI(.gaveUp("export 777 still not ready (error_code 909) after 35 s"))) {
             try await fake.serve { base in _ = try await client(base).export(kind: .users, filters: []) }
         }
         // Polls at 0, 30 and 60 s; the last one is past the 35 s limit.

@@ -15,12 +15,12 @@ import Testing
         512478330;301;3011;lesson_opened;
         """
 
-    static func rows(_ text: String) throws -> [Result<[Event], ExportRowError>] {
+    static func rows(_ text: String) throws -> [Result<[Event], BackfillError>] {
         var table = try Support.table(text)
         let mapper = try LearningRowMapper(header: table.header, context: Support.context)
-        var results: [Result<[Event], ExportRowError>] = []
+        var results: [Result<[Event], BackfillError>] = []
         while let row = try table.nextRow() {
-            results.append(Result { () throws(ExportRowError) in try mapper.events(cells: row.cells) })
+            results.append(Result { () throws(BackfillError) in try mapper.events(cells: row.cells) })
         }
         return results
     }
@@ -49,14 +49,14 @@ import Testing
     @Test func badRowsNameTheColumn() throws {
         let results = try Self.rows(Self.csv)
         let known = "lesson_opened, lesson_completed, homework_submitted, homework_accepted, webinar_attended"
-        #expect(throws: ExportRowError(column: "Событие", problem: #"must be one of \#(known), got "lesson_passed""#)) { try results[2].get() }
-        #expect(throws: ExportRowError(column: "ID пользователя", problem: "missing (expected user_id or id)")) { try results[3].get() }
-        #expect(throws: ExportRowError(column: "Дата", problem: "missing")) { try results[4].get() }
+        #expect(throws: BackfillError.row(BackfillError.Row(column: "Событие", problem: #"must be one of \#(known), got "lesson_passed""#))) { try results[2].get() }
+        #expect(throws: BackfillError.row(BackfillError.Row(column: "ID пользователя", problem: "missing (expected user_id or id)"))) { try results[3].get() }
+        #expect(throws: BackfillError.row(BackfillError.Row(column: "Дата", problem: "missing"))) { try results[4].get() }
     }
 
     @Test func aHeaderWithoutTheNeededColumnsIsRefused() throws {
         let table = try Support.table("user_id;course_id;Дата\n1;2;2026-01-15 09:00:00\n")
-        #expect(throws: LearningHeaderError(missing: ["«kind» or «событие»"])) {
+        #expect(throws: BackfillError.missingLearningColumns(BackfillError.LearningHeader(missing: ["«kind» or «событие»"]))) {
             try LearningRowMapper(header: table.header, context: Support.context)
         }
     }

@@ -53,7 +53,7 @@ import Testing
 }
 
 @Suite struct GetCourseRowMapperTests {
-    static func events(_ results: [Result<[Event], ExportRowError>]) throws -> [[Event]] {
+    static func events(_ results: [Result<[Event], BackfillError>]) throws -> [[Event]] {
         try results.map { try $0.get() }
     }
 
@@ -197,8 +197,8 @@ import Testing
             "1;;2;;;;2026-01-15 09:00:00;;;;new;100;;;;;;;;;;;;;;;;;;;;;extra",
         ].joined(separator: "\n")
         let results = try Support.mapped(.orders, text)
-        let errors = results.map { result -> ExportRowError? in
-            if case .failure(let error) = result { return error }
+        let errors = results.map { result -> BackfillError.Row? in
+            if case .failure(.row(let error)) = result { return error }
             return nil
         }
         #expect(errors[0]?.column == "Статус")
@@ -207,8 +207,8 @@ import Testing
         #expect(errors[1]?.problem.contains("--decimal point") == true)
         #expect(errors[2]?.column == "Дата создания")
         #expect(errors[2]?.problem.hasSuffix("got \"вчера\"") == true)
-        #expect(errors[3] == ExportRowError(column: "ID пользователя", problem: "missing"))
-        #expect(errors[4] == ExportRowError(column: nil, problem: "has 33 cells but the header has 32 columns (wrong --delimiter, or an unquoted delimiter in a cell?)"))
+        #expect(errors[3] == BackfillError.Row(column: "ID пользователя", problem: "missing"))
+        #expect(errors[4] == BackfillError.Row(column: nil, problem: "has 33 cells but the header has 32 columns (wrong --delimiter, or an unquoted delimiter in a cell?)"))
     }
 
     /// An export with every new order column as INPUTS.md §1.5 and §15 name them, checked event by event.
@@ -228,14 +228,14 @@ import Testing
         #expect(try results[1].get().map(\.data) == [.order(Order(
             orderID: "11", userID: "21", status: .new, amount: 100, currency: "RUB",
             managerID: "email:" + Support.sha256("s4lt" + "boss@school.ru").prefix(16), createdAt: Support.instant("2026-02-01T07:00:00Z")))])
-        #expect(results[2] == .failure(ExportRowError(column: "Теги", problem: "must have at most 50 tags, got 51")))
-        #expect(results[3] == .failure(ExportRowError(column: "Теги", problem: "tag 1 must be at most 200 characters, got 201: \"" + String(repeating: "т", count: 120) + "…\"")))
+        #expect(results[2] == .failure(.row(BackfillError.Row(column: "Теги", problem: "must have at most 50 tags, got 51"))))
+        #expect(results[3] == .failure(.row(BackfillError.Row(column: "Теги", problem: "tag 1 must be at most 200 characters, got 201: \"" + String(repeating: "т", count: 120) + "…\""))))
     }
 
     @Test func paymentUserGivenByNameIsRefusedWithoutRepeatingTheName() throws {
         let text = "Номер;Заказ;Пользователь;Сумма;Статус;Дата создания\n5553;871035642;Иван Петров;100;accepted;2026-01-15\n5554;871035642;512478330;100;accepted;2026-01-15\n"
         let results = try Support.mapped(.payments, text)
-        guard case .failure(let error) = results[0] else { Issue.record("accepted a name as user id"); return }
+        guard case .failure(.row(let error)) = results[0] else { Issue.record("accepted a name as user id"); return }
         #expect(error.column == "Пользователь")
         #expect(!error.description.contains("Иван"))
         #expect(try results[1].get().map(\.id) == ["getcourse:payment:5554:accepted"])
@@ -243,10 +243,10 @@ import Testing
 
     @Test func missingColumnsAreNamed() throws {
         let table = try Support.table("ID заказа;Статус;Стоимость, RUB;Дата создания\n")
-        #expect(throws: ExportHeaderError(kind: .orders, missing: ["«id пользователя» or «user_id»"])) {
+        #expect(throws: BackfillError.missingColumns(BackfillError.ExportHeader(kind: .orders, missing: ["«id пользователя» or «user_id»"]))) {
             _ = try GetCourseRowMapper(kind: .orders, header: table.header, context: Support.context, decimalSeparator: .comma)
         }
-        #expect(throws: ExportHeaderError(kind: .payments, missing: ["«сумма» or «amount»", "a date: «дата создания» or «дата оплаты» or «дата изменения статуса»"])) {
+        #expect(throws: BackfillError.missingColumns(BackfillError.ExportHeader(kind: .payments, missing: ["«сумма» or «amount»", "a date: «дата создания» or «дата оплаты» or «дата изменения статуса»"]))) {
             _ = try GetCourseRowMapper(kind: .payments, header: ["Номер", "Заказ", "ID пользователя", "Статус"], context: Support.context, decimalSeparator: .comma)
         }
     }

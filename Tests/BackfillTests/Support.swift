@@ -21,12 +21,12 @@ enum Support {
     }
 
     /// Every row's events or error, in order.
-    static func mapped(_ kind: GetCourseExportKind, _ text: String, format: CSVFormat = CSVFormat()) throws -> [Result<[Event], ExportRowError>] {
+    static func mapped(_ kind: GetCourseExportKind, _ text: String, format: CSVFormat = CSVFormat()) throws -> [Result<[Event], BackfillError>] {
         var table = try table(text, format: format)
         let mapper = try GetCourseRowMapper(kind: kind, header: table.header, context: context, decimalSeparator: format.decimalSeparator)
-        var results: [Result<[Event], ExportRowError>] = []
+        var results: [Result<[Event], BackfillError>] = []
         while let row = try table.nextRow() {
-            results.append(Result { () throws(ExportRowError) in try mapper.events(cells: row.cells) })
+            results.append(Result { () throws(BackfillError) in try mapper.events(cells: row.cells) })
         }
         return results
     }

@@ -47,7 +47,7 @@ import Testing
 
     @Test func forgedExpiredAndCrossProjectTokensAreRefusedWithAReplyAndNoEvent() async throws {
         let harness = try IngestHarness()
-        let cases: [(String, DeepLinkError)] = [
+        let cases: [(String, NormalizationError.DeepLink)] = [
             (try Self.token(secret: "guessed-secret"), .forged),
             (try Self.token(project: "other-school"), .forged),
             (try Self.token(expiresAt: Instant(rfc3339: "2026-01-15T09:03:42Z")!), .expired),

@@ -25,25 +25,25 @@ import Testing
         #expect(payload.count == 64)
         #expect(try TelegramDeepLinkToken.verify(payload, project: "demo-school", secret: "link-secret", now: Self.before) == longest)
         let tooLong = TelegramDeepLinkToken(userID: String(repeating: "u", count: 34), expiresAt: Self.newYear)
-        #expect(throws: DeepLinkError.invalidUserID("user id has 34 bytes; a Telegram start link holds at most 33")) {
+        #expect(throws: NormalizationError.deepLink(.invalidUserID("user id has 34 bytes; a Telegram start link holds at most 33"))) {
             try tooLong.encoded(project: "demo-school", secret: "link-secret")
         }
-        #expect(throws: DeepLinkError.invalidUserID("user id is empty")) {
+        #expect(throws: NormalizationError.deepLink(.invalidUserID("user id is empty"))) {
             try TelegramDeepLinkToken(userID: "", expiresAt: Self.newYear).encoded(project: "demo-school", secret: "link-secret")
         }
     }
 
     @Test func expiredAtTheInstantItself() {
-        #expect(throws: DeepLinkError.expired) {
+        #expect(throws: NormalizationError.deepLink(.expired)) {
             try TelegramDeepLinkToken.verify("AWs27IAxMjM0NTY3ODkxzOAu23pfw8cC", project: "demo-school", secret: "link-secret", now: Self.newYear)
         }
     }
 
     @Test func anotherProjectOrSecretIsRefused() {
-        #expect(throws: DeepLinkError.forged) {
+        #expect(throws: NormalizationError.deepLink(.forged)) {
             try TelegramDeepLinkToken.verify("AWs27IAxMjM0NTY3ODkxzOAu23pfw8cC", project: "school-kz", secret: "link-secret", now: Self.before)
         }
-        #expect(throws: DeepLinkError.forged) {
+        #expect(throws: NormalizationError.deepLink(.forged)) {
             try TelegramDeepLinkToken.verify("AWs27IAxMjM0NTY3ODkxzOAu23pfw8cC", project: "demo-school", secret: "link-secret2", now: Self.before)
         }
     }
@@ -54,7 +54,7 @@ import Testing
         for index in payload.indices {
             var altered = payload
             altered[index] = altered[index] == "A" ? "B" : "A"
-            #expect(throws: DeepLinkError.self) {
+            #expect(throws: NormalizationError.self) {
                 try TelegramDeepLinkToken.verify(String(altered), project: "demo-school", secret: "link-secret", now: Self.before)
             }
         }
@@ -62,11 +62,11 @@ import Testing
 
     @Test func malformedPayloads() {
         for payload in ["", "abc", "AWs27IAxMjM0NTY3ODkxzOAu23pfw8cC=", "AWs27IAx+jM0NTY3ODkxzOAu23pfw8cC", String(repeating: "A", count: 65)] {
-            #expect(throws: DeepLinkError.malformed, "\(payload)") {
+            #expect(throws: NormalizationError.deepLink(.malformed), "\(payload)") {
                 try TelegramDeepLinkToken.verify(payload, project: "demo-school", secret: "link-secret", now: Self.before)
             }
         }
-        #expect(throws: DeepLinkError.missingSecret) {
+        #expect(throws: NormalizationError.deepLink(.missingSecret)) {
             try TelegramDeepLinkToken.verify("AWs27IAxMjM0NTY3ODkxzOAu23pfw8cC", project: "demo-school", secret: "", now: Self.before)
         }
     }

@@ -25,7 +25,7 @@ import Testing
         """.utf8)
     }
 
-    static func refusal(_ error: DeepLinkError) -> TelegramUpdate.Reply {
+    static func refusal(_ error: NormalizationError.DeepLink) -> TelegramUpdate.Reply {
         TelegramUpdate.Reply(chatID: "987654321", text: error.description)
     }
 

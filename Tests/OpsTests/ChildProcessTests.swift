@@ -63,7 +63,7 @@ struct ChildProcessTests {
 
     @Test("a program that does not exist is an error at start")
     func missingProgram() {
-        #expect(throws: ChildProcessError.self) {
+        #expect(throws: TestSupportError.self) {
             try ChildProcess(executable: "/nonexistent/program-\(UUID())")
         }
     }

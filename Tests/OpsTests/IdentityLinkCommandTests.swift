@@ -23,7 +23,7 @@ import Testing
         let expected = now.advanced(byMicroseconds: 2 * 86_400 * 1_000_000)
         #expect(abs(token.expiresAt.microseconds(to: expected)) < 120 * 1_000_000)
         // A day later than its expiry it is refused.
-        #expect(throws: DeepLinkError.expired) {
+        #expect(throws: NormalizationError.deepLink(.expired)) {
             try TelegramDeepLinkToken.verify(payload, project: "demo-school", secret: "link-secret", now: expected.advanced(byMicroseconds: 86_400 * 1_000_000))
         }
     }

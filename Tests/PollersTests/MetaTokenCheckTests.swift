@@ -117,7 +117,7 @@ struct MetaTokenCheckTests {
     @Test("configuration: app_id_env without app_secret_env is refused, naming the account")
     func halfApp() throws {
         let text = #"{"projects":[{"project":"gamma","meta":[{"ad_account_id":"act_333","token_env":"T","app_id_env":"META_APP_ID"}]}]}"#
-        #expect(throws: PollerConfigurationError.self) { try PollerConfiguration.decode(Data(text.utf8)) }
+        #expect(throws: PollError.self) { try PollerConfiguration.decode(Data(text.utf8)) }
         do {
             _ = try PollerConfiguration.decode(Data(text.utf8))
         } catch {

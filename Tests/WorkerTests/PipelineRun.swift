@@ -51,7 +51,7 @@ final class PipelineRun {
                 kafka.wait()
                 let log = (try? String(contentsOf: kafkaLog, encoding: .utf8)) ?? ""
                 try? FileManager.default.removeItem(at: work)
-                throw ChildProcessError("pipeline kafka-mock printed no address: \(log)")
+                throw TestSupportError.childProcess("pipeline kafka-mock printed no address: \(log)")
             } else {
                 Thread.sleep(forTimeInterval: 0.05)
             }
@@ -82,7 +82,7 @@ final class PipelineRun {
         let outcome = try ChildProcess.run(
             try PipelineExecutable.url().path, arguments, environment: environment, mergeStandardError: true)
         guard outcome.termination.succeeded else {
-            throw ChildProcessError(
+            throw TestSupportError.childProcess(
                 "pipeline \(arguments.joined(separator: " ")) ended with \(outcome.status): \(outcome.standardOutput.suffix(4_000))")
         }
         return outcome.standardOutput
@@ -108,7 +108,7 @@ final class PipelineRun {
     func produce(_ lines: [String], name: String) throws {
         let output = try pipeline(["produce", try file(name, lines.joined(separator: "\n") + "\n")])
         guard output.contains("produced \(lines.count) event(s), rejected 0") else {
-            throw ChildProcessError("pipeline produce of \(lines.count) lines: \(output)")
+            throw TestSupportError.childProcess("pipeline produce of \(lines.count) lines: \(output)")
         }
     }
 
@@ -117,7 +117,7 @@ final class PipelineRun {
     func worker(batchSize: Int) throws -> String {
         let output = try pipeline(["worker", "--until-caught-up", "--batch-size", String(batchSize)])
         guard let done = output.split(separator: "\n").last(where: { $0.hasPrefix("worker done:") }) else {
-            throw ChildProcessError("pipeline worker printed no summary: \(output.suffix(4_000))")
+            throw TestSupportError.childProcess("pipeline worker printed no summary: \(output.suffix(4_000))")
         }
         return String(done)
     }

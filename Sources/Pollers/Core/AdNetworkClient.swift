@@ -14,7 +14,8 @@ public protocol AdNetworkClient: Sendable {
     func fetchStatistics(days: ClosedRange<LocalDate>) async throws -> [AdStats]
 }
 
-/// Why a call to an outside API did not give its data, in words an operator can act on.
+/// Every error of the Pollers module: why a call to an outside API did not give its data, a configuration to
+/// correct, or a state file not written; in words an operator can act on.
 public enum PollError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The API asked to wait (rate limit, report still being built): worth retrying after `after`.
     case retryLater(after: Duration, reason: String)
@@ -24,6 +25,19 @@ public enum PollError: Error, Sendable, Equatable, CustomStringConvertible {
     case badResponse(String)
     /// No answer, or a server error (5xx): worth retrying with backoff.
     case transient(String)
+    /// A configuration file a person must correct; says what and where.
+    case configuration(String)
+    /// A token or progress file that could not be written; names the file, never its contents.
+    case tokenStore(path: String, errno: Int32)
+
+    /// Whether the outside API (not our configuration or disk) failed: only these are retried or reported as a
+    /// failed poll; the others go the way any other local error goes.
+    var isAPIFailure: Bool {
+        switch self {
+        case .retryLater, .unauthorized, .badResponse, .transient: true
+        case .configuration, .tokenStore: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -31,6 +45,8 @@ public enum PollError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unauthorized(let reason): "unauthorized: \(reason)"
         case .badResponse(let reason): "bad response: \(reason)"
         case .transient(let reason): "transient: \(reason)"
+        case .configuration(let problem): problem
+        case .tokenStore(let path, let errno): "cannot write \(path): \(String(cString: strerror(errno)))"
         }
     }
 }

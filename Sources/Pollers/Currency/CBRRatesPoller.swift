@@ -83,7 +83,7 @@ public struct CBRRatesPoller: Service {
                 return summary
             } catch is CancellationError {
                 throw CancellationError()
-            } catch let error as PollError {
+            } catch let error as PollError where error.isAPIFailure {
                 switch error {
                 case .retryLater(let after, _) where attempt < backoff.maxAttempts:
                     try await clock.sleep(for: after)

@@ -132,8 +132,11 @@ public struct AdNetworkPoller: Sendable {
             let rows: [AdStats]
             do {
                 rows = try await client.fetchStatistics(days: days)
-            } catch let error as PollError {
+            } catch let error as PollError where error.isAPIFailure {
                 switch error {
+                case .configuration, .tokenStore:
+                    // Unreachable: the `where` above sends local errors to the catch below, as before they joined PollError.
+                    preconditionFailure("local error in the API failure branch")
                 case .unauthorized, .badResponse:
                     return .failure(error.description)
                 case .retryLater(let after, let reason):

@@ -50,7 +50,7 @@ public enum HistoryLoad {
             let target = directory.appendingPathComponent(key(account, range))
             let temporary = directory.appendingPathComponent(".\(key(account, range)).tmp")
             try Data("\(day)\n".utf8).write(to: temporary)
-            guard rename(temporary.path, target.path) == 0 else { throw TokenStoreError(path: target.path, errno: errno) }
+            guard rename(temporary.path, target.path) == 0 else { throw PollError.tokenStore(path: target.path, errno: errno) }
         }
     }
 

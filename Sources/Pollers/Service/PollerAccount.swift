@@ -35,7 +35,7 @@ public struct PollerAccount: Sendable {
         func url(_ text: String?, _ fallback: String) throws -> URL {
             let text = text ?? fallback
             guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw PollerConfigurationError("endpoints: \(text) is not an http(s) URL")
+                throw PollError.configuration("endpoints: \(text) is not an http(s) URL")
             }
             return url
         }

@@ -110,57 +110,51 @@ public struct PollerConfiguration: Sendable, Decodable, Equatable {
     public func validate() throws {
         var seen: Set<String> = []
         for project in projects {
-            guard !project.project.isEmpty else { throw PollerConfigurationError("a project has an empty name") }
-            guard seen.insert(project.project).inserted else { throw PollerConfigurationError("project \(project.project) appears twice") }
+            guard !project.project.isEmpty else { throw PollError.configuration("a project has an empty name") }
+            guard seen.insert(project.project).inserted else { throw PollError.configuration("project \(project.project) appears twice") }
             var accounts: Set<String> = []
             func unique(_ source: String, _ account: String) throws {
                 guard accounts.insert("\(source)/\(account)").inserted else {
-                    throw PollerConfigurationError("\(project.project): \(source) account \(account) appears twice")
+                    throw PollError.configuration("\(project.project): \(source) account \(account) appears twice")
                 }
             }
             for account in project.yandexDirect ?? [] {
                 try unique("yandex_direct", account.clientLogin ?? "default")
                 guard account.tokenEnv != nil || account.refreshTokenEnv != nil else {
-                    throw PollerConfigurationError("\(project.project): yandex_direct \(account.clientLogin ?? "default"): needs token_env or refresh_token_env")
+                    throw PollError.configuration("\(project.project): yandex_direct \(account.clientLogin ?? "default"): needs token_env or refresh_token_env")
                 }
             }
             for account in project.vkAds ?? [] {
                 try unique("vk_ads", account.accountId)
                 guard account.tokenEnv != nil || account.clientIdEnv != nil else {
-                    throw PollerConfigurationError("\(project.project): vk_ads \(account.accountId): needs token_env or client_id_env + client_secret_env")
+                    throw PollError.configuration("\(project.project): vk_ads \(account.accountId): needs token_env or client_id_env + client_secret_env")
                 }
             }
             for account in project.meta ?? [] {
                 try unique("meta", account.adAccountId)
                 guard (account.appIdEnv == nil) == (account.appSecretEnv == nil) else {
-                    throw PollerConfigurationError("\(project.project): meta \(account.adAccountId): app_id_env and app_secret_env go together (debug_token needs both)")
+                    throw PollError.configuration("\(project.project): meta \(account.adAccountId): app_id_env and app_secret_env go together (debug_token needs both)")
                 }
                 if let expiry = account.tokenExpiresAt, Instant(rfc3339: expiry) == nil {
-                    throw PollerConfigurationError("\(project.project): meta \(account.adAccountId): token_expires_at must be RFC 3339, got \(expiry)")
+                    throw PollError.configuration("\(project.project): meta \(account.adAccountId): token_expires_at must be RFC 3339, got \(expiry)")
                 }
             }
             for account in project.googleAds ?? [] {
                 try unique("google_ads", account.customerId)
                 guard account.tokenEnv != nil || account.refreshTokenEnv != nil else {
-                    throw PollerConfigurationError("\(project.project): google_ads \(account.customerId): needs token_env or refresh_token_env")
+                    throw PollError.configuration("\(project.project): google_ads \(account.customerId): needs token_env or refresh_token_env")
                 }
             }
             for zone in (project.meta ?? []).compactMap(\.timeZone) + (project.googleAds ?? []).compactMap(\.timeZone)
             where TimeZone(identifier: zone) == nil {
-                throw PollerConfigurationError("\(project.project): unknown time zone \(zone)")
+                throw PollError.configuration("\(project.project): unknown time zone \(zone)")
             }
             let numbers = (project.yandexDirect ?? []).flatMap { [$0.days, $0.intervalSeconds] }
                 + (project.vkAds ?? []).flatMap { [$0.days, $0.intervalSeconds] }
                 + (project.meta ?? []).flatMap { [$0.days, $0.intervalSeconds] } + (project.googleAds ?? []).map(\.intervalSeconds)
             if numbers.contains(where: { ($0 ?? 1) <= 0 }) {
-                throw PollerConfigurationError("\(project.project): days and interval_seconds must be positive")
+                throw PollError.configuration("\(project.project): days and interval_seconds must be positive")
             }
         }
     }
-}
-
-/// A configuration file a person must correct; says what and where.
-public struct PollerConfigurationError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

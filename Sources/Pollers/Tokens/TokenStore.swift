@@ -51,7 +51,7 @@ public struct TokenStore: Sendable {
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         let data = try JSONEncoder().encode(entry)
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { throw TokenStoreError(path: temporary.path, errno: errno) }
+        guard descriptor >= 0 else { throw PollError.tokenStore(path: temporary.path, errno: errno) }
         // open's mode is filtered by the umask; 0600 is set explicitly so the file is never wider.
         fchmod(descriptor, 0o600)
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -59,19 +59,12 @@ public struct TokenStore: Sendable {
         close(descriptor)
         guard written == data.count, synced == 0 else {
             unlink(temporary.path)
-            throw TokenStoreError(path: temporary.path, errno: errno)
+            throw PollError.tokenStore(path: temporary.path, errno: errno)
         }
         guard rename(temporary.path, target.path) == 0 else {
             let code = errno
             unlink(temporary.path)
-            throw TokenStoreError(path: target.path, errno: code)
+            throw PollError.tokenStore(path: target.path, errno: code)
         }
     }
-}
-
-/// A token file that could not be written; names the file, never its contents.
-public struct TokenStoreError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var errno: Int32
-    public var description: String { "cannot write \(path): \(String(cString: strerror(errno)))" }
 }
