@@ -8,7 +8,7 @@ import Testing
 @Suite struct GoogleAdsClientTests {
     static func client(_ baseURL: URL, loginCustomerID: String? = "987-654-3210") throws -> GoogleAdsClient {
         try GoogleAdsClient(customerID: "123-456-7890", developerToken: "dev-T0ken", accessToken: "ya29.access-token",
-                            loginCustomerID: loginCustomerID, baseURL: baseURL, transport: URLSessionTransport(timeout: .seconds(10)))
+                            loginCustomerID: loginCustomerID, baseURL: baseURL, transport: URLSessionTransport(timeout: .seconds(60)))
     }
 
     static let path = "/v26/customers/1234567890/googleAds:searchStream"

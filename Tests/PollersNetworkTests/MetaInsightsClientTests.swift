@@ -13,7 +13,7 @@ import Testing
     static func client(_ baseURL: URL, clock: ManualPollerClock = ManualPollerClock(), tokenPlacement: MetaInsightsClient.TokenPlacement = .authorizationHeader,
                        options: MetaInsightsClient.Options = .default) throws -> MetaInsightsClient {
         try MetaInsightsClient(adAccountID: "act_\(account)", accessToken: token, baseURL: baseURL, tokenPlacement: tokenPlacement,
-                               options: options, transport: URLSessionTransport(timeout: .seconds(10)), clock: clock)
+                               options: options, transport: URLSessionTransport(timeout: .seconds(60)), clock: clock)
     }
 
     static func row(ad: String, day: String, impressions: String, clicks: String?, spend: String?) -> String {

@@ -49,7 +49,7 @@ struct CBRRatesPollerTests {
     func poller(base: URL, databaseURL: String, clock: ManualPollerClock, metrics: TestMetrics, maxAttempts: Int = 5) -> CBRRatesPoller {
         CBRRatesPoller(
             configuration: .init(baseURL: base, trailingDays: 2, interval: .seconds(3600), databaseURL: databaseURL),
-            transport: URLSessionTransport(timeout: .seconds(10)), clock: clock, backoff: BackoffPolicy(maxAttempts: maxAttempts),
+            transport: URLSessionTransport(timeout: .seconds(60)), clock: clock, backoff: BackoffPolicy(maxAttempts: maxAttempts),
             jitter: { 0.5 }, metrics: PollerMetrics(sources: [CBRRatesPoller.source], factory: metrics), logger: pollerTestLogger())
     }
 

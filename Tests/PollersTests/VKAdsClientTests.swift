@@ -10,7 +10,7 @@ struct VKAdsClientTests {
     func client(_ base: URL, pageSize: Int = 2) -> VKAdsClient {
         VKAdsClient(
             configuration: .init(token: "vk-token", accountID: "vk-1", currency: "RUB", baseURL: base, pageSize: pageSize),
-            transport: URLSessionTransport(timeout: .seconds(10)))
+            transport: URLSessionTransport(timeout: .seconds(60)))
     }
 
     static func dayItem(_ id: Int, shows: Int, clicks: Int, spent: String) -> String {

@@ -21,7 +21,7 @@ struct YandexDirectClientTests {
     func client(_ base: URL, clock: ManualPollerClock, micros: Bool = true, login: String? = "school-login") -> YandexDirectClient {
         YandexDirectClient(
             configuration: .init(token: "direct-token", clientLogin: login, currency: "RUB", baseURL: base, moneyInMicros: micros),
-            transport: URLSessionTransport(timeout: .seconds(10)), clock: clock)
+            transport: URLSessionTransport(timeout: .seconds(60)), clock: clock)
     }
 
     @Test("queued (201) and building (202) reports are waited out for retryIn seconds, re-sending the identical request")
@@ -118,7 +118,7 @@ struct YandexDirectClientTests {
         let error: PollError? = try await fake.serve { base in
             let client = YandexDirectClient(
                 configuration: .init(token: "t", baseURL: base, maxOfflineWaits: 2),
-                transport: URLSessionTransport(timeout: .seconds(10)), clock: clock)
+                transport: URLSessionTransport(timeout: .seconds(60)), clock: clock)
             do {
                 _ = try await client.fetchStatistics(days: Self.days)
                 return nil
