@@ -46,7 +46,7 @@ struct KafkaHarness {
                     defer { consumer.close() }
                     try consumer.subscribe(topics: topics)
                     let clock = ContinuousClock()
-                    let deadline = clock.now.advanced(by: .seconds(20))
+                    let deadline = clock.now.advanced(by: .seconds(120))  // a deadline to fail by; left once the messages are read
                     var messages: [KafkaMessage] = []
                     while messages.count < count && clock.now < deadline {
                         messages += try consumer.pollBatch(maxMessages: 100, timeout: .milliseconds(200))

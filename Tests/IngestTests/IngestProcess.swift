@@ -99,7 +99,7 @@ final class IngestProcess: @unchecked Sendable {
             defer { consumer.close() }
             try consumer.subscribe(topics: topics)
             let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(15))
+            let deadline = clock.now.advanced(by: .seconds(120))  // a deadline to fail by; left at the first answer
             let quiet = clock.now.advanced(by: .seconds(2))
             var messages: [KafkaMessage] = []
             while clock.now < deadline && (messages.count < count || clock.now < quiet) {

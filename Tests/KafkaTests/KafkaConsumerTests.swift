@@ -24,7 +24,7 @@ import Testing
             try consumer.subscribe(topics: [topic])
             var batches: [[Int64]] = []
             let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(20))
+            let deadline = clock.now.advanced(by: .seconds(120))  // a deadline to fail by; left once the messages are read
             while batches.joined().count < 7 && clock.now < deadline {
                 let batch = try consumer.pollBatch(maxMessages: 4, timeout: .milliseconds(500))
                 if !batch.isEmpty { batches.append(batch.map(\.offset)) }
@@ -57,7 +57,7 @@ import Testing
             // The first message proves the partition is fetched; the rest arrive in the same fetch.
             var first: [KafkaMessage] = []
             let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(20))
+            let deadline = clock.now.advanced(by: .seconds(120))  // a deadline to fail by; left once the messages are read
             while first.isEmpty && clock.now < deadline {
                 first = try consumer.pollBatch(maxMessages: 1, timeout: .milliseconds(500))
             }
@@ -91,7 +91,9 @@ import Testing
             try a.subscribe(topics: [topic])
             try b.subscribe(topics: [topic])
             let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(25))
+            // A deadline to fail by (the loop leaves as soon as the split is seen): under the whole
+            // suite on 2 cores a group's rebalance can take a minute.
+            let deadline = clock.now.advanced(by: .seconds(120))
             // Both members must keep polling: a rebalance only completes when every member rejoins.
             while clock.now < deadline {
                 _ = try a.pollBatch(maxMessages: 10, timeout: .milliseconds(100))

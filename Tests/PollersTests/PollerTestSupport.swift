@@ -146,7 +146,9 @@ struct KafkaFixture {
                     defer { consumer.close() }
                     try consumer.subscribe(topics: [topic])
                     let clock = ContinuousClock()
-                    let deadline = clock.now.advanced(by: .seconds(20))
+                    // A deadline to fail by, left as soon as the messages are read; a new group's first
+                    // join can take most of a minute under the whole suite on 2 cores.
+                    let deadline = clock.now.advanced(by: .seconds(120))
                     var messages: [KafkaMessage] = []
                     while messages.count < count && clock.now < deadline {
                         messages += try consumer.pollBatch(maxMessages: 100, timeout: .milliseconds(200))
