@@ -17,8 +17,8 @@ public struct FxRateRow: Sendable, Hashable {
     }
 }
 
-/// A problem on one line of a rate file, worded as `line 7: rate: must be a positive decimal, got "abc"`.
-public struct FxRateFileError: Error, Sendable, Hashable, CustomStringConvertible {
+/// A problem on one line of a rate file (collected, never thrown alone: `FxRateFileRejected` carries them), worded as `line 7: rate: must be a positive decimal, got "abc"`.
+public struct FxRateLineProblem: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     /// The column at fault (`currency`, `day`, `rate`), or `header` / `row` for the line as a whole.
     public var field: String
@@ -42,9 +42,9 @@ public enum FxRateFile {
     public static let header = ["currency", "day", "rate"]
 
     /// Every valid row and every problem, both in line order; `base` is the currency the rates are in.
-    public static func parse(_ text: String, base: String) -> (rows: [FxRateRow], errors: [FxRateFileError]) {
+    public static func parse(_ text: String, base: String) -> (rows: [FxRateRow], errors: [FxRateLineProblem]) {
         var rows: [FxRateRow] = []
-        var errors: [FxRateFileError] = []
+        var errors: [FxRateLineProblem] = []
         // Excel and friends write a byte order mark; it is not part of the header's first name.
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         // "\r\n" is one Character in Swift, distinct from "\n": both end a line.
@@ -58,7 +58,7 @@ public enum FxRateFile {
             do {
                 fields = try splitCSV(String(rawLine))
             } catch let problem as CSVProblem {
-                errors.append(FxRateFileError(line: number, field: headerSeen ? "row" : "header", problem: problem.text))
+                errors.append(FxRateLineProblem(line: number, field: headerSeen ? "row" : "header", problem: problem.text))
                 headerSeen = true
                 continue
             } catch {
@@ -68,43 +68,43 @@ public enum FxRateFile {
                 headerSeen = true
                 let names = fields.map { $0.lowercased() }
                 if names != header {
-                    errors.append(FxRateFileError(
+                    errors.append(FxRateLineProblem(
                         line: number, field: "header",
                         problem: "must be \"\(header.joined(separator: ","))\", got \"\(rawLine)\""))
                 }
                 continue
             }
             guard fields.count == header.count else {
-                errors.append(FxRateFileError(
+                errors.append(FxRateLineProblem(
                     line: number, field: "row",
                     problem: "must have \(header.count) fields (\(header.joined(separator: ","))), got \(fields.count)"))
                 continue
             }
-            var lineErrors: [FxRateFileError] = []
+            var lineErrors: [FxRateLineProblem] = []
             let currency = fields[0]
             if !isCurrencyCode(currency) {
-                lineErrors.append(FxRateFileError(
+                lineErrors.append(FxRateLineProblem(
                     line: number, field: "currency", problem: "must be 3 uppercase letters (ISO 4217), got \"\(currency)\""))
             } else if currency == base {
-                lineErrors.append(FxRateFileError(
+                lineErrors.append(FxRateLineProblem(
                     line: number, field: "currency",
                     problem: "is the base currency \(base), whose rate is always 1"))
             }
             let day = LocalDate(fields[1])
             if day == nil {
-                lineErrors.append(FxRateFileError(
+                lineErrors.append(FxRateLineProblem(
                     line: number, field: "day", problem: "must be a date YYYY-MM-DD, got \"\(fields[1])\""))
             }
             let rate = DecimalNumber(fields[2]).flatMap { $0 > .zero ? $0 : nil }
             if rate == nil {
-                lineErrors.append(FxRateFileError(
+                lineErrors.append(FxRateLineProblem(
                     line: number, field: "rate", problem: "must be a positive decimal, got \"\(fields[2])\""))
             }
             if let day, lineErrors.isEmpty {
                 // One upsert cannot touch a key twice, and two rates for one day would be ambiguous.
                 let key = "\(currency) \(day)"
                 if let earlier = firstLineOf[key] {
-                    lineErrors.append(FxRateFileError(
+                    lineErrors.append(FxRateLineProblem(
                         line: number, field: "day", problem: "\(currency) on \(day) is already given on line \(earlier)"))
                 } else {
                     firstLineOf[key] = number
@@ -116,7 +116,7 @@ public enum FxRateFile {
             errors += lineErrors
         }
         if !headerSeen {
-            errors.append(FxRateFileError(
+            errors.append(FxRateLineProblem(
                 line: 1, field: "header", problem: "missing: the file must start with \"\(header.joined(separator: ","))\""))
         }
         return (rows, errors)
@@ -236,9 +236,9 @@ public func importFxRates(_ rows: [FxRateRow], base: String, into connection: Po
 
 /// A rate file with at least one bad line; carries every problem, since the file is fixed as a whole.
 public struct FxRateFileRejected: Error, Sendable, CustomStringConvertible {
-    public var errors: [FxRateFileError]
+    public var errors: [FxRateLineProblem]
 
-    public init(errors: [FxRateFileError]) { self.errors = errors }
+    public init(errors: [FxRateLineProblem]) { self.errors = errors }
 
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

@@ -11,15 +11,9 @@ public enum PipelineExecutable {
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("pipeline")
         guard FileManager.default.isExecutableFile(atPath: besideTests.path) else {
-            throw Missing(path: besideTests.path)
+            throw TestSupportError.executableMissing(path: besideTests.path)
         }
         return besideTests
-    }
-
-    /// Thrown when the executable was not built.
-    public struct Missing: Error, CustomStringConvertible {
-        public let path: String
-        public var description: String { "pipeline executable not found at \(path): build with `swift build --build-tests`" }
     }
 
     /// A TCP port on 127.0.0.1 nobody listens on now (the kernel's pick for port 0: bound, read, released).

@@ -1,5 +1,5 @@
 import Events
-import Pollers
+@testable import Pollers
 import Testing
 
 @Suite("Yandex Direct report: TSV parsing and the request body")

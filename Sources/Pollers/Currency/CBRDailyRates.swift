@@ -24,7 +24,7 @@ public enum CBRDailyRates {
     }
 
     /// A problem in the answer, naming the element.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var element: String
         public var problem: String
         public var description: String { "CBR XML: \(element): \(problem)" }
@@ -38,11 +38,11 @@ public enum CBRDailyRates {
     }
 
     /// Parses the raw bytes (windows-1251, as served).
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> DailySet {
+    static func parse(_ bytes: [UInt8]) throws(ParseError) -> DailySet {
         try parse(text: CP1251.decode(bytes))
     }
 
-    public static func parse(text: String) throws(ParseError) -> DailySet {
+    static func parse(text: String) throws(ParseError) -> DailySet {
         guard let root = text.range(of: "<ValCurs") else {
             throw ParseError(element: "ValCurs", problem: "missing: not a daily rates document")
         }

@@ -25,7 +25,7 @@ public enum YandexDirectReport {
     }
 
     /// A problem in a report, naming the line and the column.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var line: Int
         public var field: String
         public var problem: String
@@ -41,7 +41,7 @@ public enum YandexDirectReport {
     /// Rows of one `(CampaignId, AdId, Date)` are summed: Campaign Wizard campaigns have no ad ids, so
     /// several of their rows can share a key (the first row's ad group and names stay). `--` or empty ids
     /// become `""`; `--` or empty names and ad group ids become nil.
-    public static func parse(
+    static func parse(
         _ text: String, moneyInMicros: Bool, account: String, currency: String, network: String = "yandex_direct"
     ) throws(ParseError) -> [AdStats] {
         var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
