@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Kafka
 import Logging
@@ -66,17 +67,23 @@ public final class ConsumerLagSampler {
     /// Samples every `interval` until `shouldStop` returns true; blocking, for a thread of its own.
     /// A failed sample logs a warning and leaves the last figures in place (their timestamp,
     /// `pipeline_worker_consumer_lag_sampled_timestamp_seconds`, tells how old they are).
-    public func run(every interval: Duration, shouldStop: @escaping @Sendable () -> Bool) {
+    ///
+    /// The interval is kept on `clock`, the clock of everything periodic; the loop itself blocks its
+    /// own thread (sampling is blocking librdkafka and libpq work), checking `shouldStop` every 100 ms.
+    public func run(every interval: Duration, clock: any WallClock = SystemWallClock(), shouldStop: @escaping @Sendable () -> Bool) {
         let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
-        let clock = ContinuousClock()
+        let intervalMicroseconds = interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000
         while !shouldStop() {
-            let started = clock.now
+            let started = clock.now()
             do {
                 metrics.recordLag(try sample(), at: Date())
             } catch {
                 logger.warning("consumer lag not measured", metadata: ["error": "\(error)"])
             }
-            while !shouldStop() && started.duration(to: clock.now) < interval {
+            // A clock set back never stalls sampling: a negative elapsed time counts as a full interval.
+            while !shouldStop() {
+                let elapsed = started.microseconds(to: clock.now())
+                if elapsed < 0 || elapsed >= intervalMicroseconds { break }
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
