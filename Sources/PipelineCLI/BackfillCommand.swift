@@ -115,12 +115,17 @@ struct BackfillCommand: AsyncParsableCommand {
             total.eventsDelivered += outcome.eventsDelivered
         }
 
-        for (kind, path) in files {
+        /// The CSV file `path` given as `--option`, named by its file name in messages and checkpoints.
+        func readTable(option: String, path: String) throws -> (fileName: String, table: CSVExportTable) {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("--\(kind.rawValue): cannot read \(path)")
+                throw ValidationError("--\(option): cannot read \(path)")
             }
             let fileName = URL(fileURLWithPath: path).lastPathComponent
-            var table = try CSVExportTable(name: fileName, bytes: Array(data), format: format)
+            return (fileName, try CSVExportTable(name: fileName, bytes: Array(data), format: format))
+        }
+
+        for (kind, path) in files {
+            var (fileName, table) = try readTable(option: kind.rawValue, path: path)
             let mapper: GetCourseRowMapper
             do {
                 mapper = try GetCourseRowMapper(kind: kind, header: table.header, context: context, decimalSeparator: format.decimalSeparator)
@@ -133,11 +138,7 @@ struct BackfillCommand: AsyncParsableCommand {
         }
 
         if let learning {
-            guard let data = FileManager.default.contents(atPath: learning) else {
-                throw ValidationError("--learning: cannot read \(learning)")
-            }
-            let fileName = URL(fileURLWithPath: learning).lastPathComponent
-            var table = try CSVExportTable(name: fileName, bytes: Array(data), format: format)
+            var (fileName, table) = try readTable(option: "learning", path: learning)
             let mapper: LearningRowMapper
             do {
                 mapper = try LearningRowMapper(header: table.header, context: context)
