@@ -156,6 +156,8 @@ public struct BenchRun {
 
         // The worker, the real binary: one process, or several in one consumer group.
         progress("pipeline worker --until-caught-up" + (options.workers > 1 ? " × \(options.workers)" : ""))
+        let writesMeter = PostgresWrites(databaseURL: databaseURL, logger: logger)
+        let writesBefore = try writesMeter.read()
         let firstBatch = FirstBatchWatch(databaseURL: databaseURL, logger: logger)
         let names = options.workers == 1 ? ["worker"] : (1...options.workers).map { "worker-\($0)" }
         let usages = try runChildren(
@@ -176,6 +178,13 @@ public struct BenchRun {
         table.add("worker peak RSS", "\(usages.map(\.peakRSS).max()! / 1_048_576) MB",
                   "\(options.users) users known" + (options.workers == 1 ? "" : "; the largest of the \(options.workers) processes"))
         table.add("worker / consume ceiling", "\(percent(consume.total.seconds / wall.seconds))", "")
+        // SPEC-independent cost of the design: what each event makes PostgreSQL write (issue #19's targets).
+        let written = try writesMeter.difference(from: writesBefore, to: try writesMeter.read())
+        table.add("PostgreSQL writes per event",
+                  String(format: "%.2f rows, %.0f WAL bytes", Double(written.rows) / Double(options.events),
+                         Double(written.walBytes) / Double(options.events)),
+                  "\(written.rows) rows inserted, updated or deleted in schema pipeline (pg_stat_user_tables), "
+                    + "\(written.walBytes / 1_048_576) MiB of WAL, over \(options.events) envelopes")
 
         // Exactly once.
         progress("exactly-once check")

@@ -1,0 +1,39 @@
+import Logging
+import Postgres
+
+/// What PostgreSQL wrote between two readings: row operations on the pipeline's tables (from
+/// `pg_stat_user_tables`) and WAL bytes (the whole server's, so nothing else may run beside).
+struct PostgresWrites {
+    /// One reading of the counters.
+    struct Reading {
+        var rows: Int64
+        var walPosition: String
+    }
+
+    let databaseURL: String
+    let logger: Logger
+
+    /// Inserted + updated + deleted rows of schema `pipeline` so far, and the current WAL position.
+    /// Statistics reach the shared counters when a backend's transaction ends or it exits, so read
+    /// after the writer has gone; the snapshot is cleared so that this reading is fresh.
+    func read() throws -> Reading {
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        try connection.execute("SELECT pg_stat_clear_snapshot()")
+        let row = try connection.execute("""
+            SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint, pg_current_wal_lsn()::text
+            FROM pg_stat_user_tables WHERE schemaname = 'pipeline'
+            """).rows[0]
+        return Reading(rows: try row.decode(0, as: Int64.self), walPosition: try row.decode(1, as: String.self))
+    }
+
+    /// Rows and WAL bytes written from `before` to `after`.
+    func difference(from before: Reading, to after: Reading) throws -> (rows: Int64, walBytes: Int64) {
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        let bytes = try connection.execute(
+            "SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::bigint", [after.walPosition, before.walPosition]
+        ).rows[0].decode(0, as: Int64.self)
+        return (after.rows - before.rows, bytes)
+    }
+}
