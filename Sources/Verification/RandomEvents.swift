@@ -175,8 +175,8 @@ package struct RandomEvents {
     /// collide with the other events; `lateLinks` are identity envelopes the caller delivers last.
     ///
     /// Per project, on top of the random ones, a fixed set guarantees the cases: `tg:1` linked to `u1`
-    /// and later to `u2` (it follows `u1`), `tg:9` linked but never seen, `tg:2` paying for orders of
-    /// its own, and `tg:3`'s link delivered late.
+    /// and later to `u2` (it follows `u1`) and writing in a chat on a day `u1` does, `tg:9` linked but
+    /// never seen, `tg:2` paying for orders of its own, and `tg:3`'s link delivered late.
     package mutating func engagementEvents(count: Int, firstIndex: Int) -> (events: [String], lateLinks: [String]) {
         var events: [String] = []
         var lateLinks: [String] = []
@@ -197,6 +197,9 @@ package struct RandomEvents {
             events.append(link(project, "u1", "tg:1", "2026-02-01T10:00:00Z"))
             events.append(link(project, "u2", "tg:1", "2026-02-20T10:00:00Z"))
             events.append(link(project, "u3", "tg:9", instant()))
+            // tg:1 and u1 write in one chat on one day: one active member once the link is read.
+            events.append(envelope(project, "chat", "2026-02-10T09:00:00Z", #"{"chat_id":"ch1","message_id":"f\#(index)","user_id":"tg:1","kind":"message"}"#))
+            events.append(envelope(project, "chat", "2026-02-10T10:00:00Z", #"{"chat_id":"ch1","message_id":"f\#(index)","user_id":"u1","kind":"message"}"#))
             events.append(payment(project, "tg:2", "ot1", instant()))
             events.append(payment(project, "tg:2", "ot2", instant()))
             lateLinks.append(link(project, "u4", "tg:3", instant()))

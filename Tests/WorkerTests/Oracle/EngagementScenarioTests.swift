@@ -49,6 +49,25 @@ struct EngagementOracleTests {
         #expect(oracle.rows(view: "course_progress")!.map { ($0["students"] ?? nil) ?? "NULL" } == ["1"])
     }
 
+    @Test("the random data sets of the view, binary and chaos tests reach every engagement rule",
+          arguments: [11, 23, 37, 1_414] as [UInt64])
+    func randomDataSetsReachEveryRule(seed: UInt64) throws {
+        var generator = RandomEvents(seed: seed)
+        let data = generator.dataSet(count: seed == 1_414 ? 700 : 450)
+        for (premise, holds) in try EngagementScenario.premises(data) {
+            #expect(holds, "seed \(seed) lacks \(premise)")
+        }
+        // And the resolution matters there: without the identity events, some figure of the old
+        // views moves (so the all-views comparison would see a worker that ignored links).
+        let unlinked = Oracle(events: data.distinctInDeliveryOrder.filter { $0.type != .identity }, rates: data.rates,
+                              timeZones: data.timeZones, baseCurrencies: data.baseCurrencies)
+        let moved = ["mail_daily", "mail_letters", "chat_daily", "community_conversion"].filter { view in
+            !Oracle.compare(view: view, expected: data.oracle.rows(view: view)!, actual: unlinked.rows(view: view)!,
+                            key: Oracle.keys[view]!).isEmpty
+        }
+        #expect(moved.count == 4, "seed \(seed): links move only \(moved)")
+    }
+
     @Test("a link with no chat or mail event of its alias changes no figure of the other views")
     func unusedLinkChangesNothing() throws {
         var generator = RandomEvents(seed: 3)

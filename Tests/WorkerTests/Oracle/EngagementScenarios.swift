@@ -65,8 +65,10 @@ struct EngagementScenario: CustomTestStringConvertible, Sendable {
             e("p1", "payment", "2026-03-06T10:00:00+03:00",
               #"{"payment_id":"pay1","order_id":"o1","user_id":"u1","amount":"1000","currency":"RUB","status":"accepted"}"#),
         ]
-        // The link, dated after everything it resolves and delivered last.
-        let late = [e("k1", "identity", "2026-03-10T10:00:00+03:00", #"{"user_id":"u1","alias":"tg:7"}"#)]
+        // The link, dated after everything it resolves and delivered last; and a link in May of an
+        // alias that never wrote: it must move no month (no April or May rows) and add no user.
+        let late = [e("k1", "identity", "2026-03-10T10:00:00+03:00", #"{"user_id":"u1","alias":"tg:7"}"#),
+                    e("k2", "identity", "2026-05-10T10:00:00+03:00", #"{"user_id":"u1","alias":"tg:404"}"#)]
         return EngagementScenario(
             name: "a link arriving after the alias's chat and mail events", project: p, first: first, late: late,
             before: [
@@ -442,4 +444,60 @@ struct EngagementScenario: CustomTestStringConvertible, Sendable {
                 ["cohort_month": nil, "chat_active": "false", "users": "3", "payers": "2", "revenue": "80"],
             ])])
     }()
+
+    // MARK: - What a random data set must contain
+
+    /// Whether a random data set exercises each engagement rule of issue #17, by name. `late` are the
+    /// deliveries a worker reads after having applied the others (empty: no such check).
+    ///
+    /// The structural premises are read from the events; those about figures (a buyer within 7 days,
+    /// a completer, a churned user, a repeat payer) from the oracle, since they only ask that the data
+    /// reach a case, not what the case's figure is.
+    static func premises(_ data: RandomEvents.DataSet, late: [String] = []) throws -> [String: Bool] {
+        let events = data.distinctInDeliveryOrder
+        let lateIDs = Set(try late.map { try Event.decode(json: $0).id })
+        var linkedTo: [String: Set<String>] = [:]
+        var contacts = Set<String>(), earlyContacts = Set<String>(), payers = Set<String>()
+        var kinds = Set<LearningKind>()
+        var courseLevel = false
+        for event in events {
+            switch event.data {
+            case .identity(let link): linkedTo["\(event.project) \(link.alias)", default: []].insert(link.userID)
+            case .chat(let c):
+                contacts.insert("\(event.project) \(c.userID)")
+                if !lateIDs.contains(event.id) { earlyContacts.insert("\(event.project) \(c.userID)") }
+            case .mail(let m):
+                contacts.insert("\(event.project) \(m.userID)")
+                if !lateIDs.contains(event.id) { earlyContacts.insert("\(event.project) \(m.userID)") }
+            case .payment(let p): payers.insert("\(event.project) \(p.userID)")
+            case .learning(let l):
+                kinds.insert(l.kind)
+                if l.lessonID == nil { courseLevel = true }
+            default: break
+            }
+        }
+        let lateLink = events.contains { event in
+            guard case .identity(let link) = event.data, lateIDs.contains(event.id) else { return false }
+            return earlyContacts.contains("\(event.project) \(link.alias)")
+        }
+        let oracle = data.oracle
+        func any(_ view: String, _ column: String) -> Bool {
+            oracle.rows(view: view)!.contains { (($0[column] ?? nil) ?? "0") != "0" }
+        }
+        var result = [
+            "a link of an alias that wrote or got mail": linkedTo.keys.contains { contacts.contains($0) },
+            "an alias linked to two users": linkedTo.values.contains { $0.count >= 2 },
+            "a linked alias with a payment of its own": linkedTo.keys.contains { payers.contains($0) },
+            "a link whose alias has no chat or mail event": linkedTo.keys.contains { !contacts.contains($0) },
+            "learning of every kind": kinds.count == LearningKind.allCases.count,
+            "a course-level learning event": courseLevel,
+            "a payer after a course start": any("course_progress", "payers_after_start"),
+            "a course completer": any("course_progress", "completers"),
+            "a webinar buyer within 7 days": any("webinar_conversion", "buyers_7d"),
+            "a churned user": any("retention_monthly", "churned"),
+            "a repeat payer": any("repeat_purchases", "repeat_payers"),
+        ]
+        if !late.isEmpty { result["a link read after its alias's chat or mail events"] = lateLink }
+        return result
+    }
 }
