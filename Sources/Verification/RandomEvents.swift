@@ -176,7 +176,9 @@ package struct RandomEvents {
     ///
     /// Per project, on top of the random ones, a fixed set guarantees the cases: `tg:1` linked to `u1`
     /// and later to `u2` (it follows `u1`) and writing in a chat on a day `u1` does, `tg:9` linked but
-    /// never seen, `tg:2` paying for orders of its own, and `tg:3`'s link delivered late.
+    /// never seen, `tg:2` paying for orders of its own, `tg:3`'s link delivered late, `u20` active
+    /// in January only (churned in February), `u1` completing c-design, and letter L9 whose unique opens
+    /// and after-click credit depend on `tg:1`'s link.
     package mutating func engagementEvents(count: Int, firstIndex: Int) -> (events: [String], lateLinks: [String]) {
         var events: [String] = []
         var lateLinks: [String] = []
@@ -194,9 +196,23 @@ package struct RandomEvents {
             return envelope(project, "payment", at, #"{"payment_id":"pe\#(index)","order_id":"\#(order)","user_id":"\#(user)","amount":"\#(amount)","currency":"\#(currency)","status":"accepted"}"#)
         }
         for project in ["alpha", "beta"] {
-            events.append(link(project, "u1", "tg:1", "2026-02-01T10:00:00Z"))
+            // Before any random instant, so no random link of tg:1 comes first.
+            events.append(link(project, "u1", "tg:1", "2026-01-01T10:00:00Z"))
             events.append(link(project, "u2", "tg:1", "2026-02-20T10:00:00Z"))
             events.append(link(project, "u3", "tg:9", instant()))
+            // Letter L9 is only ever here: tg:1 opens it a day before u1 does and clicks it 10 minutes
+            // before u1 pays (no random instant falls in between): u1's open is a unique one only until
+            // the link is read, and the payment is credited to L9 only once it is.
+            events.append(envelope(project, "mail", "2026-02-11T10:00:00Z", #"{"letter_id":"L9","channel":"telegram","user_id":"tg:1","event":"opened"}"#))
+            events.append(envelope(project, "mail", "2026-02-12T10:00:00Z", #"{"letter_id":"L9","channel":"telegram","user_id":"u1","event":"opened"}"#))
+            events.append(envelope(project, "mail", "2026-02-13T10:05:00Z", #"{"letter_id":"L9","channel":"telegram","user_id":"tg:1","event":"clicked"}"#))
+            events.append(payment(project, "u1", "o-l9", "2026-02-13T10:15:00Z"))
+            // c-design has the one lesson d1 (webinars add none): u1 completes the course.
+            events.append(envelope(project, "learning", "2026-02-14T10:00:00Z", #"{"user_id":"u1","course_id":"c-design","lesson_id":"d1","kind":"lesson_completed"}"#))
+            // u20 registers and writes in January and never again: churned in February, however busy
+            // the other users are.
+            events.append(envelope(project, "registration", "2026-01-06T10:00:00Z", #"{"user_id":"u20","utm":{}}"#))
+            events.append(envelope(project, "chat", "2026-01-07T10:00:00Z", #"{"chat_id":"ch2","message_id":"g\#(index)","user_id":"u20","kind":"message"}"#))
             // tg:1 and u1 write in one chat on one day: one active member once the link is read.
             events.append(envelope(project, "chat", "2026-02-10T09:00:00Z", #"{"chat_id":"ch1","message_id":"f\#(index)","user_id":"tg:1","kind":"message"}"#))
             events.append(envelope(project, "chat", "2026-02-10T10:00:00Z", #"{"chat_id":"ch1","message_id":"f\#(index)","user_id":"u1","kind":"message"}"#))

@@ -49,11 +49,16 @@ struct EngagementOracleTests {
         #expect(oracle.rows(view: "course_progress")!.map { ($0["students"] ?? nil) ?? "NULL" } == ["1"])
     }
 
+    /// The seeds and sizes of ViewsEndToEndTests, PipelineBinaryOracleTests, and of the chaos scenarios
+    /// at their defaults (CHAOS_SEED 2026 + 1…6, 1 500 events).
+    static let randomDataSets: [(seed: UInt64, count: Int)] =
+        [(11, 450), (23, 450), (37, 450), (1_414, 700)] + (2_027...2_032).map { ($0, 1_500) }
+
     @Test("the random data sets of the view, binary and chaos tests reach every engagement rule",
-          arguments: [11, 23, 37, 1_414] as [UInt64])
+          arguments: randomDataSets.map(\.seed))
     func randomDataSetsReachEveryRule(seed: UInt64) throws {
         var generator = RandomEvents(seed: seed)
-        let data = generator.dataSet(count: seed == 1_414 ? 700 : 450)
+        let data = generator.dataSet(count: Self.randomDataSets.first { $0.seed == seed }!.count)
         for (premise, holds) in try EngagementScenario.premises(data) {
             #expect(holds, "seed \(seed) lacks \(premise)")
         }

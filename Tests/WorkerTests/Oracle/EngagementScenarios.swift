@@ -141,6 +141,14 @@ struct EngagementScenario: CustomTestStringConvertible, Sendable {
             e("c1", "chat", "2026-03-07T10:00:00+03:00", #"{"chat_id":"ch2","message_id":"1","user_id":"tg:8","kind":"message"}"#),
             e("c2", "chat", "2026-03-07T11:00:00+03:00", #"{"chat_id":"ch2","message_id":"2","user_id":"ua","kind":"message"}"#),
             e("c3", "chat", "2026-03-07T12:00:00+03:00", #"{"chat_id":"ch2","message_id":"3","user_id":"tg:5","kind":"message"}"#),
+            // Clicks: tg:5's (tg:8's after one step) at 09:00, tg:8's own (ua's) at 09:30.
+            e("m1", "mail", "2026-03-07T09:30:00+03:00", #"{"letter_id":"L1","channel":"telegram","user_id":"tg:8","event":"clicked"}"#),
+            e("m2", "mail", "2026-03-07T09:00:00+03:00", #"{"letter_id":"L2","channel":"telegram","user_id":"tg:5","event":"clicked"}"#),
+            // ua pays, and so does tg:8 under its own id (payments are never resolved).
+            e("p1", "payment", "2026-03-08T10:00:00+03:00",
+              #"{"payment_id":"pay-ua","order_id":"o1","user_id":"ua","amount":"100","currency":"RUB","status":"accepted"}"#),
+            e("p2", "payment", "2026-03-08T11:00:00+03:00",
+              #"{"payment_id":"pay-t8","order_id":"o2","user_id":"tg:8","amount":"200","currency":"RUB","status":"accepted"}"#),
         ]
         // A third link of tg:8, to uc, later than both: changes nothing (and adds no user uc).
         let late = [e("k4", "identity", "2026-03-06T10:00:00Z", #"{"user_id":"uc","alias":"tg:8"}"#)]
@@ -149,12 +157,21 @@ struct EngagementScenario: CustomTestStringConvertible, Sendable {
         let chat = Figures(view: "chat_daily", columns: chatColumns, rows: [
             ["chat_id": "ch2", "day": "2026-03-07", "messages": "3", "active_members": "2", "joins": "0", "leaves": "0"],
         ])
-        // Users: ua, ub (cohort March); tg:8, the user of c3 after one step, in the NULL cohort; tg:5
-        // (resolved) and uc (a link adds no user) are none. ua and tg:8 wrote; ub did not.
+        // Users: ua, ub (cohort March); tg:8, the user of c3 and m2 after one step and a payer of its
+        // own, in the NULL cohort; tg:5 (resolved) and uc (a link adds no user) are none. ua and tg:8
+        // wrote; ub did not. ua paid 100, tg:8 200.
         let community = Figures(view: "community_conversion", columns: communityColumns, rows: [
-            ["cohort_month": "2026-03-01", "chat_active": "true", "users": "1", "payers": "0", "revenue": "0"],
+            ["cohort_month": "2026-03-01", "chat_active": "true", "users": "1", "payers": "1", "revenue": "100"],
             ["cohort_month": "2026-03-01", "chat_active": "false", "users": "1", "payers": "0", "revenue": "0"],
-            ["cohort_month": nil, "chat_active": "true", "users": "1", "payers": "0", "revenue": "0"],
+            ["cohort_month": nil, "chat_active": "true", "users": "1", "payers": "1", "revenue": "200"],
+        ])
+        // ua's latest click before pay-ua is m1 (tg:8's own id, ua's): L1. tg:8's clicks are those of
+        // tg:5 only (its own id's are ua's): m2, L2, though m1 was the later click of the id tg:8.
+        let letters = Figures(view: "mail_letters", columns: mailColumns, rows: [
+            ["channel": "telegram", "letter_id": "L1", "unique_opens": "0", "unique_clicks": "1",
+             "payers_after_click": "1", "revenue_after_click": "100"],
+            ["channel": "telegram", "letter_id": "L2", "unique_opens": "0", "unique_clicks": "1",
+             "payers_after_click": "1", "revenue_after_click": "200"],
         ])
         // March cohort: ua and ub, of whom ua was active (its messages); ub did nothing after registering.
         let retention = Figures(view: "retention_monthly", columns: ["cohort_users", "active_users", "retention", "churned"], rows: [
@@ -162,7 +179,7 @@ struct EngagementScenario: CustomTestStringConvertible, Sendable {
              "retention": "0.5", "churned": "0"],
         ])
         return EngagementScenario(name: "an alias linked twice, and a link to an alias", project: p, first: first, late: late,
-                                  before: [chat, community, retention], after: [chat, community, retention])
+                                  before: [chat, community, retention, letters], after: [chat, community, retention, letters])
     }()
 
     static let learningColumns = ["opened", "completed", "homework_submitted", "homework_accepted", "attended"]
