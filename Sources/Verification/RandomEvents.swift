@@ -176,7 +176,7 @@ package struct RandomEvents {
     ///
     /// Per project, on top of the random ones, a fixed set guarantees the cases: `tg:1` linked to `u1`
     /// and later to `u2` (it follows `u1`) and writing in a chat on a day `u1` does, `tg:9` linked but
-    /// never seen, `tg:2` paying for orders of its own, `tg:3`'s link delivered late, `u20` active
+    /// never seen, `tg:2` paying for orders of its own, `tg:3` registered on its own and its link delivered late, `u20` active
     /// in January only (churned in February), `u1` completing c-design, and letter L9 whose unique opens
     /// and after-click credit depend on `tg:1`'s link.
     package mutating func engagementEvents(count: Int, firstIndex: Int) -> (events: [String], lateLinks: [String]) {
@@ -219,6 +219,9 @@ package struct RandomEvents {
             events.append(payment(project, "tg:2", "ot1", instant()))
             events.append(payment(project, "tg:2", "ot2", instant()))
             lateLinks.append(link(project, "u4", "tg:3", instant()))
+            // tg:3 registered on its own too: it stays a user (with a cohort) after the link, its chat
+            // and mail events u4's.
+            events.append(envelope(project, "registration", instant(), #"{"user_id":"tg:3","utm":{"source":"telegram"}}"#))
         }
         for _ in 0..<count {
             let project = pick(["alpha", "alpha", "beta"])
