@@ -8,6 +8,7 @@ package enum BIComparison {
         "funnel_daily", "traffic_report", "creative_daily", "creative_burnout", "cohorts_monthly", "managers_daily",
         "mail_daily", "mail_letters", "chat_daily", "community_conversion", "overview_daily",
         "products_daily", "order_tags_daily", "deal_funnel_daily", "ads", "managers",
+        "learning_daily", "course_progress", "webinar_conversion", "retention_monthly", "repeat_purchases",
     ]
 
     /// Reads a query's rows as normalized oracle rows.

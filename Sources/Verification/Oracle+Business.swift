@@ -11,7 +11,7 @@ extension Oracle {
 
     func currentOrders() -> [IDKey: CurrentOrder] {
         var result: [IDKey: CurrentOrder] = [:]
-        for event in applied {
+        for event in resolved {
             guard case .order(let order) = event.data else { continue }
             let key = IDKey(project: event.project, id: order.orderID)
             if let current = result[key], !Oracle.before(current.event, event) { continue }
@@ -126,7 +126,7 @@ extension Oracle {
     /// Every registration of each user.
     func registrationsByUser() -> [UserKey: [Event]] {
         var result: [UserKey: [Event]] = [:]
-        for event in applied {
+        for event in resolved {
             guard case .registration(let registration) = event.data else { continue }
             result[UserKey(project: event.project, user: registration.userID), default: []].append(event)
         }
@@ -164,7 +164,7 @@ extension Oracle {
         let registrations = registrationsByUser()
         let rules = AttributionRules()
         var totals: [DealKey: (registrations: Int, measures: OrderMeasures)] = [:]
-        for event in applied {
+        for event in resolved {
             guard case .registration(let registration) = event.data else { continue }
             let key = DealKey(project: event.project, day: day(event.occurredAt, event.project),
                               funnel: registration.funnel ?? "", attribution: rules.attribution(of: registration.utm))
@@ -234,7 +234,7 @@ extension Oracle {
 
     package func ads() -> [Row] {
         var byAd: [AdIdentity: [(Event, AdStats)]] = [:]
-        for event in applied {
+        for event in resolved {
             guard case .adStats(let stats) = event.data else { continue }
             byAd[AdIdentity(project: event.project, network: stats.network, campaignID: stats.campaignID, adID: stats.adID),
                  default: []].append((event, stats))
@@ -252,7 +252,7 @@ extension Oracle {
 
     package func managers() -> [Row] {
         var byManager: [IDKey: [(Event, String?)]] = [:]
-        for event in applied {
+        for event in resolved {
             guard case .order(let order) = event.data, let manager = order.managerID else { continue }
             byManager[IDKey(project: event.project, id: manager), default: []].append((event, order.managerName))
         }

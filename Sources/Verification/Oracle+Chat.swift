@@ -6,7 +6,7 @@ extension Oracle {
     package func chatDaily() -> [Row] {
         struct Key: Hashable { let project, chat: String; let day: LocalDate }
         var acc: [Key: (messages: Int, members: Set<String>, joins: Int, leaves: Int)] = [:]
-        for e in applied {
+        for e in resolved {
             guard case .chat(let c) = e.data else { continue }
             let key = Key(project: e.project, chat: c.chatID, day: day(e.occurredAt, e.project))
             var v = acc[key] ?? (0, [], 0, 0)

@@ -7,13 +7,13 @@ extension Oracle {
     package static let ratioColumns: Set<String> = [
         "cpc", "cpr", "cpa", "cpo", "roas", "romi", "drr", "ctr", "cr_visit", "cr_order", "cr_paid",
         "conversion", "delivery_rate", "open_rate", "click_rate", "unsubscribe_rate", "ltv", "avg_check",
-        "romi_first", "romi_deal",
+        "romi_first", "romi_deal", "completion_rate", "retention", "repeat_rate",
     ]
     /// Columns passed through as they are (text keys and dates).
     package static let textColumns: Set<String> = [
         "project", "network", "campaign_id", "ad_id", "manager_id", "channel", "letter_id", "chat_id", "status",
         "day", "month", "cohort_month", "first_day", "last_day", "product", "offer", "tag_kind", "tag_value", "funnel",
-        "campaign_name", "ad_group_id", "ad_group_name", "ad_name", "name",
+        "campaign_name", "ad_group_id", "ad_group_name", "ad_name", "name", "course_id", "lesson_id",
     ]
     package static let booleanColumns: Set<String> = ["chat_active"]
 
@@ -201,5 +201,10 @@ extension Oracle {
         "attribution_compare": ["network", "campaign_id", "ad_id"],
         "ads": ["project", "network", "campaign_id", "ad_id"],
         "managers": ["project", "manager_id"],
+        "learning_daily": ["project", "course_id", "lesson_id", "day"],
+        "course_progress": ["project", "course_id"],
+        "webinar_conversion": ["project", "course_id", "lesson_id"],
+        "retention_monthly": ["project", "cohort_month", "month"],
+        "repeat_purchases": ["project", "cohort_month"],
     ]
 }

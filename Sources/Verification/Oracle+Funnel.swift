@@ -54,7 +54,7 @@ extension Oracle {
         // ad_stats: latest poll per (project, network, account, campaign, ad, day).
         struct PollKey: Hashable { let project, network, account, campaign, ad: String; let day: LocalDate }
         var latestPoll: [PollKey: Event] = [:]
-        for event in applied {
+        for event in resolved {
             let p = event.project
             switch event.data {
             case .adStats(let a):

@@ -9,7 +9,7 @@ extension Oracle {
     }
 
     private func mailEvents() -> [(event: Event, mail: Mail)] {
-        applied.compactMap { e in if case .mail(let m) = e.data { (e, m) } else { nil } }
+        resolved.compactMap { e in if case .mail(let m) = e.data { (e, m) } else { nil } }
     }
 
     /// Per (letter, user): the first `opened` and first `clicked` event instants.

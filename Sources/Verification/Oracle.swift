@@ -10,7 +10,8 @@ import Events
 ///
 /// This file holds the events, rates and derived facts every view shares; each SPEC section's
 /// views are in an extension of their own (`Oracle+Funnel.swift` for §4.1 to `Oracle+Overview.swift`
-/// for §4.7, `Oracle+Business.swift` for §3 and §4.9–4.11).
+/// for §4.7, `Oracle+Business.swift` for §3 and §4.9–4.11, `Oracle+Identity.swift` for §4.12,
+/// `Oracle+Learning.swift` for §4.13, `Oracle+Retention.swift` for §4.14).
 package struct Oracle {
     /// A view row keyed by column name, values in the normalized text form of `Oracle.normalize`.
     package typealias Row = [String: String?]
@@ -28,6 +29,9 @@ package struct Oracle {
     package private(set) var applied: [Event] = []
     /// Distinct events excluded because a currency rate is missing (they would be dead-lettered).
     package private(set) var deadLettered: [Event] = []
+    /// `applied` as every view reads it: SPEC §4.12's resolution done first, each `chat` and `mail`
+    /// event of a linked alias rewritten as an event of the linked user (see `Oracle+Identity.swift`).
+    package private(set) var resolved: [Event] = []
 
     package let timeZones: [String: TimeZone]
     package let baseCurrencies: [String: String]
@@ -55,6 +59,9 @@ package struct Oracle {
                 applied.append(event)
             }
         }
+        // Before anything else (SPEC §4.12: "replaced by its user before anything else, whenever the
+        // link arrives"): the views never see an alias of a chat or mail event.
+        resolved = Self.resolveIdentities(applied)
         model = Model(oracle: self)
     }
 
@@ -156,9 +163,9 @@ package struct Oracle {
         init(oracle: Oracle) {
             var orderEvents: [IDKey: [Event]] = [:]
             var paymentEvents: [IDKey: [Event]] = [:]
-            for event in oracle.applied {
+            for event in oracle.resolved {
                 // SPEC §4.15: identity and learning events add no users and do not move the latest
-                // month; their own effects (§4.12–4.14) are not part of this oracle yet.
+                // month; their effects are the resolution already done and §4.13–4.14's own views.
                 if event.type == .identity || event.type == .learning { continue }
                 let p = event.project
                 projects.insert(p)
@@ -264,6 +271,11 @@ package struct Oracle {
         case "deal_funnel_daily": dealFunnelDaily()
         case "ads": ads()
         case "managers": managers()
+        case "learning_daily": learningDaily()
+        case "course_progress": courseProgress()
+        case "webinar_conversion": webinarConversion()
+        case "retention_monthly": retentionMonthly()
+        case "repeat_purchases": repeatPurchases()
         default: nil
         }
     }

@@ -36,3 +36,22 @@
 // 14. compare(): a row is "all zero" when every non-key, non-text measure column is "0" or NULL.
 //     Non-measure columns: creative_daily cum_*; creative_burnout first_day/last_day/status;
 //     cohorts_monthly months_since (cohort_users counts as a measure, so grid rows are required).
+// 15. Identity (§4.12): per (project, alias) the earliest identity event by (occurred_at, id by UTF-8
+//     bytes, smaller first) decides the user; only chat and mail events are rewritten, one step (the
+//     linked user is not looked up again); the rewrite is done on the events before any view, so a link
+//     whose alias has no chat or mail event changes nothing and adds no user. Identity events are in
+//     `applied` (their ids are applied) but count in no view.
+// 16. learning_daily: per (lesson, kind, user) the earliest occurred_at; a row per (lesson, day) with at
+//     least one such first. lesson_id '' when absent (course-level events are a lesson '' of their own).
+// 17. course_progress: `lessons` ignores '' (course-level events make students but no lessons); a
+//     course-level lesson_completed completes nothing. payers_after_start / revenue_after_start: payments
+//     of the user of the first accepted event with first accepted instant > the student's earliest
+//     learning event of the course (any kind, any lesson of it); a payment counts in every course the
+//     user started before it.
+// 18. webinar_conversion: window (first attendance of that lesson, + 7 × 24 h], instants compared as
+//     instants (microseconds).
+// 19. retention_monthly: rows exactly where cohorts_monthly has non-NULL cohort rows (cohort month to the
+//     project's latest month of §4.8, identity and learning events excluded); activities after that month
+//     are in no row; churned in the cohort month is 0, later months compare with the month just before.
+// 20. repeat_purchases: a row per cohort with users (NULL included); distinct order_ids are those of the
+//     payments' first accepted events; payers = users with at least one accepted payment at any time.

@@ -8,8 +8,9 @@ import Verification
 /// Issue #14, "Checked by": data sets taken through the real `pipeline` executable exactly as an
 /// operator runs it (`kafka-mock`, `migrate`, `fx import`, `produce`, `worker --until-caught-up`),
 /// then every `bi` output compared with the oracle's recomputation from the distinct events, and
-/// a small project of figures derived by hand from SPEC §3 and §4.9–4.11 so that the check does
-/// not rest on the oracle alone.
+/// small projects of figures derived by hand from SPEC §3 and §4.9–4.11 (gamma) and §4.12–4.15
+/// (delta: late and double links, two courses and two webinars) so that the check does not rest on
+/// the oracle alone.
 @Suite("the pipeline binary on independent data sets equals the oracle", .serialized)
 struct PipelineBinaryOracleTests {
     static let timeZones = ["beta": (timeZone: "America/New_York", baseCurrency: "USD")]
@@ -83,6 +84,159 @@ struct PipelineBinaryOracleTests {
               #"{"user_id":"g-u1","utm":{"source":"facebook","campaign":"f1","content":"fa1"}}"#),
         s1, gp2b,
     ]
+
+    // MARK: - The hand engagement project (issue #17)
+
+    static func delta(_ id: String, _ type: String, _ at: String, _ data: String) -> String {
+        #"{"id":"delta-\#(id)","type":"\#(type)","project":"delta","source":"test","occurred_at":"\#(at)","data":\#(data)}"#
+    }
+
+    static func learning(_ id: String, _ at: String, _ user: String, _ course: String, _ lesson: String?, _ kind: String) -> String {
+        let lessonField = lesson.map { #","lesson_id":"\#($0)""# } ?? ""
+        return delta(id, "learning", at, #"{"user_id":"\#(user)","course_id":"\#(course)"\#(lessonField),"kind":"\#(kind)"}"#)
+    }
+
+    static func deltaPayment(_ id: String, _ at: String, _ user: String, _ order: String, _ amount: String) -> String {
+        delta(id, "payment", at, #"{"payment_id":"\#(id)","order_id":"\#(order)","user_id":"\#(user)","amount":"\#(amount)","currency":"RUB","status":"accepted"}"#)
+    }
+
+    static let dl1 = learning("l1", "2026-02-05T10:00:00+03:00", "d1", "py", "p1", "lesson_opened")
+    static let dc1 = delta("c1", "chat", "2026-02-10T12:00:00+03:00", #"{"chat_id":"ch","message_id":"1","user_id":"tg:71","kind":"message"}"#)
+
+    /// Project delta (Moscow, RUB), all but the late events, in no particular order, two delivered twice:
+    /// users d1, d2 (February) and d3 (March); Telegram members tg:71 and tg:72 (tg:72 linked to d2 from
+    /// the start); courses py (lessons p1, p2, webinar web1) and sql (lesson s1, webinar web2).
+    static let deltaFirst: [String] = [
+        learning("l9", "2026-02-09T10:00:00+03:00", "d2", "py", "p1", "lesson_completed"),
+        delta("r2", "registration", "2026-02-03T10:00:00+03:00", #"{"user_id":"d2","utm":{"source":"vk"}}"#),
+        deltaPayment("dp1", "2026-02-11T10:00:00+03:00", "d1", "do1", "3000"),
+        learning("w1", "2026-02-04T10:00:00+03:00", "d1", "py", "web1", "webinar_attended"),
+        dc1,
+        learning("l4", "2026-02-08T10:00:00+03:00", "d1", "py", "p2", "lesson_completed"),
+        delta("m1", "mail", "2026-02-10T19:00:00+03:00", #"{"letter_id":"T1","channel":"telegram","user_id":"d1","event":"opened"}"#),
+        learning("s1", "2026-03-02T10:00:00+03:00", "d3", "sql", "s1", "lesson_opened"),
+        delta("k2", "identity", "2026-02-01T10:00:00+03:00", #"{"user_id":"d2","alias":"tg:72"}"#),
+        learning("w2", "2026-02-04T10:00:00+03:00", "d2", "py", "web1", "webinar_attended"),
+        deltaPayment("dp2", "2026-03-10T10:00:00+03:00", "d1", "do2", "500"),
+        delta("c2", "chat", "2026-02-10T13:00:00+03:00", #"{"chat_id":"ch","message_id":"2","user_id":"d1","kind":"message"}"#),
+        learning("l2", "2026-02-06T10:00:00+03:00", "d1", "py", "p1", "lesson_completed"),
+        delta("r3", "registration", "2026-03-01T10:00:00+03:00", #"{"user_id":"d3","utm":{}}"#),
+        learning("s2", "2026-03-03T10:00:00+03:00", "d3", "sql", "s1", "homework_submitted"),
+        deltaPayment("dp3", "2026-02-04T10:00:00+03:00", "d2", "do3", "1000"),
+        delta("m2", "mail", "2026-02-10T20:00:00+03:00", #"{"letter_id":"T1","channel":"telegram","user_id":"tg:71","event":"clicked"}"#),
+        learning("w3", "2026-02-20T10:00:00+03:00", "d3", "py", "web1", "webinar_attended"),
+        learning("l3", "2026-02-07T10:00:00+03:00", "d1", "py", "p2", "lesson_opened"),
+        dl1,
+        learning("l5", "2026-02-06T10:00:00+03:00", "d2", "py", "p1", "lesson_opened"),
+        delta("c3", "chat", "2026-02-10T14:00:00+03:00", #"{"chat_id":"ch","message_id":"3","user_id":"tg:72","kind":"message"}"#),
+        learning("l10", "2026-02-10T10:00:00+03:00", "d2", "py", "p1", "lesson_completed"),
+        learning("s3", "2026-03-04T10:00:00+03:00", "d1", "sql", nil, "homework_accepted"),
+        deltaPayment("dp4", "2026-03-06T10:00:00+03:00", "d3", "do4", "700"),
+        delta("r1", "registration", "2026-02-02T10:00:00+03:00", #"{"user_id":"d1","utm":{"source":"yandex"}}"#),
+        learning("w4", "2026-03-05T10:00:00+03:00", "d3", "sql", "web2", "webinar_attended"),
+        dc1, dl1,
+    ]
+
+    /// Read after the rest was applied: tg:71 is d1 (and a later link to d3 is ignored), and d1 completed
+    /// a third lesson of py that nobody had mentioned.
+    static let deltaLate: [String] = [
+        delta("k3", "identity", "2026-02-16T10:00:00+03:00", #"{"user_id":"d3","alias":"tg:71"}"#),
+        learning("l6", "2026-02-12T10:00:00+03:00", "d1", "py", "p3", "lesson_completed"),
+        delta("k1", "identity", "2026-02-15T10:00:00+03:00", #"{"user_id":"d1","alias":"tg:71"}"#),
+        dc1,
+    ]
+
+    /// Project delta's figures after the late events, derived from SPEC §4.5–4.6 and §4.12–4.15 alone.
+    static func deltaFigures(_ run: PipelineRun) throws {
+        func rows(_ sql: String) throws -> Set<Oracle.Row> { Set(try read(run, sql)) }
+
+        // Firsts per lesson, kind and user, on their Moscow day. d1 opened p1 twice (one delivery
+        // counted); d2 completed p1 on 02-09 and again 02-10 (not a first). Course-level s3 is lesson ''.
+        func day(_ course: String, _ lesson: String, _ day: String, _ counts: [Int]) -> Oracle.Row {
+            ["course_id": course, "lesson_id": lesson, "day": day, "opened": String(counts[0]), "completed": String(counts[1]),
+             "homework_submitted": String(counts[2]), "homework_accepted": String(counts[3]), "attended": String(counts[4])]
+        }
+        #expect(try rows("""
+            SELECT course_id, lesson_id, day, opened, completed, homework_submitted, homework_accepted, attended
+            FROM bi.learning_daily WHERE project = 'delta'
+            """) == [
+            day("py", "web1", "2026-02-04", [0, 0, 0, 0, 2]),  // d1, d2
+            day("py", "p1", "2026-02-05", [1, 0, 0, 0, 0]),    // d1
+            day("py", "p1", "2026-02-06", [1, 1, 0, 0, 0]),    // d2 opened, d1 completed
+            day("py", "p2", "2026-02-07", [1, 0, 0, 0, 0]),
+            day("py", "p2", "2026-02-08", [0, 1, 0, 0, 0]),
+            day("py", "p1", "2026-02-09", [0, 1, 0, 0, 0]),    // d2
+            day("py", "p3", "2026-02-12", [0, 1, 0, 0, 0]),    // d1, late
+            day("py", "web1", "2026-02-20", [0, 0, 0, 0, 1]),  // d3
+            day("sql", "s1", "2026-03-02", [1, 0, 0, 0, 0]),
+            day("sql", "s1", "2026-03-03", [0, 0, 1, 0, 0]),
+            day("sql", "", "2026-03-04", [0, 0, 0, 1, 0]),
+            day("sql", "web2", "2026-03-05", [0, 0, 0, 0, 1]),
+        ])
+
+        // py: students d1, d2, d3; lessons p1, p2, p3 (web1 is only attended); d1 completed all three,
+        // d2 only p1: 1 of 3. Starts: d1 and d2 02-04 10:00 (web1), d3 02-20. d1's dp1 (02-11) and dp2
+        // (03-10) are after; d2's dp3 is at the very instant of the start, not after; d3's dp4 (03-06)
+        // is after: 2 payers, 3000 + 500 + 700 = 4200.
+        // sql: students d3 (from 03-02), d1 (from 03-04, course-level homework); lesson s1, completed by
+        // nobody; dp4 (03-06) after d3's start, dp2 (03-10) after d1's: 2 payers, 1200.
+        #expect(try rows("""
+            SELECT course_id, students, lessons, completers, completion_rate, payers_after_start, revenue_after_start
+            FROM bi.course_progress WHERE project = 'delta'
+            """) == [
+            ["course_id": "py", "students": "3", "lessons": "3", "completers": "1", "completion_rate": "0.333333",
+             "payers_after_start": "2", "revenue_after_start": "4200"],
+            ["course_id": "sql", "students": "2", "lessons": "1", "completers": "0", "completion_rate": "0",
+             "payers_after_start": "2", "revenue_after_start": "1200"],
+        ])
+
+        // web1: d1's dp1 is exactly 7 × 24 h after 02-04 10:00: in; d2's dp3 at the attendance instant:
+        // out; d3's dp4 is 14 days after: out. web2: d3's dp4 one day after: in.
+        #expect(try rows("SELECT course_id, lesson_id, attendees, buyers_7d, revenue_7d FROM bi.webinar_conversion WHERE project = 'delta'") == [
+            ["course_id": "py", "lesson_id": "web1", "attendees": "3", "buyers_7d": "1", "revenue_7d": "3000"],
+            ["course_id": "sql", "lesson_id": "web2", "attendees": "1", "buyers_7d": "1", "revenue_7d": "700"],
+        ])
+
+        // Latest month March (learning and identity move none). February cohort d1, d2: both active in
+        // February (d1 everything, d2 learning and tg:72's message); in March d1 (dp2, sql homework)
+        // but not d2: churned 1. March cohort d3: active (learning, dp4).
+        #expect(try rows("""
+            SELECT cohort_month, month, cohort_users, active_users, retention, churned
+            FROM bi.retention_monthly WHERE project = 'delta'
+            """) == [
+            ["cohort_month": "2026-02-01", "month": "2026-02-01", "cohort_users": "2", "active_users": "2", "retention": "1", "churned": "0"],
+            ["cohort_month": "2026-02-01", "month": "2026-03-01", "cohort_users": "2", "active_users": "1", "retention": "0.5", "churned": "1"],
+            ["cohort_month": "2026-03-01", "month": "2026-03-01", "cohort_users": "1", "active_users": "1", "retention": "1", "churned": "0"],
+        ])
+
+        // d1 paid for do1 and do2: repeat; d2 for do3; d3 for do4. No NULL cohort: tg:71 and tg:72 are
+        // d1 and d2 (a row of zeros would be allowed, so only non-zero rows are compared).
+        #expect(nonZero(try read(run, "SELECT cohort_month, payers, repeat_payers, repeat_rate FROM bi.repeat_purchases WHERE project = 'delta'"),
+                        measures: ["payers", "repeat_payers"]) == [
+            ["cohort_month": "2026-02-01", "payers": "2", "repeat_payers": "1", "repeat_rate": "0.5"],
+            ["cohort_month": "2026-03-01", "payers": "1", "repeat_payers": "0", "repeat_rate": "0"],
+        ])
+
+        // §4.12 in the old views: ch on 02-10 had messages of tg:71 (d1), d1 and tg:72 (d2): 2 members.
+        // T1: d1 opened at 19:00, tg:71 (d1) clicked at 20:00, 14 h before dp1: 1 payer, 3000; dp2 is
+        // 28 days after the click.
+        #expect(try rows("SELECT day, messages, active_members FROM bi.chat_daily WHERE project = 'delta'") == [
+            ["day": "2026-02-10", "messages": "3", "active_members": "2"],
+        ])
+        #expect(try rows("""
+            SELECT letter_id, opened, clicked, unique_opens, unique_clicks, payers_after_click, revenue_after_click
+            FROM bi.mail_letters WHERE project = 'delta'
+            """) == [
+            ["letter_id": "T1", "opened": "1", "clicked": "1", "unique_opens": "1", "unique_clicks": "1",
+             "payers_after_click": "1", "revenue_after_click": "3000"],
+        ])
+        // Everyone of February wrote (d1 itself, d2 as tg:72): 2 users, dp1 + dp2 + dp3 = 4500; d3 did not.
+        #expect(nonZero(try read(run, "SELECT cohort_month, chat_active, users, payers, revenue FROM bi.community_conversion WHERE project = 'delta'"),
+                        measures: ["users"]) == [
+            ["cohort_month": "2026-02-01", "chat_active": "true", "users": "2", "payers": "2", "revenue": "4500"],
+            ["cohort_month": "2026-03-01", "chat_active": "false", "users": "1", "payers": "1", "revenue": "700"],
+        ])
+    }
 
     /// The rows whose given measures are not all zero or NULL: SPEC §4.8 lets a view keep or drop the others.
     static func nonZero(_ rows: [Oracle.Row], measures: [String]) -> Set<Oracle.Row> {
@@ -180,14 +334,18 @@ struct PipelineBinaryOracleTests {
     // Synchronous, as ViewsEndToEndTests: an expectation recorded on a thread of our own is not
     // attributed to its test. The suite is serialized so that it blocks one pool thread at a time.
 
-    @Test("data with every new field, in two produce-and-catch-up rounds: all outputs equal the oracle, hand figures hold")
+    @Test("data with every new field and event type, in two produce-and-catch-up rounds: all outputs equal the oracle, hand figures hold")
     func newFields() throws {
         var generator = RandomEvents(seed: 1_414)
         let data = generator.dataSet(count: 700)
         let split = data.deliveries.count * 6 / 10
-        let firstPhase = Array(data.deliveries.prefix(split)) + Self.gammaFirst
-        let secondPhase = Array(data.deliveries.dropFirst(split)) + Self.gammaLate
+        let firstPhase = Array(data.deliveries.prefix(split)) + Self.gammaFirst + Self.deltaFirst
+        let secondPhase = Array(data.deliveries.dropFirst(split)) + Self.gammaLate + Self.deltaLate
         for (premise, holds) in try Self.premises(data, firstPhase: firstPhase) {
+            #expect(holds, "the random data set lacks \(premise)")
+        }
+        // Issue #17: late links, double links, several courses and webinars, in the random part too.
+        for (premise, holds) in try EngagementScenario.premises(data, late: Array(data.deliveries.dropFirst(split))) {
             #expect(holds, "the random data set lacks \(premise)")
         }
 
@@ -223,6 +381,7 @@ struct PipelineBinaryOracleTests {
         #expect(applied == String(oracle.applied.count), "applied ids in the database, \(oracle.applied.count) by the oracle")
 
         try Self.handFigures(run)
+        try Self.deltaFigures(run)
     }
 
     /// Project gamma's figures, derived from SPEC's text alone (the reasoning is in the comments).
