@@ -277,6 +277,31 @@ struct RendererTests {
         #expect(DigestRenderer.parseMode == "HTML")
     }
 
+    @Test("digest learning: none said plainly; webinars by attendees, at most three, the rest counted, names escaped")
+    func digestLearning() {
+        var digest = ReportExpectations.digest
+        digest.lessonCompletions = 0
+        digest.webinars = []
+        let quiet = PageText.plain(DigestRenderer().render(digest))
+        #expect(quiet.contains("<b>Learning</b>\nLessons completed: 0 (students' first completions of a lesson that day)\nWebinars attended: none\n"))
+        digest.lessonCompletions = 1_204
+        digest.webinars = [
+            WebinarRow(courseID: "c", lessonID: "small", attendees: 2, buyers: 0, revenue: .zero),
+            WebinarRow(courseID: "c", lessonID: "<b>big", attendees: 40, buyers: 3, revenue: DecimalNumber(12_000)),
+            WebinarRow(courseID: "c", lessonID: "mid-b", attendees: 10, buyers: 1, revenue: DecimalNumber(990)),
+            WebinarRow(courseID: "c", lessonID: "mid-a", attendees: 10, buyers: 0, revenue: .zero),
+        ]
+        let busy = PageText.plain(DigestRenderer().render(digest))
+        #expect(busy.contains("""
+            Lessons completed: 1 204 (students' first completions of a lesson that day)
+            Webinars with attendance that day (all their attendees; buyers: paid within 7 days after attending, so far):
+            • c / &lt;b&gt;big: attendees 40, buyers 3, revenue 12 000.00 RUB
+            • c / mid-a: attendees 10, buyers 0, revenue 0.00 RUB
+            • c / mid-b: attendees 10, buyers 1, revenue 990.00 RUB
+            and 1 more
+            """))
+    }
+
     @Test("digest: best and worst only among campaigns with spend, listed at most three, names escaped")
     func digestLists() {
         func campaign(_ name: String, spend: String, revenue: String) -> CampaignDay {
