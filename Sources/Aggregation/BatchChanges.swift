@@ -4,12 +4,16 @@ import Events
 public struct BatchChanges: Sendable {
     /// Events that could not be applied (index into the batch → reason); their ids stay unapplied.
     public var rejected: [Int: String] = [:]
-    /// Users named by applied events: each gets a row if it has none.
+    /// Users named by applied registration, order and payment events: each gets a row if it has none.
     public var usersSeen: Set<UserKey> = []
     /// Users whose first registration changed (all of them among the loaded, locked users).
     public var users: [UserKey: UserState] = [:]
-    /// Users who wrote a message in a chat: their `chat_active` becomes true, whatever it was.
-    public var chatActiveUsers: Set<UserKey> = []
+    /// Ids named by applied chat and mail events (`contacts`): each gets a row if it has none. They
+    /// are kept apart from `usersSeen` because a linked alias is a user of its own only through
+    /// registration, order and payment events (SPEC §4.12); the views resolve them.
+    public var contacts: Set<UserKey> = []
+    /// Ids that wrote a message in a chat: their `chat_active` becomes true, whatever it was.
+    public var chatActiveContacts: Set<UserKey> = []
     public var orders: [EntityKey: OrderState] = [:]
     public var newOrderEvents: [EntityKey: [OrderStatusEvent]] = [:]
     public var payments: [EntityKey: PaymentState] = [:]
@@ -27,8 +31,6 @@ public struct BatchChanges: Sendable {
     public var firstOpens: [RecipientKey: FirstTouch] = [:]
     public var firstClicks: [RecipientKey: FirstTouch] = [:]
     public var mailClicks: [MailClick] = []
-    /// Users whose payments' letter credit must be recomputed (new clicks or new first acceptances).
-    public var creditUsers: Set<UserKey> = []
 
     public var chatDaily: [ChatDayKey: ChatCounts] = [:]
     public var chatMembers: Set<ChatMemberKey> = []
@@ -39,6 +41,13 @@ public struct BatchChanges: Sendable {
     public var adNames: [AdKey: AdNames] = [:]
     /// Every manager named by an order event, and the batch's latest non-empty name for them.
     public var managerNames: [ManagerKey: LatestName?] = [:]
+
+    /// The batch's earliest link of each alias (merged with the stored one by the writer).
+    public var aliasLinks: [UserKey: AliasLink] = [:]
+    /// The batch's first learning event of each user, lesson and kind (merged likewise).
+    public var learningFirsts: [LearningKey: FirstLearning] = [:]
+    /// Months of chat messages, mail opens and clicks, and learning events (SPEC §4.14's activity).
+    public var activityMonths: Set<ActivityMonthKey> = []
 
     public init() {}
 }

@@ -119,40 +119,51 @@ public struct BatchProcessor: Sendable {
 
             case .mail(let mail):
                 let user = UserKey(project: project, userID: mail.userID)
-                changes.usersSeen.insert(user)
+                changes.contacts.insert(user)
                 let letter = LetterKey(project: project, channel: mail.channel, letterID: mail.letterID)
                 changes.mailDaily[LetterDayKey(letter: letter, day: day), default: MailCounts()].count(mail.event)
                 let recipient = RecipientKey(letter: letter, userID: mail.userID)
                 switch mail.event {
                 case .opened:
                     changes.firstOpens[recipient] = FirstTouch(at: event.occurredAt, day: day).earliest(changes.firstOpens[recipient])
+                    changes.activityMonths.insert(ActivityMonthKey(user: user, month: day.monthStart, contact: true))
                 case .clicked:
                     changes.firstClicks[recipient] = FirstTouch(at: event.occurredAt, day: day).earliest(changes.firstClicks[recipient])
                     changes.mailClicks.append(MailClick(user: user, stamp: stamp, channel: mail.channel, letterID: mail.letterID))
-                    changes.creditUsers.insert(user)
+                    changes.activityMonths.insert(ActivityMonthKey(user: user, month: day.monthStart, contact: true))
                 default:
                     break
                 }
 
             case .chat(let chat):
                 let user = UserKey(project: project, userID: chat.userID)
-                changes.usersSeen.insert(user)
+                changes.contacts.insert(user)
                 let chatDay = ChatDayKey(project: project, chatID: chat.chatID, day: day)
                 switch chat.kind {
                 case .message:
                     changes.chatDaily[chatDay, default: ChatCounts()].messages += 1
                     changes.chatMembers.insert(ChatMemberKey(chatDay: chatDay, userID: chat.userID))
-                    changes.chatActiveUsers.insert(user)
+                    changes.chatActiveContacts.insert(user)
+                    changes.activityMonths.insert(ActivityMonthKey(user: user, month: day.monthStart, contact: true))
                 case .join:
                     changes.chatDaily[chatDay, default: ChatCounts()].joins += 1
                 case .leave:
                     changes.chatDaily[chatDay, default: ChatCounts()].leaves += 1
                 }
 
-            case .identity, .learning:
-                // Kept in the log and counted as applied, but no view reads them yet (the engagement
-                // issue, SPEC §4.12–4.14); a rebuild from the log will apply them once views do.
-                // SPEC §4.15: they add no users and do not move the project's latest day.
+            // SPEC §4.15: identity and learning events add no users and do not move the project's
+            // latest day, so they return before `lastDays`.
+            case .identity(let identity):
+                let alias = UserKey(project: project, userID: identity.alias)
+                changes.aliasLinks[alias] = AliasLink(userID: identity.userID, stamp: stamp).earliest(changes.aliasLinks[alias])
+                return nil
+
+            case .learning(let learning):
+                let user = UserKey(project: project, userID: learning.userID)
+                let key = LearningKey(user: user, courseID: learning.courseID, lessonID: learning.lessonID ?? "",
+                                      kind: learning.kind)
+                changes.learningFirsts[key] = FirstLearning(stamp: stamp, day: day).earliest(changes.learningFirsts[key])
+                changes.activityMonths.insert(ActivityMonthKey(user: user, month: day.monthStart, contact: false))
                 return nil
 
             case .adStats(let stats):
@@ -225,9 +236,6 @@ public struct BatchProcessor: Sendable {
             for (key, payment) in payments where payment != stored.payments[key] {
                 if let old = stored.payments[key] { addLedger(old.ledger(project: key.project), negated: true) }
                 addLedger(payment.ledger(project: key.project))
-                if let accepted = payment.firstAccepted {
-                    changes.creditUsers.insert(UserKey(project: key.project, userID: accepted.userID))
-                }
                 changes.payments[key] = payment
             }
         }

@@ -22,9 +22,9 @@ public struct BatchRequirements: Sendable, Equatable {
     public var orders: Set<EntityKey> = []
     public var payments: Set<EntityKey> = []
     public var adStats: Set<AdStatsKey> = []
-    /// Users whose figures the events change (registrations, orders, payments, mail clicks, which
-    /// credit their payments); `users(with:)` adds those of stored orders and payments. A user
-    /// only sent, opening or chatting changes nothing of theirs that needs reading first.
+    /// Users whose figures the events change (registrations, orders, payments); `users(with:)` adds
+    /// those of stored orders and payments. Chat, mail, identity and learning events change nothing
+    /// that needs reading first: the views resolve aliases and read learning where BI reads.
     public var eventUsers: Set<UserKey> = []
     /// The earliest registration of each user registering in the batch.
     public var earliestRegistrations: [UserKey: EventStamp] = [:]
@@ -45,9 +45,7 @@ public struct BatchRequirements: Sendable, Equatable {
             case .payment(let payment):
                 payments.insert(EntityKey(project: project, id: payment.paymentID))
                 eventUsers.insert(UserKey(project: project, userID: payment.userID))
-            case .mail(let mail):
-                if mail.event == .clicked { eventUsers.insert(UserKey(project: project, userID: mail.userID)) }
-            case .chat, .identity, .learning:
+            case .mail, .chat, .identity, .learning:
                 break
             case .adStats(let stats):
                 adStats.insert(AdStatsKey(project: project, network: stats.network, accountID: stats.accountID,

@@ -13,8 +13,7 @@ public struct FirstRegistration: Sendable, Hashable {
     }
 }
 
-/// What decides a user's attribution and cohort (`pipeline.users`; its `chat_active` only ever
-/// turns true, so it is set by `BatchChanges.chatActiveUsers` without reading the user).
+/// What decides a user's attribution and cohort (`pipeline.users`).
 public struct UserState: Sendable, Hashable {
     public var firstRegistration: FirstRegistration?
 

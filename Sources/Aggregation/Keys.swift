@@ -170,3 +170,68 @@ public struct EventStamp: Sendable, Hashable, Comparable {
         lhs.at == rhs.at ? codePointLess(lhs.id, rhs.id) : lhs.at < rhs.at
     }
 }
+
+/// An alias of `alias.userID` (a Telegram member, a messenger recipient) within a project.
+public struct AliasLink: Sendable, Hashable {
+    /// The user the alias is one person with.
+    public var userID: String
+    /// The identity event; the earliest decides which user an alias linked twice follows.
+    public var stamp: EventStamp
+
+    public init(userID: String, stamp: EventStamp) {
+        self.userID = userID
+        self.stamp = stamp
+    }
+
+    /// SPEC §4.12: the earlier link (occurred_at, ties the smaller id), as for first registrations.
+    func earliest(_ other: AliasLink?) -> AliasLink {
+        guard let other, other.stamp < stamp else { return self }
+        return other
+    }
+}
+
+/// A user's learning events of one kind for one lesson (`lessonID` '' when the event has none).
+public struct LearningKey: Sendable, Hashable {
+    public var user: UserKey
+    public var courseID: String
+    public var lessonID: String
+    public var kind: LearningKind
+
+    public init(user: UserKey, courseID: String, lessonID: String, kind: LearningKind) {
+        self.user = user
+        self.courseID = courseID
+        self.lessonID = lessonID
+        self.kind = kind
+    }
+}
+
+/// The first of a user's learning events of one kind for one lesson, and its local day.
+public struct FirstLearning: Sendable, Hashable {
+    public var stamp: EventStamp
+    public var day: LocalDate
+
+    public init(stamp: EventStamp, day: LocalDate) {
+        self.stamp = stamp
+        self.day = day
+    }
+
+    /// The earlier of two first events (occurred_at, ties the smaller id).
+    func earliest(_ other: FirstLearning?) -> FirstLearning {
+        guard let other, other.stamp < stamp else { return self }
+        return other
+    }
+}
+
+/// A month an id was active in (SPEC §4.14) through a chat message, a mail open or click
+/// (`contact`: the id resolves through its alias link) or a learning event (never resolved).
+public struct ActivityMonthKey: Sendable, Hashable {
+    public var user: UserKey
+    public var month: LocalDate
+    public var contact: Bool
+
+    public init(user: UserKey, month: LocalDate, contact: Bool) {
+        self.user = user
+        self.month = month
+        self.contact = contact
+    }
+}

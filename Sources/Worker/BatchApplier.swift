@@ -13,18 +13,18 @@ struct BatchApplier {
     let attributionRules: AttributionRules
     let loader: StateLoader
     let writer: ChangeWriter
-    /// Users with rows, so that a batch inserts only the others; `record` them after each commit.
-    let knownUsers: KnownUsers
+    /// Chat and mail ids with rows, so that a batch inserts only the others; `record` them after each commit.
+    let knownContacts: KnownContacts
 
     init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules,
-         knownUsersLimit: Int = 300_000) {
+         knownContactsLimit: Int = 300_000) {
         self.offsets = offsets
         self.topics = topics
         self.projects = projects
         self.attributionRules = attributionRules
         loader = StateLoader(schema: offsets.schema)
         writer = ChangeWriter(schema: offsets.schema)
-        knownUsers = KnownUsers(limit: knownUsersLimit)
+        knownContacts = KnownContacts(limit: knownContactsLimit)
     }
 
     /// SQL for this applier's schema.
@@ -37,9 +37,9 @@ struct BatchApplier {
         var duplicates = 0
         var applied = 0
         var deadLetters: [DeadLetter] = []
-        /// Users that have rows once the batch's transaction commits, and those chat-active then.
-        var users: Set<UserKey> = []
-        var chatActiveUsers: Set<UserKey> = []
+        /// Chat and mail ids that have contact rows once the batch's transaction commits, and those chat-active then.
+        var contacts: Set<UserKey> = []
+        var chatActiveContacts: Set<UserKey> = []
         /// Ranges the broker no longer had, recorded by this batch (`pipeline.lost_ranges`).
         var lostRanges: [LostRange] = []
 
@@ -66,7 +66,7 @@ struct BatchApplier {
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
         outcome.lostRanges = try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
         try offsets.record(outcome.lostRanges, in: connection)
-        try knownUsers.check(schema: schema, in: connection)
+        try knownContacts.check(schema: schema, in: connection)
 
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
         // this worker, if the partition came back to it after this batch was polled).
@@ -107,9 +107,9 @@ struct BatchApplier {
         }
         try withdraw(changes.rejected.keys.map { freshEvents[$0].id }, in: connection)
         outcome.applied = freshEvents.count - changes.rejected.count
-        try writer.write(changes, loaded: state, knownUsers: knownUsers, in: connection)
-        outcome.users = changes.usersSeen
-        outcome.chatActiveUsers = changes.chatActiveUsers
+        try writer.write(changes, loaded: state, knownContacts: knownContacts, in: connection)
+        outcome.contacts = changes.contacts
+        outcome.chatActiveContacts = changes.chatActiveContacts
 
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)

@@ -10,10 +10,11 @@ struct ChangeWriter {
 
     /// Each statement is built while the server executes the one before (`overlapping`).
     func write(
-        _ changes: BatchChanges, loaded: BatchState, knownUsers: KnownUsers? = nil, in connection: PostgresConnection
+        _ changes: BatchChanges, loaded: BatchState, knownContacts: KnownContacts? = nil, in connection: PostgresConnection
     ) throws {
         try connection.overlapping { statements in
-            try writeUsers(changes, loaded: loaded, knownUsers: knownUsers, statements)
+            try writeUsers(changes, loaded: loaded, statements)
+            try writeContacts(changes, knownContacts: knownContacts, statements)
             try writeOrders(changes, statements)
             try writePayments(changes, statements)
             try writeAdStats(changes, statements)
@@ -24,57 +25,119 @@ struct ChangeWriter {
             try writeChat(changes, statements)
             try writeRegistrations(changes, statements)
             try writeNames(changes, statements)
-            try recomputeMailCredit(for: changes.creditUsers, statements)
+            try writeEngagement(changes, statements)
         }
     }
 
-    /// Three statements, so that users nobody locked (only named by mail and chat events) are
-    /// never read: every missing row is inserted (`DO NOTHING` waits only for a concurrent insert
-    /// of the same user, and in one key order), changed first registrations are updated on the
-    /// locked users' rows, and `chat_active` only ever turns true.
-    private func writeUsers(
-        _ changes: BatchChanges, loaded: BatchState, knownUsers: KnownUsers?, _ connection: OverlappedStatements
-    ) throws {
-        // A user loaded with a row, or known to have one, keeps it: rewriting unchanged users was
-        // the largest statement of a batch, and probing every mail and chat user the next largest.
-        let missing = changes.usersSeen.filter { loaded.users[$0] == nil && knownUsers?.contains($0) != true }.sorted()
+    /// Two statements: every missing row is inserted (a user of the batch was loaded under its
+    /// lock, so one not loaded has no row yet; `DO NOTHING` waits only for a concurrent insert of
+    /// the same user, in one key order), and changed first registrations are updated.
+    private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
+        let missing = changes.usersSeen.filter { loaded.users[$0] == nil }.sorted()
         if !missing.isEmpty {
             let states = missing.map { changes.users[$0] ?? UserState() }
             try connection.execute("""
                 INSERT INTO \(schema).users (project, user_id, first_reg_at, first_reg_id, first_reg_day,
-                                            network, campaign_id, ad_id, chat_active)
+                                            network, campaign_id, ad_id)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
-                                     $6::text[], $7::text[], $8::text[], $9::boolean[])
+                                     $6::text[], $7::text[], $8::text[])
                 ON CONFLICT (project, user_id) DO NOTHING
-                """, [missing.map(\.project), missing.map(\.userID)] + Self.registrationColumns(states)
-                    + [missing.map { changes.chatActiveUsers.contains($0) }])
+                """, [missing.map(\.project), missing.map(\.userID)] + Self.registrationColumns(states))
         }
         // A new user whose row another worker inserted first (without locking) is updated here too;
         // one inserted above with the same registration is left alone. An insert that always
         // conflicts, as below, because it locks the rows in the order given (an UPDATE with a
-        // join would lock them in the join's order, and another worker's chat users cross it).
+        // join would lock them in the join's order).
         let changed = changes.users.sorted { $0.key < $1.key }
-        if !changed.isEmpty {
+        guard !changed.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
+                                              network, campaign_id, ad_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
+                                 $6::text[], $7::text[], $8::text[])
+            ON CONFLICT (project, user_id) DO UPDATE SET
+                first_reg_at = EXCLUDED.first_reg_at, first_reg_id = EXCLUDED.first_reg_id,
+                first_reg_day = EXCLUDED.first_reg_day, network = EXCLUDED.network,
+                campaign_id = EXCLUDED.campaign_id, ad_id = EXCLUDED.ad_id
+            WHERE u.first_reg_id IS DISTINCT FROM EXCLUDED.first_reg_id
+            """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
+    }
+
+    /// Ids of chat and mail events, which nobody locks: missing rows are inserted (`DO NOTHING`), and
+    /// `chat_active` only ever turns true. Ids this worker knows to have a row (or to be active)
+    /// are skipped: probing every mail and chat id was the largest statement of a batch.
+    private func writeContacts(_ changes: BatchChanges, knownContacts: KnownContacts?, _ connection: OverlappedStatements) throws {
+        let missing = changes.contacts.filter { knownContacts?.contains($0) != true }.sorted()
+        if !missing.isEmpty {
             try connection.execute("""
-                INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
-                                                  network, campaign_id, ad_id)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
-                                     $6::text[], $7::text[], $8::text[])
-                ON CONFLICT (project, user_id) DO UPDATE SET
-                    first_reg_at = EXCLUDED.first_reg_at, first_reg_id = EXCLUDED.first_reg_id,
-                    first_reg_day = EXCLUDED.first_reg_day, network = EXCLUDED.network,
-                    campaign_id = EXCLUDED.campaign_id, ad_id = EXCLUDED.ad_id
-                WHERE u.first_reg_id IS DISTINCT FROM EXCLUDED.first_reg_id
-                """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
+                INSERT INTO \(schema).contacts (project, user_id, chat_active)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])
+                ON CONFLICT (project, user_id) DO NOTHING
+                """, [missing.map(\.project), missing.map(\.userID), missing.map { changes.chatActiveContacts.contains($0) }])
         }
-        let active = changes.chatActiveUsers.filter { knownUsers?.isChatActive($0) != true }.sorted()
+        let active = changes.chatActiveContacts.filter { knownContacts?.isChatActive($0) != true }.sorted()
         guard !active.isEmpty else { return }
         // Every row exists by now: this only sets the flag where it is still false.
         try connection.execute("""
-            INSERT INTO \(schema).users AS u (project, user_id, chat_active)
+            INSERT INTO \(schema).contacts AS c (project, user_id, chat_active)
             SELECT k.project, k.user_id, true FROM unnest($1::text[], $2::text[]) AS k(project, user_id)
-            ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true WHERE NOT u.chat_active
+            ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true WHERE NOT c.chat_active
             """, [active.map(\.project), active.map(\.userID)])
+    }
+
+    /// SPEC §4.12–4.14's inputs: each alias keeps its earliest link and each (user, lesson, kind)
+    /// its first event, compared with the stored one under the row lock, so the earliest wins in
+    /// any arrival order and whichever worker applies it; activity months are a set.
+    private func writeEngagement(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
+        let links = changes.aliasLinks.sorted { $0.key < $1.key }
+        if !links.isEmpty {
+            try connection.execute("""
+                INSERT INTO \(schema).aliases AS a (project, alias, user_id, linked_at, event_id)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+                ON CONFLICT (project, alias) DO UPDATE SET
+                    user_id = EXCLUDED.user_id, linked_at = EXCLUDED.linked_at, event_id = EXCLUDED.event_id
+                WHERE (EXCLUDED.linked_at, EXCLUDED.event_id) < (a.linked_at, a.event_id)
+                """, [
+                    links.map(\.key.project), links.map(\.key.userID), links.map(\.value.userID),
+                    links.map(\.value.stamp.at.rfc3339String), links.map(\.value.stamp.id),
+                ])
+        }
+        let firsts = changes.learningFirsts.sorted { lhs, rhs in
+            let l = lhs.key, r = rhs.key
+            return (l.user.project, l.courseID, l.lessonID, l.kind.rawValue, l.user.userID)
+                < (r.user.project, r.courseID, r.lessonID, r.kind.rawValue, r.user.userID)
+        }
+        if !firsts.isEmpty {
+            try connection.execute("""
+                INSERT INTO \(schema).learning_firsts AS f (project, user_id, course_id, lesson_id, kind, first_at,
+                                                            first_id, first_day)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                                     $7::text[], $8::date[])
+                ON CONFLICT (project, course_id, lesson_id, kind, user_id) DO UPDATE SET
+                    first_at = EXCLUDED.first_at, first_id = EXCLUDED.first_id, first_day = EXCLUDED.first_day
+                WHERE (EXCLUDED.first_at, EXCLUDED.first_id) < (f.first_at, f.first_id)
+                """, [
+                    firsts.map(\.key.user.project), firsts.map(\.key.user.userID), firsts.map(\.key.courseID),
+                    firsts.map(\.key.lessonID), firsts.map(\.key.kind.rawValue),
+                    firsts.map(\.value.stamp.at.rfc3339String), firsts.map(\.value.stamp.id),
+                    firsts.map(\.value.day.description),
+                ])
+        }
+        // Chat, mail and learning workers add the same months of one id: one key order.
+        let months = changes.activityMonths.sorted { lhs, rhs in
+            if lhs.user != rhs.user { return lhs.user < rhs.user }
+            if lhs.month != rhs.month { return lhs.month < rhs.month }
+            return lhs.contact && !rhs.contact
+        }
+        guard !months.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO \(schema).activity_months (project, user_id, month, contact)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::boolean[])
+            ON CONFLICT DO NOTHING
+            """, [
+                months.map(\.user.project), months.map(\.user.userID), months.map(\.month.description),
+                months.map(\.contact),
+            ])
     }
 
     /// The first-registration columns of `users`, as six array parameters.
@@ -410,38 +473,5 @@ struct ChangeWriter {
             ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET
                 \(updates.joined(separator: ",\n    "))
             """
-    }
-
-    /// SPEC §4.8: a payment goes to the letter of the user's latest click strictly before its first
-    /// acceptance, if that click is at most 7 × 24 h earlier. Recomputed for every payment of the
-    /// users whose clicks or payments changed; they are locked, so this sees all their facts.
-    private func recomputeMailCredit(for users: Set<UserKey>, _ connection: OverlappedStatements) throws {
-        guard !users.isEmpty else { return }
-        let sorted = users.sorted()
-        try connection.execute("""
-            DELETE FROM \(schema).payment_mail_credit c
-            USING \(schema).payments p, unnest($1::text[], $2::text[]) AS k(project, user_id)
-            WHERE p.project = k.project AND p.accepted_user = k.user_id
-              AND c.project = p.project AND c.payment_id = p.payment_id
-            """, [sorted.map(\.project), sorted.map(\.userID)])
-        try connection.execute("""
-            WITH affected AS (
-                SELECT p.project, p.payment_id, p.accepted_user, p.accepted_at
-                FROM \(schema).payments p
-                JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
-                  ON p.project = k.project AND p.accepted_user = k.user_id
-                WHERE p.accepted_at IS NOT NULL
-            )
-            INSERT INTO \(schema).payment_mail_credit (project, payment_id, channel, letter_id)
-            SELECT a.project, a.payment_id, last_click.channel, last_click.letter_id
-            FROM affected a
-            CROSS JOIN LATERAL (
-                SELECT c.channel, c.letter_id, c.clicked_at FROM \(schema).mail_clicks c
-                WHERE c.project = a.project AND c.user_id = a.accepted_user AND c.clicked_at < a.accepted_at
-                ORDER BY c.clicked_at DESC, c.event_id DESC
-                LIMIT 1
-            ) last_click
-            WHERE last_click.clicked_at >= a.accepted_at - interval '168 hours'
-            """, [sorted.map(\.project), sorted.map(\.userID)])
     }
 }

@@ -82,7 +82,7 @@ extension PipelineWorker {
                         try publish(letters)
                     })
                 }
-                applier.knownUsers.record(outcome.users, chatActive: outcome.chatActiveUsers)
+                applier.knownContacts.record(outcome.contacts, chatActive: outcome.chatActiveContacts)
                 return outcome
             } catch is RatesMayBeStale {
                 ratesChecked = true

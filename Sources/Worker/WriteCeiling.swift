@@ -40,7 +40,7 @@ package struct WriteCeiling {
         do {
             _ = try timed {
                 try applier.offsets.lockNextOffsets(for: nextOffsets.keys.sorted(), in: connection)
-                try applier.knownUsers.check(schema: applier.offsets.schema, in: connection)
+                try applier.knownContacts.check(schema: applier.offsets.schema, in: connection)
             }
             let fresh = try timed { try applier.firstDeliveries(of: events, in: connection) }
             let batch = fresh.map(\.event)
@@ -48,11 +48,11 @@ package struct WriteCeiling {
             let changes = BatchProcessor(projects: projects, rates: rates).process(batch, state: state)
             try timed {
                 try applier.withdraw(changes.rejected.keys.map { batch[$0].id }, in: connection)
-                try applier.writer.write(changes, loaded: state, knownUsers: applier.knownUsers, in: connection)
+                try applier.writer.write(changes, loaded: state, knownContacts: applier.knownContacts, in: connection)
                 try applier.offsets.store(nextOffsets, in: connection)
                 _ = try connection.execute("COMMIT")
             }
-            applier.knownUsers.record(changes.usersSeen, chatActive: changes.chatActiveUsers)
+            applier.knownContacts.record(changes.contacts, chatActive: changes.chatActiveContacts)
         } catch {
             _ = try? connection.execute("ROLLBACK")
             throw error

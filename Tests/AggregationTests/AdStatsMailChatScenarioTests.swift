@@ -143,8 +143,12 @@ struct MailChatScenarioTests {
             "u1/m14/2026-03-01T08:05:00Z/telegram/L1",
         ])
         #expect(changes.mailClicks.count == 3)
-        #expect(changes.creditUsers == [user("u1")]) // the only user who clicked
-        #expect(changes.usersSeen == [user("u1"), user("u2")])
+        #expect(changes.contacts == [user("u1"), user("u2")])
+        #expect(changes.usersSeen.isEmpty) // a mail id is a contact, resolved through its alias link where BI reads
+        #expect(changes.activityMonths == [
+            ActivityMonthKey(user: user("u1"), month: LocalDate("2026-03-01")!, contact: true),
+            ActivityMonthKey(user: user("u2"), month: LocalDate("2026-03-01")!, contact: true),
+        ]) // opens and clicks are activity (SPEC §4.14), every one in March
         #expect(changes.funnel.isEmpty)
         #expect(changes.userDaily.isEmpty)
         #expect(changes.users.isEmpty)
@@ -174,9 +178,11 @@ struct MailChatScenarioTests {
         #expect(Set(changes.chatMembers.map { "\($0.chatDay.chatID)/\($0.chatDay.day)/\($0.userID)" }) == [
             "c1/2026-03-01/u1", "c1/2026-03-01/u2", "c1/2026-03-02/u5", "c2/2026-03-02/u1", "c2/2026-03-02/u4",
         ]) // u3 only joined and left: not a member of any day
-        #expect(changes.chatActiveUsers == [user("u1"), user("u2"), user("u4"), user("u5")]) // u3 only joined and left
+        #expect(changes.chatActiveContacts == [user("u1"), user("u2"), user("u4"), user("u5")]) // u3 only joined and left
         #expect(changes.users.isEmpty) // a chat changes no registration
-        #expect(changes.usersSeen == [user("u1"), user("u2"), user("u3"), user("u4"), user("u5")])
+        #expect(changes.contacts == [user("u1"), user("u2"), user("u3"), user("u4"), user("u5")])
+        #expect(changes.usersSeen.isEmpty)
+        #expect(Set(changes.activityMonths.map(\.user.userID)) == ["u1", "u2", "u4", "u5"]) // messages only
         #expect(changes.funnel.isEmpty)
         #expect(changes.newUsers.isEmpty)
         #expect(changes.userDaily.isEmpty)

@@ -5,7 +5,7 @@ import Testing
 /// Which stored state a batch reads: the users it locks and the ledgers it may move.
 @Suite("Batch requirements")
 struct BatchRequirementsTests {
-    @Test("users are locked for registrations, orders, payments and mail clicks; not for other mail or chat")
+    @Test("users are locked for registrations, orders, payments; not for mail, chat, identity or learning")
     func lockedUsers() {
         let needs = BatchRequirements([
             registrationEvent("r1", user: "uR", at: "2026-03-01T10:00:00Z"),
@@ -18,7 +18,8 @@ struct BatchRequirementsTests {
             chatEvent("c1", chat: "chat", user: "uChat", kind: "message", at: "2026-03-01T10:00:00Z"),
             clickEvent("k1", at: "2026-03-01T10:00:00Z"),
         ])
-        #expect(needs.eventUsers == [user("uR"), user("uO"), user("uP"), user("uClick")])
+        // A click's after-click credit and an alias's link are read where BI reads (SPEC §4.12).
+        #expect(needs.eventUsers == [user("uR"), user("uO"), user("uP")])
         #expect(needs.orders == [entity("o1")])
         #expect(needs.payments == [entity("p1")])
     }

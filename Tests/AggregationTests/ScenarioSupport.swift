@@ -163,6 +163,20 @@ func chatEvent(_ id: String, chat: String, user: String, kind: String, at: Strin
         """, project: project)
 }
 
+func identityEvent(_ id: String, user: String, alias: String, at: String, project: String = Fixture.project) -> Event {
+    envelope(id, "identity", at, """
+        {"user_id":\(quoted(user)),"alias":\(quoted(alias))}
+        """, project: project)
+}
+
+func learningEvent(_ id: String, user: String, course: String, lesson: String? = nil, kind: String, at: String,
+                   project: String = Fixture.project) -> Event {
+    let lessonMember = lesson.map { ",\"lesson_id\":\(quoted($0))" } ?? ""
+    return envelope(id, "learning", at, """
+        {"user_id":\(quoted(user)),"course_id":\(quoted(course))\(lessonMember),"kind":"\(kind)"}
+        """, project: project)
+}
+
 func adStatsEvent(_ id: String, at: String, network: String = "yandex_direct", account: String = "acc1",
                   campaign: String = "camp1", ad: String = "ad1", day: String, impressions: Int64, clicks: Int64,
                   cost: String, currency: String = "RUB", project: String = Fixture.project) -> Event {
@@ -217,7 +231,7 @@ struct MemoryStore {
     mutating func apply(_ changes: BatchChanges, events: [Event]) {
         for key in changes.usersSeen where users[key] == nil { users[key] = UserState() }
         for (key, value) in changes.users { users[key] = value }
-        chatActive.formUnion(changes.chatActiveUsers)
+        chatActive.formUnion(changes.chatActiveContacts)
         for (key, value) in changes.orders { orders[key] = value }
         for (key, value) in changes.newOrderEvents { orderEvents[key, default: []] += value }
         for (key, value) in changes.payments { payments[key] = value }

@@ -78,9 +78,27 @@ SELECT project, network, campaign_id, ad_id, first_day, last_day, cum_spend, cum
        END AS status
 FROM per_ad;
 
+-- SPEC §4.8's users of a project after §4.12's resolution: the ids of registration, order and
+-- payment events, and the ids of chat and mail events with each linked alias replaced by the user
+-- of its earliest link; `chat_active` when any of a user's chat ids wrote a message. The cohort is
+-- the user's own first registration (aliases carry none). A helper: not narrowed, not in bi.
+CREATE VIEW bi_all.people AS
+WITH ids AS (
+    SELECT project, user_id, false AS chat_active FROM pipeline.users
+    UNION ALL
+    SELECT c.project, coalesce(a.user_id, c.user_id), c.chat_active
+    FROM pipeline.contacts c
+    LEFT JOIN pipeline.aliases a ON a.project = c.project AND a.alias = c.user_id
+)
+SELECT i.project, i.user_id, bool_or(i.chat_active) AS chat_active, u.first_reg_day,
+       date_trunc('month', u.first_reg_day)::date AS cohort_month
+FROM ids i
+LEFT JOIN pipeline.users u ON u.project = i.project AND u.user_id = i.user_id
+GROUP BY i.project, i.user_id, u.first_reg_day;
+
 CREATE VIEW bi_all.cohorts_monthly AS
 WITH cohort_of AS (
-    SELECT project, user_id, date_trunc('month', first_reg_day)::date AS cohort_month FROM pipeline.users
+    SELECT project, user_id, cohort_month FROM bi_all.people
 ), sizes AS (
     SELECT project, cohort_month, count(*) AS cohort_users FROM cohort_of GROUP BY project, cohort_month
 ), money AS (
@@ -136,16 +154,57 @@ SELECT project, manager_id, day,
 FROM facts
 GROUP BY project, manager_id, day;
 
+-- Each person's first open and first click of each letter: the earliest over the ids that
+-- resolve to them (§4.12), so a late link merges an alias's opens into its user's. The local day
+-- of the earliest instant is the earliest day. A helper: not narrowed, not in bi.
+CREATE VIEW bi_all.letter_readers AS
+SELECT r.project, r.channel, r.letter_id, coalesce(a.user_id, r.user_id) AS user_id,
+       min(r.first_open_at) AS first_open_at, min(r.first_open_day) AS first_open_day,
+       min(r.first_click_at) AS first_click_at, min(r.first_click_day) AS first_click_day
+FROM pipeline.mail_recipients r
+LEFT JOIN pipeline.aliases a ON a.project = r.project AND a.alias = r.user_id
+GROUP BY r.project, r.channel, r.letter_id, coalesce(a.user_id, r.user_id);
+
 CREATE VIEW bi_all.mail_daily AS
+WITH firsts AS (
+    SELECT project, channel, letter_id, first_open_day AS day, 1 AS opens, 0 AS clicks
+    FROM bi_all.letter_readers WHERE first_open_day IS NOT NULL
+    UNION ALL
+    SELECT project, channel, letter_id, first_click_day, 0, 1
+    FROM bi_all.letter_readers WHERE first_click_day IS NOT NULL
+), uniques AS (
+    SELECT project, channel, letter_id, day, sum(opens) AS unique_opens, sum(clicks) AS unique_clicks
+    FROM firsts GROUP BY project, channel, letter_id, day
+)
 SELECT d.project, d.channel, d.letter_id, d.day,
        d.sent, d.delivered, d.opened, d.clicked, d.unsubscribed, d.bounced, d.spam,
-       coalesce((SELECT count(*) FROM pipeline.mail_recipients r
-                 WHERE r.project = d.project AND r.channel = d.channel AND r.letter_id = d.letter_id
-                   AND r.first_open_day = d.day), 0) AS unique_opens,
-       coalesce((SELECT count(*) FROM pipeline.mail_recipients r
-                 WHERE r.project = d.project AND r.channel = d.channel AND r.letter_id = d.letter_id
-                   AND r.first_click_day = d.day), 0) AS unique_clicks
-FROM pipeline.mail_daily d;
+       coalesce(u.unique_opens, 0)::bigint AS unique_opens, coalesce(u.unique_clicks, 0)::bigint AS unique_clicks
+FROM pipeline.mail_daily d
+LEFT JOIN uniques u USING (project, channel, letter_id, day);
+
+-- SPEC §4.8's after-click credit: each accepted payment goes to the letter of its user's latest
+-- click strictly before its first acceptance, if at most 7 × 24 h earlier. The user's clicks are
+-- those of their own id (unless that id is itself a linked alias) and of every alias linked to
+-- them (§4.12). A helper: not narrowed, not in bi.
+CREATE VIEW bi_all.mail_credit AS
+SELECT p.project, p.payment_id, p.accepted_user, p.accepted_amount, last_click.channel, last_click.letter_id
+FROM pipeline.payments p
+CROSS JOIN LATERAL (
+    SELECT k.channel, k.letter_id, k.clicked_at
+    FROM ((SELECT c.channel, c.letter_id, c.clicked_at, c.event_id
+           FROM pipeline.mail_clicks c
+           WHERE c.project = p.project AND c.user_id = p.accepted_user AND c.clicked_at < p.accepted_at
+             AND NOT EXISTS (SELECT 1 FROM pipeline.aliases a WHERE a.project = c.project AND a.alias = c.user_id)
+           ORDER BY c.clicked_at DESC, c.event_id DESC LIMIT 1)
+          UNION ALL
+          (SELECT c.channel, c.letter_id, c.clicked_at, c.event_id
+           FROM pipeline.aliases a
+           JOIN pipeline.mail_clicks c ON c.project = a.project AND c.user_id = a.alias
+           WHERE a.project = p.project AND a.user_id = p.accepted_user AND c.clicked_at < p.accepted_at
+           ORDER BY c.clicked_at DESC, c.event_id DESC LIMIT 1)) k
+    ORDER BY k.clicked_at DESC, k.event_id DESC LIMIT 1
+) last_click
+WHERE p.accepted_at IS NOT NULL AND last_click.clicked_at >= p.accepted_at - interval '168 hours';
 
 CREATE VIEW bi_all.mail_letters AS
 WITH totals AS (
@@ -157,13 +216,12 @@ WITH totals AS (
 ), uniques AS (
     SELECT project, channel, letter_id,
            count(first_open_at) AS unique_opens, count(first_click_at) AS unique_clicks
-    FROM pipeline.mail_recipients GROUP BY project, channel, letter_id
+    FROM bi_all.letter_readers GROUP BY project, channel, letter_id
 ), credit AS (
-    SELECT c.project, c.channel, c.letter_id,
-           count(DISTINCT p.accepted_user) AS payers_after_click, sum(p.accepted_amount) AS revenue_after_click
-    FROM pipeline.payment_mail_credit c
-    JOIN pipeline.payments p ON p.project = c.project AND p.payment_id = c.payment_id
-    GROUP BY c.project, c.channel, c.letter_id
+    SELECT project, channel, letter_id,
+           count(DISTINCT accepted_user) AS payers_after_click, sum(accepted_amount) AS revenue_after_click
+    FROM bi_all.mail_credit
+    GROUP BY project, channel, letter_id
 )
 SELECT t.project, t.channel, t.letter_id,
        t.sent, t.delivered, t.opened, t.clicked, t.unsubscribed, t.bounced, t.spam,
@@ -178,25 +236,31 @@ FROM totals t
 LEFT JOIN uniques u USING (project, channel, letter_id)
 LEFT JOIN credit c USING (project, channel, letter_id);
 
+-- Active members are people: a member's ids that resolve to one user count once (§4.12).
 CREATE VIEW bi_all.chat_daily AS
-SELECT d.project, d.chat_id, d.day, d.messages,
-       (SELECT count(*) FROM pipeline.chat_members_daily m
-        WHERE m.project = d.project AND m.chat_id = d.chat_id AND m.day = d.day) AS active_members,
+WITH members AS (
+    SELECT m.project, m.chat_id, m.day, count(DISTINCT coalesce(a.user_id, m.user_id)) AS active_members
+    FROM pipeline.chat_members_daily m
+    LEFT JOIN pipeline.aliases a ON a.project = m.project AND a.alias = m.user_id
+    GROUP BY m.project, m.chat_id, m.day
+)
+SELECT d.project, d.chat_id, d.day, d.messages, coalesce(m.active_members, 0) AS active_members,
        d.joins, d.leaves
-FROM pipeline.chat_daily d;
+FROM pipeline.chat_daily d
+LEFT JOIN members m USING (project, chat_id, day);
 
 CREATE VIEW bi_all.community_conversion AS
 WITH money AS (
     SELECT project, user_id, sum(payments) AS payments, sum(revenue) AS revenue
     FROM pipeline.user_monthly GROUP BY project, user_id
 )
-SELECT u.project, date_trunc('month', u.first_reg_day)::date AS cohort_month, u.chat_active,
+SELECT u.project, u.cohort_month, u.chat_active,
        count(*) AS users,
        count(*) FILTER (WHERE m.payments > 0) AS payers,
        coalesce(sum(m.revenue), 0) AS revenue
-FROM pipeline.users u
+FROM bi_all.people u
 LEFT JOIN money m ON m.project = u.project AND m.user_id = u.user_id
-GROUP BY u.project, date_trunc('month', u.first_reg_day)::date, u.chat_active;
+GROUP BY u.project, u.cohort_month, u.chat_active;
 
 CREATE VIEW bi_all.overview_daily AS
 SELECT f.project, f.day,
@@ -308,6 +372,129 @@ FROM pipeline.ad_names;
 CREATE VIEW bi_all.managers AS
 SELECT project, manager_id, name FROM pipeline.manager_names;
 
+-- SPEC §4.13: per lesson and day, the users whose first event of each kind for that lesson fell
+-- on that day. Learning ids are never resolved (§4.12 resolves chat and mail events only).
+CREATE VIEW bi_all.learning_daily AS
+SELECT project, course_id, lesson_id, first_day AS day,
+       count(*) FILTER (WHERE kind = 'lesson_opened')      AS opened,
+       count(*) FILTER (WHERE kind = 'lesson_completed')   AS completed,
+       count(*) FILTER (WHERE kind = 'homework_submitted') AS homework_submitted,
+       count(*) FILTER (WHERE kind = 'homework_accepted')  AS homework_accepted,
+       count(*) FILTER (WHERE kind = 'webinar_attended')   AS attended
+FROM pipeline.learning_firsts
+GROUP BY project, course_id, lesson_id, first_day;
+
+-- SPEC §4.13: a course's lessons are the distinct non-empty lesson ids opened or completed by
+-- anyone; a completer completed every one of them (a user's completed lessons are among them, so
+-- equal counts mean all). Payments after start are those first accepted strictly after the
+-- student's first learning event of the course, each payment once per course.
+CREATE VIEW bi_all.course_progress AS
+WITH students AS (
+    SELECT project, course_id, user_id, min(first_at) AS started_at,
+           count(*) FILTER (WHERE kind = 'lesson_completed' AND lesson_id <> '') AS completed
+    FROM pipeline.learning_firsts
+    GROUP BY project, course_id, user_id
+), lessons AS (
+    SELECT project, course_id, count(DISTINCT lesson_id) AS lessons
+    FROM pipeline.learning_firsts
+    WHERE kind IN ('lesson_opened', 'lesson_completed') AND lesson_id <> ''
+    GROUP BY project, course_id
+), per_student AS (
+    SELECT s.project, s.course_id, s.user_id, coalesce(l.lessons, 0) AS lessons,
+           l.lessons > 0 AND s.completed = l.lessons AS completer, paid.payments, paid.revenue
+    FROM students s
+    LEFT JOIN lessons l USING (project, course_id)
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS payments, coalesce(sum(p.accepted_amount), 0) AS revenue
+        FROM pipeline.payments p
+        WHERE p.project = s.project AND p.accepted_user = s.user_id AND p.accepted_at > s.started_at
+    ) paid
+)
+SELECT project, course_id, count(*) AS students, max(lessons) AS lessons,
+       count(*) FILTER (WHERE completer) AS completers,
+       (count(*) FILTER (WHERE completer))::numeric / count(*) AS completion_rate,
+       count(*) FILTER (WHERE payments > 0) AS payers_after_start,
+       sum(revenue) AS revenue_after_start
+FROM per_student
+GROUP BY project, course_id;
+
+-- SPEC §4.13: per webinar lesson, attendees and those whose payment was first accepted strictly
+-- after their first attendance and at most 7 × 24 h after it (exact hours, whatever the calendar).
+CREATE VIEW bi_all.webinar_conversion AS
+SELECT f.project, f.course_id, f.lesson_id, count(*) AS attendees,
+       count(*) FILTER (WHERE bought.payments > 0) AS buyers_7d,
+       sum(bought.revenue) AS revenue_7d
+FROM pipeline.learning_firsts f
+CROSS JOIN LATERAL (
+    SELECT count(*) AS payments, coalesce(sum(p.accepted_amount), 0) AS revenue
+    FROM pipeline.payments p
+    WHERE p.project = f.project AND p.accepted_user = f.user_id
+      AND p.accepted_at > f.first_at AND p.accepted_at <= f.first_at + interval '168 hours'
+) bought
+WHERE f.kind = 'webinar_attended'
+GROUP BY f.project, f.course_id, f.lesson_id;
+
+-- SPEC §4.14: a user's activity months are those of their chat messages, mail opens and clicks
+-- (ids resolved, §4.12), learning events, orders' created_at (the order's current user) and
+-- payments' first acceptance (its user). Each user of a cohort counts once per month.
+CREATE VIEW bi_all.user_activity AS
+SELECT m.project, CASE WHEN m.contact THEN coalesce(a.user_id, m.user_id) ELSE m.user_id END AS user_id, m.month
+FROM pipeline.activity_months m
+LEFT JOIN pipeline.aliases a ON m.contact AND a.project = m.project AND a.alias = m.user_id
+UNION
+SELECT project, user_id, date_trunc('month', created_day)::date FROM pipeline.orders
+UNION
+SELECT project, accepted_user, date_trunc('month', accepted_day)::date
+FROM pipeline.payments WHERE accepted_at IS NOT NULL;
+
+CREATE VIEW bi_all.retention_monthly AS
+WITH members AS (
+    SELECT project, user_id, cohort_month FROM bi_all.people WHERE cohort_month IS NOT NULL
+), sizes AS (
+    SELECT project, cohort_month, count(*) AS cohort_users FROM members GROUP BY project, cohort_month
+), grid AS (
+    SELECT s.project, s.cohort_month, s.cohort_users, month::date AS month
+    FROM sizes s
+    JOIN pipeline.project_activity a ON a.project = s.project
+    CROSS JOIN LATERAL generate_series(s.cohort_month, date_trunc('month', a.last_day)::date, interval '1 month') AS month
+), active AS (
+    SELECT m.project, m.cohort_month, m.user_id, x.month
+    FROM members m
+    JOIN bi_all.user_activity x ON x.project = m.project AND x.user_id = m.user_id
+    WHERE x.month >= m.cohort_month
+), active_counts AS (
+    SELECT project, cohort_month, month, count(*) AS active_users FROM active GROUP BY project, cohort_month, month
+), churn AS (
+    SELECT prev.project, prev.cohort_month, (prev.month + interval '1 month')::date AS month, count(*) AS churned
+    FROM active prev
+    WHERE NOT EXISTS (SELECT 1 FROM active cur
+                      WHERE cur.project = prev.project AND cur.user_id = prev.user_id
+                        AND cur.month = (prev.month + interval '1 month')::date)
+    GROUP BY prev.project, prev.cohort_month, (prev.month + interval '1 month')::date
+)
+SELECT g.project, g.cohort_month, g.month, g.cohort_users,
+       coalesce(a.active_users, 0) AS active_users,
+       coalesce(a.active_users, 0)::numeric / g.cohort_users AS retention,
+       coalesce(c.churned, 0) AS churned
+FROM grid g
+LEFT JOIN active_counts a USING (project, cohort_month, month)
+LEFT JOIN churn c USING (project, cohort_month, month);
+
+-- SPEC §4.14: payers of each cohort (NULL included) and those with accepted payments for two or
+-- more distinct orders (a payment's order for revenue is that of its first accepted event, §4.15).
+CREATE VIEW bi_all.repeat_purchases AS
+WITH paid AS (
+    SELECT project, accepted_user AS user_id, count(DISTINCT accepted_order) AS orders
+    FROM pipeline.payments WHERE accepted_at IS NOT NULL
+    GROUP BY project, accepted_user
+)
+SELECT u.project, u.cohort_month, count(p.user_id) AS payers,
+       count(*) FILTER (WHERE p.orders >= 2) AS repeat_payers,
+       (count(*) FILTER (WHERE p.orders >= 2))::numeric / NULLIF(count(p.user_id), 0) AS repeat_rate
+FROM bi_all.people u
+LEFT JOIN paid p ON p.project = u.project AND p.user_id = u.user_id
+GROUP BY u.project, u.cohort_month;
+
 -- The grants of the querying role: its rows of pipeline.access_grants (NULL project = every
 -- project; NULL network = the whole project; NULL campaign = the whole network), and everything
 -- for the owner of the tables (and superusers). current_user is the role that runs the query,
@@ -318,7 +505,8 @@ UNION ALL
 SELECT NULL, NULL, NULL
 WHERE pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'pipeline'), 'USAGE');
 
--- The narrowed views, one per view of bi_all (but for the helpers my_grants, order_facts and order_deals): the ad-level ones keep the rows of the ads a grant
+-- The narrowed views, one per view of bi_all but for its helpers (my_grants, order_facts, order_deals,
+-- people, letter_readers, mail_credit, user_activity): the ad-level ones keep the rows of the ads a grant
 -- names (a whole project, or a network, or some of its campaigns), the others only a whole
 -- project's rows. security_barrier: a condition of the caller's own (a function that could leak
 -- what it sees) is applied only to rows the grants already let through.
@@ -339,7 +527,8 @@ BEGIN
     END LOOP;
     FOREACH view_name IN ARRAY ARRAY['cohorts_monthly', 'managers_daily', 'mail_daily', 'mail_letters', 'chat_daily',
                                      'community_conversion', 'overview_daily', 'products_daily', 'order_tags_daily',
-                                     'managers'] LOOP
+                                     'managers', 'learning_daily', 'course_progress', 'webinar_conversion',
+                                     'retention_monthly', 'repeat_purchases'] LOOP
         EXECUTE format($view$
             CREATE VIEW bi.%1$I WITH (security_barrier) AS
             SELECT v.* FROM bi_all.%1$I v
@@ -349,7 +538,8 @@ BEGIN
     END LOOP;
     -- A view added to bi_all but to neither list above would be readable by nobody but the owner.
     IF EXISTS (SELECT 1 FROM pg_views a WHERE a.schemaname = 'bi_all'
-               AND a.viewname NOT IN ('my_grants', 'order_facts', 'order_deals')
+               AND a.viewname NOT IN ('my_grants', 'order_facts', 'order_deals', 'people', 'letter_readers',
+                                      'mail_credit', 'user_activity')
                AND NOT EXISTS (SELECT 1 FROM pg_views b WHERE b.schemaname = 'bi' AND b.viewname = a.viewname)) THEN
         RAISE EXCEPTION 'a view of bi_all has no narrowed view in bi: add it to one of the lists in bi.sql';
     END IF;

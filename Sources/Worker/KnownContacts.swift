@@ -1,11 +1,11 @@
 import Aggregation
 import Postgres
 
-/// Users this worker saw committed in its users table: a user row is never deleted and its
-/// `chat_active` never turns false, so a user named again by a mail or chat event needs no insert,
-/// and one known active no update. Forgotten when the table is another one (a rebuild swapped in)
-/// and, to bound memory, when it holds `limit` users.
-final class KnownUsers {
+/// Chat and mail ids this worker saw committed in its contacts table: a row is never deleted and
+/// its `chat_active` never turns false, so an id named again by a mail or chat event needs no
+/// insert, and one known active no update. Forgotten when the table is another one (a rebuild
+/// swapped in) and, to bound memory, when it holds `limit` ids.
+final class KnownContacts {
     let limit: Int
     private var table: UInt32?
     private var users: Set<UserKey> = []
@@ -15,10 +15,10 @@ final class KnownUsers {
         self.limit = limit
     }
 
-    /// Reads which table `schema.users` is inside the caller's transaction, after the offsets are
+    /// Reads which table `schema.contacts` is inside the caller's transaction, after the offsets are
     /// locked (a swap locks them first, so the table cannot change before this transaction ends).
     func check(schema: String, in connection: PostgresConnection) throws {
-        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).users"]).rows
+        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts"]).rows
         let oid = try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
         if oid != table {
             users.removeAll()
@@ -31,7 +31,7 @@ final class KnownUsers {
 
     func isChatActive(_ user: UserKey) -> Bool { chatActive.contains(user) }
 
-    /// Records users of a committed batch, who all have rows now, and those now chat-active.
+    /// Records ids of a committed batch, which all have rows now, and those now chat-active.
     func record(_ committed: Set<UserKey>, chatActive active: Set<UserKey> = []) {
         if users.count + committed.count > limit { users.removeAll(keepingCapacity: true) }
         users.formUnion(committed)

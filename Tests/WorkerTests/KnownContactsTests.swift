@@ -5,21 +5,21 @@ import Postgres
 import Testing
 @testable import Worker
 
-/// The worker's memory of users with rows, against a real PostgreSQL catalog.
-@Suite("known users")
-struct KnownUsersTests {
-    @Test("remembered for one users table; forgotten when another table takes its name, and at the limit")
+/// The worker's memory of chat and mail ids with rows, against a real PostgreSQL catalog.
+@Suite("known contacts")
+struct KnownContactsTests {
+    @Test("remembered for one contacts table; forgotten when another table takes its name, and at the limit")
     func rememberedPerTable() throws {
-        var logger = Logger(label: "known-users-tests")
+        var logger = Logger(label: "known-contacts-tests")
         logger.logLevel = .error
         let url = try ThrowawayPostgres.shared.createDatabase(prefix: "known")
         let connection = try PostgresConnection(connectionString: url, logger: logger)
         defer { connection.close() }
         try connection.execute("CREATE SCHEMA s")
-        try connection.execute("CREATE TABLE s.users (project text, user_id text)")
+        try connection.execute("CREATE TABLE s.contacts (project text, user_id text)")
         func user(_ id: String) -> UserKey { UserKey(project: "p", userID: id) }
 
-        let known = KnownUsers(limit: 3)
+        let known = KnownContacts(limit: 3)
         try known.check(schema: "s", in: connection)
         known.record([user("u1"), user("u2")], chatActive: [user("u2")])
         try known.check(schema: "s", in: connection) // the same table: nothing forgotten
@@ -28,8 +28,8 @@ struct KnownUsersTests {
         #expect(known.isChatActive(user("u2")) && !known.isChatActive(user("u1")))
 
         // What a rebuild's swap does: another table under the same name.
-        try connection.execute("ALTER TABLE s.users RENAME TO retired_users")
-        try connection.execute("CREATE TABLE s.users (project text, user_id text)")
+        try connection.execute("ALTER TABLE s.contacts RENAME TO retired_contacts")
+        try connection.execute("CREATE TABLE s.contacts (project text, user_id text)")
         try known.check(schema: "s", in: connection)
         #expect(known.count == 0)
         #expect(!known.isChatActive(user("u2")))
@@ -39,7 +39,7 @@ struct KnownUsersTests {
         #expect(known.contains(user("u3")) && known.contains(user("u4")))
         #expect(!known.contains(user("u1")) && known.count == 2)
 
-        try connection.execute("DROP TABLE s.users")
+        try connection.execute("DROP TABLE s.contacts")
         try known.check(schema: "s", in: connection)
         #expect(known.count == 0)
     }
