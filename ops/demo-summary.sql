@@ -121,7 +121,7 @@ ORDER BY cohort_month NULLS FIRST, chat_active DESC;
 
 \echo '== Courses (bi.course_progress; completion = completers / students, payers after their first step)'
 SELECT course_id AS course, students, lessons, completers, round(completion_rate * 100, 1) AS "completion_%",
-       payers_after_start, revenue_after_start
+       payers_after_start, round(revenue_after_start, 2) AS revenue_after_start
 FROM bi.course_progress
 WHERE project = :'project'
 ORDER BY course_id;
@@ -136,7 +136,7 @@ GROUP BY course_id, lesson_id
 ORDER BY course_id, lesson_id;
 
 \echo '== Webinars (bi.webinar_conversion; buyers = attendees who paid within 7 x 24 h after attending)'
-SELECT course_id AS course, lesson_id AS webinar, attendees, buyers_7d, revenue_7d,
+SELECT course_id AS course, lesson_id AS webinar, attendees, buyers_7d, round(revenue_7d, 2) AS revenue_7d,
        round(buyers_7d::numeric / NULLIF(attendees, 0) * 100, 1) AS "conversion_%"
 FROM bi.webinar_conversion
 WHERE project = :'project'
