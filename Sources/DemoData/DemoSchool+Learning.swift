@@ -3,8 +3,9 @@ import Events
 // Learning: two courses with lessons and homework, two free webinars, students who complete, attendees
 // who buy within 7 days, and returning buyers (two distinct paid orders). Scripted, with no random draw,
 // so that `bi.course_progress`, `bi.webinar_conversion` and the scripted repeat purchases are known by
-// hand (DemoDataTests check them). Days are 0-based in the period; every scripted user registers
-// organically (no UTM) on day 1 at 10:00–10:09, so their cohort is day 1's month.
+// hand (DemoDataTests check them). Days are 0-based in the period, E is its last day (27 to 30); every
+// scripted user registers organically (no UTM) on day 1 at 10:00–10:09, so their cohort is day 1's month.
+// The last day has lessons and a webinar of its own, so that the demo's digest (of day E) has some.
 //
 // course-basic, lessons b1…b4 (lesson k opened on day 2 + 3(k−1) at 19:00, completed at 20:30):
 //   s1..s5 buy course-basic (14 900) on day 1, before starting. s1 and s2 open and complete b1…b4
@@ -12,10 +13,11 @@ import Events
 //   s3 opens b1…b3 and completes b1, b2; s4 opens and completes b1 and opens it again on day 6
 //   (only the first open counts); s5 opens b1. s6 opens b1 on day 2 as a free trial, completes it,
 //   attends the webinar of day 4, buys course-basic on day 5 at 12:00, then opens and completes b2.
-//   s1 buys course-pro (34 900) on day 13, s2 on day 14: their second orders.
-//   → students 6, lessons 4, completers 2 (s1, s2), completion 2/6 = 33.3 %;
-//     payers after start: s6 (day 5 > day 2), s1 (day 13), s2 (day 14); their day-1 payments came
-//     before their start and do not count → 3 payers, 14 900 + 34 900 + 34 900 = 84 700.
+//   s1 buys course-pro (34 900) on day 13, s2 on day 14, s4 on E at 21:00: their second orders.
+//   On E, s3 completes b3 (10:00) and s4 opens and completes b2 (11:00, 12:00): 2 completions that day.
+//   → students 6, lessons 4, completers 2 (s1, s2; s3 lacks b4), completion 2/6 = 33.3 %;
+//     payers after start: s6 (day 5 > day 2), s1 (day 13), s2 (day 14), s4 (E); their day-1 payments
+//     came before their start and do not count → 4 payers, 14 900 + 3 × 34 900 = 119 600.
 // course-pro, lessons p1…p3 (opened on day 14 + 2(k−1) + (s2: 1) at 19:00): s1 opens and completes
 //   p1…p3; s2 opens and completes p1. → students 2, lessons 3, completers 1 (s1), completion 50.0 %;
 //   both paid the day before they started → payers after start 0, revenue 0.
@@ -27,10 +29,11 @@ import Events
 //     → attendees 5, buyers 3, revenue 14 900 + 990 + 14 900 = 30 790.
 //   portfolio-review, day 18 at 19:00: s1, s3, w3, w4 attend. w4 (who bought mini-course on day 2)
 //     buys course-pro on day 19 at 11:00: buyer; s1, s3 and w3 paid before. → 4, 1, 34 900.
-//   course: students 8 (s1 s3 s5 s6 w1 w2 w3 w4), completion 0/8 = 0.0 %; payers after start
-//     s6 14 900, w1 990, w2 14 900, w3 990 (no 7-day limit here), w4 34 900 → 5, 66 680.
-// Repeat purchases among them: s1, s2 (course-basic + course-pro) and w4 (mini-course + course-pro):
-//   10 scripted payers (s1…s6, w1…w4), 3 repeat payers.
+//   career-qa, E at 19:00: s2, s4, w1 attend; s4 pays at 21:00: buyer; s2 and w1 paid before. → 3, 1, 34 900.
+//   course: students 10 (s1 s2 s3 s4 s5 s6 w1 w2 w3 w4), completion 0/10 = 0.0 %; payers after start
+//     s6 14 900, w1 990, w2 14 900, w3 990 (no 7-day limit here), w4 34 900, s4 34 900 → 6, 101 580.
+// Repeat purchases among them: s1, s2, s4 (course-basic + course-pro) and w4 (mini-course + course-pro):
+//   10 scripted payers (s1…s6, w1…w4), 4 repeat payers.
 extension DemoSchool {
     /// The courses and webinars of the learning story, as the platform names them.
     static let basicCourseID = "course-basic"
@@ -71,6 +74,7 @@ extension DemoSchool {
         scriptedOrder(cast["w3"]!, Self.miniCourse, mini, paidAt: Self.at(12, 12))
         scriptedOrder(cast["w4"]!, Self.miniCourse, mini, paidAt: Self.at(2, 12))
         scriptedOrder(cast["w4"]!, Self.coursePro, pro, paidAt: Self.at(19, 11))
+        scriptedOrder(cast["s4"]!, Self.coursePro, pro, paidAt: Self.at(lastDay, 21))
 
         // course-basic: lesson k on day 2 + 3(k − 1); homework handed in the next morning, accepted the one after.
         func basicDay(_ lesson: Int) -> Int { 2 + 3 * (lesson - 1) }
@@ -97,6 +101,9 @@ extension DemoSchool {
         }
         // s4 reopens b1 on day 6: not a first open, so it moves nothing.
         learn(cast["s4"]!, Self.basicCourseID, "b1", .lessonOpened, at: Self.at(6, 9))
+        learn(cast["s3"]!, Self.basicCourseID, "b3", .lessonCompleted, at: Self.at(lastDay, 10))
+        learn(cast["s4"]!, Self.basicCourseID, "b2", .lessonOpened, at: Self.at(lastDay, 11))
+        learn(cast["s4"]!, Self.basicCourseID, "b2", .lessonCompleted, at: Self.at(lastDay, 12))
 
         for lesson in 1...3 {
             let day = 14 + 2 * (lesson - 1)
@@ -112,6 +119,9 @@ extension DemoSchool {
         learn(cast["w2"]!, Self.webinarCourseID, "design-intro", .webinarAttended, at: Self.at(4, 19, 5))
         for name in ["s1", "s3", "w3", "w4"] {
             learn(cast[name]!, Self.webinarCourseID, "portfolio-review", .webinarAttended, at: Self.at(18, 19))
+        }
+        for name in ["s2", "s4", "w1"] {
+            learn(cast[name]!, Self.webinarCourseID, "career-qa", .webinarAttended, at: Self.at(lastDay, 19))
         }
     }
 

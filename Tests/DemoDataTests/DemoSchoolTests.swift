@@ -216,12 +216,12 @@ struct DemoSchoolTests {
         let learning = events.compactMap { event -> Learning? in
             if case .learning(let step) = event.data { return step } else { return nil }
         }
-        // course-basic 16 (s1) + 11 (s2) + 5 (s3) + 3 (s4, b1 reopened) + 1 (s5) + 4 (s6) = 40;
-        // course-pro 6 (s1) + 2 (s2) = 8; webinars 5 + 4 = 9.
-        #expect(learning.count == 57)
-        #expect(learning.filter { $0.courseID == "course-basic" }.count == 40)
+        // course-basic 16 (s1) + 11 (s2) + 6 (s3, b3 completed on E) + 5 (s4, b1 reopened, b2 on E) + 1 (s5)
+        // + 4 (s6) = 43; course-pro 6 (s1) + 2 (s2) = 8; webinars 5 + 4 + 3 = 12.
+        #expect(learning.count == 63)
+        #expect(learning.filter { $0.courseID == "course-basic" }.count == 43)
         #expect(learning.filter { $0.courseID == "course-pro" }.count == 8)
-        #expect(learning.filter { $0.kind == .webinarAttended }.count == 9)
+        #expect(learning.filter { $0.kind == .webinarAttended }.count == 12)
         #expect(Set(learning.map(\.userID)).count == 10)  // s1…s6, w1…w4
 
         // Six links, each alias to one user; s5's and s6's arrive after their aliases' first chat message.
@@ -249,9 +249,9 @@ struct DemoSchoolTests {
             FROM bi.course_progress WHERE project = $1 ORDER BY course_id
             """, [Self.project])
         #expect(courses == [
-            ["course-basic", "6", "4", "2", "0.3333", "3", "84700.00"],
+            ["course-basic", "6", "4", "2", "0.3333", "4", "119600.00"],
             ["course-pro", "2", "3", "1", "0.5000", "0", "0.00"],
-            ["free-webinars", "8", "0", "0", "0.0000", "5", "66680.00"],
+            ["free-webinars", "10", "0", "0", "0.0000", "6", "101580.00"],
         ])
         // b1 on day 2: opened by s1…s6, completed by all but s5; homework handed in (s1, s2) on day 3 and
         // accepted (s1, s2) on day 4; s4's second open on day 6 makes no row.
@@ -264,7 +264,13 @@ struct DemoSchoolTests {
             SELECT lesson_id, attendees, buyers_7d, revenue_7d::numeric(12, 2)::text
             FROM bi.webinar_conversion WHERE project = $1 ORDER BY lesson_id
             """, [Self.project])
-        #expect(webinars == [["design-intro", "5", "3", "30790.00"], ["portfolio-review", "4", "1", "34900.00"]])
+        #expect(webinars == [["career-qa", "3", "1", "34900.00"], ["design-intro", "5", "3", "30790.00"],
+                             ["portfolio-review", "4", "1", "34900.00"]])
+        // The digest's day E = 12-05: s3's b3 and s4's b2 completed, the career-qa webinar attended.
+        let lastDay = try harness.query("""
+            SELECT sum(completed), sum(attended) FROM bi.learning_daily WHERE project = $1 AND day = '2026-12-05'
+            """, [Self.project])
+        #expect(lastDay == [["2", "3"]])
 
         // The reminder went to Telegram ids; resolved, s1's click earns s1's course-pro payment.
         let reminder = try harness.query("""
@@ -279,12 +285,12 @@ struct DemoSchoolTests {
             """, [Self.project])
         #expect(unregistered == [["true", "1", "0"]])
 
-        // Repeat purchases: the November cohort holds the scripted 10 payers, 3 of them repeat payers (s1, s2,
-        // w4), with the random month's own (a marathon order and a webinar order can both be paid).
+        // Repeat purchases: the November cohort holds the scripted 10 payers, 4 of them repeat payers (s1, s2,
+        // s4, w4), with the random month's own (a marathon order and a webinar order can both be paid).
         let november = try #require(try harness.query("""
             SELECT payers, repeat_payers FROM bi.repeat_purchases WHERE project = $1 AND cohort_month = '2026-11-01'
             """, [Self.project]).first)
-        #expect(Int(november[0]!)! >= 10 && Int(november[1]!)! >= 3, "\(november)")
+        #expect(Int(november[0]!)! >= 10 && Int(november[1]!)! >= 4, "\(november)")
         // Retention: November's cohort in November and December; December's churned are November's active
         // users with no activity in December, so never more than November's active users.
         let retention = try harness.query("""
@@ -304,11 +310,12 @@ struct DemoSchoolTests {
         ])
         try #require(run.status == 0, "psql: \(run.standardError)")
         let lines = run.standardOutput.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
-        #expect(lines.contains(["course-basic", "6", "4", "2", "33.3", "3", "84700.00"]))
+        #expect(lines.contains(["course-basic", "6", "4", "2", "33.3", "4", "119600.00"]))
         #expect(lines.contains(["course-pro", "2", "3", "1", "50.0", "0", "0.00"]))
         #expect(lines.contains(["course-basic", "b1", "6", "5", "2", "2", "0"]))
         #expect(lines.contains(["free-webinars", "design-intro", "5", "3", "30790.00", "60.0"]))
         #expect(lines.contains(["free-webinars", "portfolio-review", "4", "1", "34900.00", "25.0"]))
+        #expect(lines.contains(["free-webinars", "career-qa", "3", "1", "34900.00", "33.3"]))
         #expect(lines.contains { $0.first == "2026-11-01" && $0.count == 6 && $0[1] == "2026-12-01" })
         #expect(lines.contains { $0.first == "2026-11-01" && $0.count == 4 })
     }
