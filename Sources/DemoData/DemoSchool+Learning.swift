@@ -40,9 +40,8 @@ extension DemoSchool {
     static let proCourseID = "course-pro"
     static let webinarCourseID = "free-webinars"
 
-    /// A scripted student: platform user id and Telegram alias, by their role in the story.
+    /// A scripted student (keyed by their name in the story, s1…w4): platform user id and Telegram alias.
     struct Learner {
-        let name: String
         let userID: String
         let telegramAlias: String
     }
@@ -58,7 +57,7 @@ extension DemoSchool {
             // No e-mail hash: it would take a random draw, and the story takes none.
             emitRegistration(userID: userID, at: Self.at(1, 10, index), utm: UTM(), funnel: Self.webinarFunnel, visitor: nil,
                              withEmail: false)
-            cast[name] = Learner(name: name, userID: userID, telegramAlias: "tg:\(5_100_000_000 + index * 7_919)")
+            cast[name] = Learner(userID: userID, telegramAlias: "tg:\(5_100_000_000 + index * 7_919)")
         }
         return cast
     }
