@@ -119,4 +119,40 @@ FROM bi.community_conversion
 WHERE project = :'project'
 ORDER BY cohort_month NULLS FIRST, chat_active DESC;
 
+\echo '== Courses (bi.course_progress; completion = completers / students, payers after their first step)'
+SELECT course_id AS course, students, lessons, completers, round(completion_rate * 100, 1) AS "completion_%",
+       payers_after_start, round(revenue_after_start, 2) AS revenue_after_start
+FROM bi.course_progress
+WHERE project = :'project'
+ORDER BY course_id;
+
+\echo '== Lessons, month (bi.learning_daily: students whose first step of each kind fell in the month)'
+SELECT course_id AS course, CASE WHEN lesson_id = '' THEN '(course)' ELSE lesson_id END AS lesson,
+       sum(opened) AS opened, sum(completed) AS completed, sum(homework_submitted) AS hw_submitted,
+       sum(homework_accepted) AS hw_accepted, sum(attended) AS attended
+FROM bi.learning_daily
+WHERE project = :'project' AND day BETWEEN :'from_day' AND :'to_day'
+GROUP BY course_id, lesson_id
+ORDER BY course_id, lesson_id;
+
+\echo '== Webinars (bi.webinar_conversion; buyers = attendees who paid within 7 x 24 h after attending)'
+SELECT course_id AS course, lesson_id AS webinar, attendees, buyers_7d, round(revenue_7d, 2) AS revenue_7d,
+       round(buyers_7d::numeric / NULLIF(attendees, 0) * 100, 1) AS "conversion_%"
+FROM bi.webinar_conversion
+WHERE project = :'project'
+ORDER BY course_id, lesson_id;
+
+\echo '== Retention (bi.retention_monthly: active = a message, open, click, learning step, order or payment)'
+SELECT cohort_month, month, cohort_users AS users, active_users AS active, round(retention * 100, 1) AS "retention_%",
+       churned
+FROM bi.retention_monthly
+WHERE project = :'project'
+ORDER BY cohort_month, month;
+
+\echo '== Repeat purchases (bi.repeat_purchases: payers with accepted payments for two or more orders)'
+SELECT cohort_month, payers, repeat_payers, round(repeat_rate * 100, 1) AS "repeat_%"
+FROM bi.repeat_purchases
+WHERE project = :'project'
+ORDER BY cohort_month NULLS FIRST;
+
 \echo '== Dead letters written by the worker:' :dead_letters

@@ -98,7 +98,8 @@ echo "            psql \"\$DATABASE_URL\" -c \"SELECT ad_id, status FROM bi.crea
 echo "            bi.overview_daily, bi.funnel_daily, bi.traffic_report, bi.traffic_summary(project, from, to),"
 echo "            bi.creative_daily, bi.creative_burnout, bi.cohorts_monthly, bi.managers_daily, bi.managers,"
 echo "            bi.mail_daily, bi.mail_letters, bi.chat_daily, bi.community_conversion, bi.products_daily,"
-echo "            bi.order_tags_daily, bi.deal_funnel_daily, bi.attribution_compare(project, from, to), bi.ads"
+echo "            bi.order_tags_daily, bi.deal_funnel_daily, bi.attribution_compare(project, from, to), bi.ads,"
+echo "            bi.learning_daily, bi.course_progress, bi.webinar_conversion, bi.retention_monthly, bi.repeat_purchases"
 if [ "${PIPELINE_DEMO_KEEP:-}" = 1 ]; then
     echo "   the PostgreSQL keeps running; stop it with: ops/postgres-throwaway.sh stop $work/pg"
 else

@@ -3,15 +3,17 @@ import Foundation
 import SeededRandom
 
 /// A demo school's month, generated from a seed: ads and their spend, visits, registrations,
-/// orders and payments, mailings and community chats, in the SPEC §2 envelopes the worker consumes.
+/// orders and payments, mailings and community chats, courses, webinars and linked Telegram members,
+/// in the SPEC §2 envelopes the worker consumes.
 ///
 /// The data is built user by user (a visit leads to a registration, which may lead to an order,
 /// a payment, a chat message, a click in a letter and a payment after it), so the views have
 /// coherent stories to tell, and then written in the order a real pipeline would see it: by
 /// `occurred_at`, with retried webhooks and some first registrations arriving after everything else.
 /// Four ads have scripted last two weeks, so that the burnout view shows each of its statuses
-/// (see `DemoSchool+CreativeStories.swift`). The stories live in one file each: ads and spend,
-/// registrations and funnels, orders and payments, mail, chats, rates.
+/// (see `DemoSchool+CreativeStories.swift`); the learning and Telegram stories are scripted too (see
+/// `DemoSchool+Learning.swift`, `DemoSchool+Identity.swift`). The stories live in one file each: ads and
+/// spend, registrations and funnels, orders and payments, mail, chats, learning, identity, rates.
 package struct DemoSchool {
     /// What to generate.
     package struct Settings: Sendable {
@@ -99,6 +101,11 @@ package struct DemoSchool {
         generateCreativeStories()
         for index in users.indices { generateUserLife(index) }
         generateMail()
+        // The scripted learning and Telegram stories take no random draw, so the rest of the month is
+        // the same with them; their chat actions must exist before the chats are numbered.
+        let learners = registerLearners()
+        generateLearning(learners)
+        generateTelegramLinks(learners)
         generateChats()
         markLateRegistrations()
 

@@ -12,8 +12,9 @@ struct DemoDataCommand: ParsableCommand {
             Ad spend polled twice a day (with campaign, ad group and ad names; one campaign renamed mid-month), \
             tracked visits, registrations in three funnels, orders with products, tariffs, tags (launch, flow, \
             free tags), managers and, for orders from a letter, the deal's own UTM; payments (some in USD, a few \
-            refunded), mailings and community chats of one online school. Four ads have scripted last two weeks, \
-            so bi.creative_burnout shows the statuses new, burnt_out, stagnating and growing. \
+            refunded), mailings and community chats of one online school, with courses, lessons, homework and \
+            webinars, returning buyers and Telegram members linked to their users (some links late). Four ads \
+            have scripted last two weeks, so bi.creative_burnout shows the statuses new, burnt_out, stagnating and growing. \
             As in production, some events are written twice (retried webhooks: they must count once) and some \
             users' first registration comes after their orders and payments (late data: their money must move to their ad). \
             The period is by default the month-long stretch ending yesterday in --time-zone; --month or --until fix it. \

@@ -11,8 +11,9 @@ struct DigestCommand: AsyncParsableCommand {
         abstract: "Send a project's daily digest (a day against the day before) to a Telegram chat.",
         discussion: """
             Revenue, payments, registrations, spend and ROMI of the day and their change, the campaigns \
-            with the largest profit and loss that day (by name), the sales team's day by manager name, and \
-            the creatives burning out. The bot token comes \
+            with the largest profit and loss that day (by name), the sales team's day by manager name, the \
+            day's lesson completions and webinars with their buyers within 7 days so far, and the creatives \
+            burning out. The bot token comes \
             from \(EnvironmentVariable.digestTelegramToken), the chat from \(EnvironmentVariable.digestChatID) \
             (a numeric id or @channel); \(EnvironmentVariable.digestTelegramAPIURL) replaces \
             https://api.telegram.org. A rate-limited send waits the time Telegram asks for and tries again. \

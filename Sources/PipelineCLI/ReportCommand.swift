@@ -13,7 +13,9 @@ struct ReportCommand: ParsableCommand {
             Headline figures against the previous period of the same length, revenue and spend by day, the \
             funnel, products and offers and launches and tags (each against the previous period), traffic by \
             ad (CPC, CPR, CPA, CPO, ROMI, ROAS, ДРР, NPC), first touch against deal attribution per campaign, \
-            the cohort heatmap, creative burnout curves, mailings, managers and community; campaigns, ads and \
+            the cohort heatmap, creative burnout curves, mailings, managers, community, learning per course \
+            (lesson by lesson), webinars and their buyers within 7 days, the retention heatmap with churn and \
+            repeat purchases by cohort; campaigns, ads and \
             managers by name beside their ids. One file: inline CSS and SVG, no script, \
             nothing fetched when it is opened. Reads only schema bi (the read-only BI role suffices).
             """)

@@ -7,6 +7,8 @@ public struct Digest: Sendable, Equatable {
     public static let campaignsListed = 3
     /// How many managers the digest lists at most (the rest are counted).
     public static let managersListed = 5
+    /// How many webinars are listed at most (the rest are counted).
+    public static let webinarsListed = 3
     /// How many burning creatives are named at most (the rest are counted).
     public static let creativesListed = 5
 
@@ -27,10 +29,14 @@ public struct Digest: Sendable, Equatable {
     public var managers: [ManagerRow]
     /// Names for the burning creatives' ads (campaign names are in `campaigns`).
     public var names: AdNames
+    /// First completions of a lesson by a student on `day` (`bi.learning_daily.completed` summed over lessons).
+    public var lessonCompletions: Int
+    /// Webinars with first attendances on `day`, with their attendees and buyers within 7 days so far.
+    public var webinars: [WebinarRow]
 
     public init(project: String, currency: String, day: LocalDate, totals: FunnelTotals, previousTotals: FunnelTotals,
                 campaigns: [CampaignDay] = [], burning: [CreativeCurve] = [], creativesAsOf: LocalDate? = nil,
-                managers: [ManagerRow] = [], names: AdNames = .none) {
+                managers: [ManagerRow] = [], names: AdNames = .none, lessonCompletions: Int = 0, webinars: [WebinarRow] = []) {
         self.project = project
         self.currency = currency
         self.day = day
@@ -41,6 +47,8 @@ public struct Digest: Sendable, Equatable {
         self.creativesAsOf = creativesAsOf
         self.managers = managers
         self.names = names
+        self.lessonCompletions = lessonCompletions
+        self.webinars = webinars
     }
 
     /// Campaigns that spent that day and made a profit (revenue − refunds − spend > 0), the largest first.

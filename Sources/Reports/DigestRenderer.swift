@@ -36,6 +36,24 @@ public struct DigestRenderer: Sendable {
         if managers.count > Digest.managersListed {
             lines.append("and \(managers.count - Digest.managersListed) more")
         }
+        // Exactly what the views give: the day's rows of learning_daily, and the all-time rows of
+        // webinar_conversion for the webinars attended that day (their 7 days have only begun: buyers so far).
+        lines += ["", "<b>Learning</b>",
+                  "Lessons completed: \(ReportFormat.count(digest.lessonCompletions)) (students' first completions of a lesson that day)"]
+        if digest.webinars.isEmpty {
+            lines.append("Webinars attended: none")
+        } else {
+            lines.append("Webinars with attendance that day (all their attendees; buyers: paid within 7 days after attending, so far):")
+            let listed = digest.webinars.sorted { ($1.attendees, $0.courseID, $0.lessonID) < ($0.attendees, $1.courseID, $1.lessonID) }
+            for webinar in listed.prefix(Digest.webinarsListed) {
+                lines.append("• \(Self.shortName(webinar.courseID + " / " + webinar.lessonID)): attendees "
+                    + "\(ReportFormat.count(webinar.attendees)), buyers \(ReportFormat.count(webinar.buyers)), "
+                    + "revenue \(ReportFormat.money(webinar.revenue)) \(currency)")
+            }
+            if listed.count > Digest.webinarsListed {
+                lines.append("and \(listed.count - Digest.webinarsListed) more")
+            }
+        }
         let asOf = digest.creativesAsOf.map { " (7 days to \($0))" } ?? ""
         lines += ["", "<b>Creatives burning out</b>\(asOf)"]
         if digest.burning.isEmpty {

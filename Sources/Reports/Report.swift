@@ -38,6 +38,14 @@ public struct Report: Sendable, Equatable {
     public var attribution: [AttributionRow]
     /// Campaign and ad names of the project, shown beside ids.
     public var names: AdNames
+    /// Courses with a `bi.learning_daily` row in the period: their all-time progress and the period's lessons.
+    public var courses: [CourseRow]
+    /// Webinars with first attendances in the period, with their all-time 7-day conversion.
+    public var webinars: [WebinarRow]
+    /// Retention cells of cohorts up to the period's month, months up to the period's month.
+    public var retention: [RetentionCell]
+    /// Every cohort's repeat purchases as they stand now (the view has no history), the NULL cohort first.
+    public var repeatPurchases: [RepeatRow]
 
     public init(project: String, currency: String, period: ReportPeriod, generatedAt: Instant,
                 totals: FunnelTotals = .zero, newUsers: Int = 0, previousTotals: FunnelTotals = .zero,
@@ -45,7 +53,8 @@ public struct Report: Sendable, Equatable {
                 cohorts: [CohortCell] = [], creatives: [CreativeCurve] = [], creativesAsOf: LocalDate? = nil,
                 letters: [LetterRow] = [], managers: [ManagerRow] = [], chats: [ChatRow] = [],
                 community: [CommunityRow] = [], products: [ProductRow] = [], tags: [TagRow] = [],
-                attribution: [AttributionRow] = [], names: AdNames = .none) {
+                attribution: [AttributionRow] = [], names: AdNames = .none, courses: [CourseRow] = [],
+                webinars: [WebinarRow] = [], retention: [RetentionCell] = [], repeatPurchases: [RepeatRow] = []) {
         self.project = project
         self.currency = currency
         self.period = period
@@ -67,5 +76,9 @@ public struct Report: Sendable, Equatable {
         self.tags = tags
         self.attribution = attribution
         self.names = names
+        self.courses = courses
+        self.webinars = webinars
+        self.retention = retention
+        self.repeatPurchases = repeatPurchases
     }
 }

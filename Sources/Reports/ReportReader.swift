@@ -39,7 +39,11 @@ public struct ReportReader {
             products: try products(project: project, period: period),
             tags: try tags(project: project, period: period),
             attribution: try attribution(project: project, period: period),
-            names: try names(project: project))
+            names: try names(project: project),
+            courses: try courses(project: project, period: period),
+            webinars: try webinars(project: project, period: period),
+            retention: try retention(project: project, through: period.to),
+            repeatPurchases: try repeatPurchases(project: project))
     }
 
     /// The digest of `day` against the day before.
@@ -62,7 +66,19 @@ public struct ReportReader {
                                    totals: try funnel(row))
             },
             burning: burnout.curves.filter { $0.status.isBurning }, creativesAsOf: burnout.asOf,
-            managers: try managers(project: project, period: oneDay), names: names)
+            managers: try managers(project: project, period: oneDay), names: names,
+            lessonCompletions: try lessonCompletions(project: project, day: day),
+            webinars: try webinars(project: project, period: oneDay))
+    }
+
+    /// `bi.learning_daily.completed` summed over the day's lessons: each counts a student's first completion of a lesson.
+    func lessonCompletions(project: String, day: LocalDate) throws -> Int {
+        let result = try connection.execute("""
+            SELECT coalesce(sum(completed), 0)::bigint AS completed
+            FROM bi.learning_daily WHERE project = $1 AND day = $2::date
+            """, [project, day.description])
+        guard let row = result.rows.first else { return 0 }
+        return try int(row, "completed")
     }
 
     // MARK: queries
@@ -324,6 +340,85 @@ public struct ReportReader {
                 paidOrdersFirst: try int(row, "paid_orders_first"), paidOrdersDeal: try int(row, "paid_orders_deal"),
                 revenueFirst: try decimal(row, "revenue_first"), revenueDeal: try decimal(row, "revenue_deal"),
                 refundsFirst: try decimal(row, "refunds_first"), refundsDeal: try decimal(row, "refunds_deal"))
+        }
+    }
+
+    /// Courses with a `bi.learning_daily` row in the period, each with its all-time `bi.course_progress`
+    /// and its lessons' first-time steps summed over the period's days.
+    func courses(project: String, period: ReportPeriod) throws -> [CourseRow] {
+        let lessons = try connection.execute("""
+            SELECT course_id, lesson_id, sum(opened)::bigint AS opened, sum(completed)::bigint AS completed,
+                   sum(homework_submitted)::bigint AS homework_submitted,
+                   sum(homework_accepted)::bigint AS homework_accepted, sum(attended)::bigint AS attended
+            FROM bi.learning_daily WHERE project = $1 AND day BETWEEN $2::date AND $3::date
+            GROUP BY course_id, lesson_id
+            ORDER BY course_id COLLATE "C", lesson_id COLLATE "C"
+            """, [project, period.from.description, period.to.description])
+        var byCourse: [String: [LessonRow]] = [:]
+        for row in lessons.rows {
+            byCourse[try text(row, "course_id"), default: []].append(LessonRow(
+                lessonID: try text(row, "lesson_id"), opened: try int(row, "opened"), completed: try int(row, "completed"),
+                homeworkSubmitted: try int(row, "homework_submitted"), homeworkAccepted: try int(row, "homework_accepted"),
+                attended: try int(row, "attended")))
+        }
+        let progress = try connection.execute("""
+            SELECT course_id, students, lessons, completers, payers_after_start, revenue_after_start
+            FROM bi.course_progress WHERE project = $1 ORDER BY course_id COLLATE "C"
+            """, [project])
+        return try progress.rows.compactMap { row in
+            let course = try text(row, "course_id")
+            guard let periodLessons = byCourse[course] else { return nil }
+            return CourseRow(
+                courseID: course, students: try int(row, "students"), lessons: try int(row, "lessons"),
+                completers: try int(row, "completers"), payersAfterStart: try int(row, "payers_after_start"),
+                revenueAfterStart: try decimal(row, "revenue_after_start"), periodLessons: periodLessons)
+        }
+    }
+
+    /// Webinars (lessons of `bi.webinar_conversion`) with first attendances in the period; their figures are
+    /// all time, as a letter's are: the view has no day.
+    func webinars(project: String, period: ReportPeriod) throws -> [WebinarRow] {
+        let result = try connection.execute("""
+            SELECT w.course_id, w.lesson_id, w.attendees, w.buyers_7d, w.revenue_7d
+            FROM bi.webinar_conversion w
+            WHERE w.project = $1 AND EXISTS (
+                SELECT 1 FROM bi.learning_daily d
+                WHERE d.project = w.project AND d.course_id = w.course_id AND d.lesson_id = w.lesson_id
+                  AND d.attended > 0 AND d.day BETWEEN $2::date AND $3::date)
+            ORDER BY w.course_id COLLATE "C", w.lesson_id COLLATE "C"
+            """, [project, period.from.description, period.to.description])
+        return try result.rows.map(webinar)
+    }
+
+    func webinar(_ row: PostgresRow) throws -> WebinarRow {
+        WebinarRow(courseID: try text(row, "course_id"), lessonID: try text(row, "lesson_id"),
+                   attendees: try int(row, "attendees"), buyers: try int(row, "buyers_7d"), revenue: try decimal(row, "revenue_7d"))
+    }
+
+    /// Retention up to the period's month, as the cohorts: a past period shows the cohorts as they stood then.
+    func retention(project: String, through day: LocalDate) throws -> [RetentionCell] {
+        let result = try connection.execute("""
+            SELECT cohort_month::text AS cohort_month, month::text AS month, cohort_users, active_users, churned
+            FROM bi.retention_monthly
+            WHERE project = $1 AND month <= $2::date AND cohort_month <= $2::date
+            ORDER BY cohort_month, month
+            """, [project, day.monthStart.description])
+        return try result.rows.map { row in
+            RetentionCell(cohortMonth: try date(row: row, "cohort_month"), month: try date(row: row, "month"),
+                          cohortUsers: try int(row, "cohort_users"), activeUsers: try int(row, "active_users"),
+                          churned: try int(row, "churned"))
+        }
+    }
+
+    /// Every cohort's payers and repeat payers, the cohort of users with no registration first.
+    func repeatPurchases(project: String) throws -> [RepeatRow] {
+        let result = try connection.execute("""
+            SELECT cohort_month::text AS cohort_month, payers, repeat_payers
+            FROM bi.repeat_purchases WHERE project = $1 ORDER BY cohort_month NULLS FIRST
+            """, [project])
+        return try result.rows.map { row in
+            RepeatRow(cohortMonth: try row["cohort_month"].map { try date($0, "cohort_month") },
+                      payers: try int(row, "payers"), repeatPayers: try int(row, "repeat_payers"))
         }
     }
 

@@ -4,13 +4,14 @@ import Events
 /// no external resource, every outside string escaped.
 ///
 /// Every section has an `id` (`headline`, `daily`, `funnel`, `products`, `launches`, `traffic`,
-/// `attribution`, `cohorts`, `creatives`, `mailings`, `managers`, `community`); a section without data
+/// `attribution`, `cohorts`, `creatives`, `mailings`, `managers`, `community`, `learning`, `webinars`, `retention`,
+/// `repeat`); a section without data
 /// says so in a `p.empty`. Campaigns, ads and managers show their names beside their ids where known.
 public struct ReportRenderer: Sendable {
     /// The section ids in page order.
     public static let sectionIDs = [
         "headline", "daily", "funnel", "products", "launches", "traffic", "attribution", "cohorts", "creatives",
-        "mailings", "managers", "community",
+        "mailings", "managers", "community", "learning", "webinars", "retention", "repeat",
     ]
     /// Distinct line colours for the creatives' curves (more creatives than colours reuse them in order).
     public static let palette = [
@@ -52,6 +53,10 @@ public struct ReportRenderer: Sendable {
         page += mailings(report)
         page += managers(report)
         page += community(report)
+        page += learning(report)
+        page += webinars(report)
+        page += retention(report)
+        page += repeatPurchases(report)
         page += "</main></body></html>\n"
         return page
     }
@@ -442,6 +447,123 @@ public struct ReportRenderer: Sendable {
         return section("community", "Community", html, note: """
             Chats: activity in the period. Buying: every user of the project, whether they ever wrote a message \
             (a join is not enough), and their accepted payments at any time (gross).
+            """)
+    }
+
+    /// Per course: its all-time progress, then the period's lessons, one row each.
+    func learning(_ report: Report) -> String {
+        guard !report.courses.isEmpty else { return section("learning", "Learning", nil) }
+        var html = "<table><thead><tr><th>Course</th>"
+        html += ["Students", "Lessons", "Completers", "Completion", "Payers after start", "Revenue after start"]
+            .map { "<th class=\"num\">\($0)</th>" }.joined() + "</tr></thead><tbody>"
+        for course in report.courses {
+            html += "<tr><td>\(Self.name(course.courseID))</td>" + [
+                ReportFormat.count(course.students), ReportFormat.count(course.lessons), ReportFormat.count(course.completers),
+                ReportFormat.share(course.completionRate), ReportFormat.count(course.payersAfterStart),
+                ReportFormat.money(course.revenueAfterStart),
+            ].map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
+        }
+        html += "</tbody></table>"
+        for course in report.courses {
+            html += "<h3>\(HTML.escape(course.courseID.isEmpty ? "''" : course.courseID)): lessons in the period</h3>"
+            html += "<table class=\"lessons\"><thead><tr><th>Lesson</th>"
+            html += ["Opened", "Completed", "Completed / opened", "Homework submitted", "Homework accepted", "Attended"]
+                .map { "<th class=\"num\">\($0)</th>" }.joined() + "</tr></thead><tbody>"
+            for lesson in course.periodLessons {
+                let label = lesson.lessonID.isEmpty ? "<span class=\"note\">(course, no lesson)</span>" : HTML.escape(lesson.lessonID)
+                html += "<tr><td>\(label)</td>" + [
+                    ReportFormat.count(lesson.opened), ReportFormat.count(lesson.completed),
+                    ReportFormat.share(lesson.completionShare), ReportFormat.count(lesson.homeworkSubmitted),
+                    ReportFormat.count(lesson.homeworkAccepted), ReportFormat.count(lesson.attended),
+                ].map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
+            }
+            html += "</tbody></table>"
+        }
+        return section("learning", "Learning", html, note: """
+            Courses with first steps in the period. Course figures are all time: students = users with any learning \
+            event of the course; lessons = lessons anyone opened or completed; completers = students who completed \
+            every one of them; completion = completers / students; payers after start = students whose first \
+            accepted payment came after their first step in the course, with those payments (gross). Lesson rows: \
+            students whose first open, completion, homework or attendance of the lesson fell in the period.
+            """)
+    }
+
+    /// Webinars attended in the period and the purchases within 7 days after them.
+    func webinars(_ report: Report) -> String {
+        guard !report.webinars.isEmpty else { return section("webinars", "Webinars", nil) }
+        var html = "<table><thead><tr><th>Course</th><th>Webinar</th>"
+        html += ["Attendees", "Buyers within 7 days", "Conversion", "Revenue"].map { "<th class=\"num\">\($0)</th>" }.joined()
+        html += "</tr></thead><tbody>"
+        for webinar in report.webinars {
+            html += "<tr><td>\(Self.name(webinar.courseID))</td><td>\(Self.name(webinar.lessonID))</td>" + [
+                ReportFormat.count(webinar.attendees), ReportFormat.count(webinar.buyers),
+                ReportFormat.share(webinar.conversion), ReportFormat.money(webinar.revenue),
+            ].map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
+        }
+        html += "</tbody></table>"
+        return section("webinars", "Webinars", html, note: """
+            Webinars with first attendances in the period, with all their attendees. Buyers: attendees whose first \
+            accepted payment came after their first attendance and at most 7 × 24 h after it; revenue: those \
+            payments (gross); conversion = buyers / attendees.
+            """)
+    }
+
+    /// Cohort × month retention, coloured like the cohorts' heatmap, with each month's churned users.
+    func retention(_ report: Report) -> String {
+        let cells = report.retention.filter { $0.monthsSince <= Self.maximumCohortMonths }
+        guard !cells.isEmpty else { return section("retention", "Retention", nil) }
+        let months = cells.map(\.cohortMonth).reduce(into: [LocalDate]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+        let width = (cells.map(\.monthsSince).max() ?? 0) + 1
+        // Percentages to one decimal, as shown: the colour follows the figure the reader sees.
+        func percent(_ cell: RetentionCell) -> DecimalNumber? { cell.retention?.scaled(by: 100).rounded(toScale: 1) }
+        let scale = HeatmapScale(values: cells.compactMap(percent))
+        var html = "<div class=\"scroll\"><table class=\"heat\"><thead><tr><th>Cohort</th><th class=\"num\">Users</th>"
+        html += (0..<width).map { "<th class=\"num\">M\($0)</th>" }.joined() + "</tr></thead><tbody>"
+        for month in months {
+            let row = cells.filter { $0.cohortMonth == month }
+            html += "<tr><td>\(Self.monthLabel(month))</td><td class=\"num\">\(ReportFormat.count(row.first?.cohortUsers ?? 0))</td>"
+            for since in 0..<width {
+                guard let cell = row.first(where: { $0.monthsSince == since }), let value = percent(cell) else {
+                    html += "<td class=\"blank\"></td>"
+                    continue
+                }
+                let text = scale.wantsLightText(value) ? "#ffffff" : "#1f2328"
+                let churn = since == 0 ? "" : "<br><small>churned \(ReportFormat.count(cell.churned))</small>"
+                html += """
+                    <td class="num cell" style="background:\(scale.colour(for: value));color:\(text)" \
+                    title="\(Self.monthLabel(cell.month)): \(cell.activeUsers) of \(cell.cohortUsers) active, \(cell.churned) churned">\
+                    \(ReportFormat.percent(Ratio(value)))\(churn)</td>
+                    """
+            }
+            html += "</tr>"
+        }
+        html += "</tbody></table></div>"
+        return section("retention", "Retention", html, note: """
+            Share of the cohort (users by the month of their first registration) active in each month since: a chat \
+            message, a mail opened or clicked, a learning step, an order created or a payment accepted. Churned: \
+            users active the month before but not in this one.
+            """)
+    }
+
+    /// Per cohort: payers and those who paid for two or more distinct orders.
+    func repeatPurchases(_ report: Report) -> String {
+        guard !report.repeatPurchases.isEmpty else { return section("repeat", "Repeat purchases", nil) }
+        var html = "<table><thead><tr><th>Cohort</th><th class=\"num\">Payers</th><th class=\"num\">Repeat payers</th>"
+        html += "<th class=\"num\">Repeat rate</th></tr></thead><tbody>"
+        for row in report.repeatPurchases {
+            let cohort = row.cohortMonth.map(Self.monthLabel) ?? "<span class=\"note\">(no registration)</span>"
+            html += "<tr><td>\(cohort)</td>" + [
+                ReportFormat.count(row.payers), ReportFormat.count(row.repeatPayers), ReportFormat.share(row.repeatRate),
+            ].map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
+        }
+        let payers = report.repeatPurchases.reduce(0) { $0 + $1.payers }
+        let repeaters = report.repeatPurchases.reduce(0) { $0 + $1.repeatPayers }
+        html += "<tr class=\"total\"><td>Total</td><td class=\"num\">\(ReportFormat.count(payers))</td>"
+        html += "<td class=\"num\">\(ReportFormat.count(repeaters))</td>"
+        html += "<td class=\"num\">\(ReportFormat.share(Ratio(repeaters, payers)))</td></tr></tbody></table>"
+        return section("repeat", "Repeat purchases", html, note: """
+            All time, as of now. Payers: users of the cohort with an accepted payment; repeat payers: those with \
+            accepted payments for at least two distinct orders; repeat rate = repeat payers / payers.
             """)
     }
 

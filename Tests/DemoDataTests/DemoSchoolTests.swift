@@ -206,4 +206,117 @@ struct DemoSchoolTests {
         #expect(lines.contains { $0.contains("email") && $0.contains("course-sale") })
         #expect(lines.contains { $0.contains("m-anna") && $0.contains("Anna Smirnova") })
     }
+
+    @Test("the learning and Telegram script: its events as written in DemoSchool+Learning.swift and +Identity.swift")
+    func learningScript() throws {
+        var school = DemoSchool(settings: DemoSchool.Settings(project: Self.project, period: DemoPeriod(endingOn: Self.yesterday)))
+        // Retried webhooks repeat some events: each fact once, by id.
+        var seen = Set<String>()
+        let events = try school.events().filter { seen.insert($0.id).inserted }
+        let learning = events.compactMap { event -> Learning? in
+            if case .learning(let step) = event.data { return step } else { return nil }
+        }
+        // course-basic 16 (s1) + 11 (s2) + 6 (s3, b3 completed on E) + 5 (s4, b1 reopened, b2 on E) + 1 (s5)
+        // + 4 (s6) = 43; course-pro 6 (s1) + 2 (s2) = 8; webinars 5 + 4 + 3 = 12.
+        #expect(learning.count == 63)
+        #expect(learning.filter { $0.courseID == "course-basic" }.count == 43)
+        #expect(learning.filter { $0.courseID == "course-pro" }.count == 8)
+        #expect(learning.filter { $0.kind == .webinarAttended }.count == 12)
+        #expect(Set(learning.map(\.userID)).count == 10)  // s1…s6, w1…w4
+
+        // Six links, each alias to one user; s5's and s6's arrive after their aliases' first chat message.
+        let links = events.compactMap { event -> (Identity, Instant)? in
+            if case .identity(let link) = event.data { return (link, event.occurredAt) } else { return nil }
+        }
+        #expect(links.count == 6 && Set(links.map(\.0.alias)).count == 6)
+        #expect(links.allSatisfy { $0.0.alias.hasPrefix("tg:") && !$0.0.userID.hasPrefix("tg:") })
+        let firstMessage = Dictionary(events.compactMap { event -> (String, Instant)? in
+            if case .chat(let chat) = event.data, chat.kind == .message { return (chat.userID, event.occurredAt) } else { return nil }
+        }, uniquingKeysWith: min)
+        let late = links.filter { link, at in firstMessage[link.alias].map { $0 < at } ?? false }
+        #expect(late.count == 2)
+        #expect(firstMessage[DemoSchool.unlinkedMember] != nil && !links.contains { $0.0.alias == DemoSchool.unlinkedMember })
+    }
+
+    @Test("through the worker: courses, lessons, webinars, linked Telegram members and repeat purchases as scripted; the summary prints them")
+    func learningThroughTheWorker() throws {
+        let harness = try Self.monthApplied(endingOn: Self.yesterday)
+        // The period starts 2026-11-06 (day 0): day 1 = 11-07, day 2 = 11-08, …; every figure's derivation
+        // is in DemoSchool+Learning.swift's header.
+        let courses = try harness.query("""
+            SELECT course_id, students, lessons, completers, round(completion_rate, 4)::text, payers_after_start,
+                   revenue_after_start::numeric(12, 2)::text
+            FROM bi.course_progress WHERE project = $1 ORDER BY course_id
+            """, [Self.project])
+        #expect(courses == [
+            ["course-basic", "6", "4", "2", "0.3333", "4", "119600.00"],
+            ["course-pro", "2", "3", "1", "0.5000", "0", "0.00"],
+            ["free-webinars", "10", "0", "0", "0.0000", "6", "101580.00"],
+        ])
+        // b1 on day 2: opened by s1…s6, completed by all but s5; homework handed in (s1, s2) on day 3 and
+        // accepted (s1, s2) on day 4; s4's second open on day 6 makes no row.
+        let b1 = try harness.query("""
+            SELECT day::text, opened, completed, homework_submitted, homework_accepted
+            FROM bi.learning_daily WHERE project = $1 AND course_id = 'course-basic' AND lesson_id = 'b1' ORDER BY day
+            """, [Self.project])
+        #expect(b1 == [["2026-11-08", "6", "5", "0", "0"], ["2026-11-09", "0", "0", "2", "0"], ["2026-11-10", "0", "0", "0", "2"]])
+        let webinars = try harness.query("""
+            SELECT lesson_id, attendees, buyers_7d, revenue_7d::numeric(12, 2)::text
+            FROM bi.webinar_conversion WHERE project = $1 ORDER BY lesson_id
+            """, [Self.project])
+        #expect(webinars == [["career-qa", "3", "1", "34900.00"], ["design-intro", "5", "3", "30790.00"],
+                             ["portfolio-review", "4", "1", "34900.00"]])
+        // The digest's day E = 12-05: s3's b3 and s4's b2 completed, the career-qa webinar attended.
+        let lastDay = try harness.query("""
+            SELECT sum(completed), sum(attended) FROM bi.learning_daily WHERE project = $1 AND day = '2026-12-05'
+            """, [Self.project])
+        #expect(lastDay == [["2", "3"]])
+
+        // The reminder went to Telegram ids; resolved, s1's click earns s1's course-pro payment.
+        let reminder = try harness.query("""
+            SELECT sent, delivered, unique_opens, unique_clicks, payers_after_click, revenue_after_click::numeric(12, 2)::text
+            FROM bi.mail_letters WHERE project = $1 AND channel = 'telegram' AND letter_id = 'lesson-reminder'
+            """, [Self.project])
+        #expect(reminder == [["6", "6", "3", "2", "1", "34900.00"]])
+        // Every demo user registers, so the only user with no registration is the member who never opened
+        // the bot: the six linked aliases, two of them linked late, are no users of their own.
+        let unregistered = try harness.query("""
+            SELECT chat_active::text, users, payers FROM bi.community_conversion WHERE project = $1 AND cohort_month IS NULL
+            """, [Self.project])
+        #expect(unregistered == [["true", "1", "0"]])
+
+        // Repeat purchases: the November cohort holds the scripted 10 payers, 4 of them repeat payers (s1, s2,
+        // s4, w4), with the random month's own (a marathon order and a webinar order can both be paid).
+        let november = try #require(try harness.query("""
+            SELECT payers, repeat_payers FROM bi.repeat_purchases WHERE project = $1 AND cohort_month = '2026-11-01'
+            """, [Self.project]).first)
+        #expect(Int(november[0]!)! >= 10 && Int(november[1]!)! >= 4, "\(november)")
+        // Retention: November's cohort in November and December; December's churned are November's active
+        // users with no activity in December, so never more than November's active users.
+        let retention = try harness.query("""
+            SELECT month::text, cohort_users, active_users, churned FROM bi.retention_monthly
+            WHERE project = $1 AND cohort_month = '2026-11-01' ORDER BY month
+            """, [Self.project])
+        #expect(retention.map { $0[0] } == ["2026-11-01", "2026-12-01"])
+        if retention.count == 2 {
+            #expect(retention[0][3] == "0" && Int(retention[1][3]!)! > 0 && Int(retention[1][3]!)! <= Int(retention[0][2]!)!)
+            #expect(Int(retention[1][2]!)! > 0 && retention[0][1] == retention[1][1])
+        }
+
+        let run = try ChildProcess.run("/usr/bin/env", [
+            "psql", harness.databaseURL, "-X", "-q", "-P", "pager=off", "-v", "ON_ERROR_STOP=1", "-v", "project=\(Self.project)",
+            "-v", "from_day=2026-11-06", "-v", "to_day=2026-12-05", "-v", "dead_letters=0",
+            "-f", WorkerHarness.packageRoot.appendingPathComponent("ops/demo-summary.sql").path,
+        ])
+        try #require(run.status == 0, "psql: \(run.standardError)")
+        let lines = run.standardOutput.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(lines.contains(["course-basic", "6", "4", "2", "33.3", "4", "119600.00"]))
+        #expect(lines.contains(["course-pro", "2", "3", "1", "50.0", "0", "0.00"]))
+        #expect(lines.contains(["course-basic", "b1", "6", "5", "2", "2", "0"]))
+        #expect(lines.contains(["free-webinars", "design-intro", "5", "3", "30790.00", "60.0"]))
+        #expect(lines.contains(["free-webinars", "portfolio-review", "4", "1", "34900.00", "25.0"]))
+        #expect(lines.contains(["free-webinars", "career-qa", "3", "1", "34900.00", "33.3"]))
+        #expect(lines.contains { $0.first == "2026-11-01" && $0.count == 6 && $0[1] == "2026-12-01" })
+        #expect(lines.contains { $0.first == "2026-11-01" && $0.count == 4 })
+    }
 }

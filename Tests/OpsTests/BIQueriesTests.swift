@@ -60,9 +60,9 @@ struct BIQueriesTests {
         let (_, reader) = try BIQueries.migratedDatabase(prefix: "ops_bi_empty")
         defer { reader.close() }
         let queries = try BIQueries.all(project: "demo-school")
-        // Business dashboard: 15 panels + 6 variables, each with All and with some values chosen;
-        // Metabase: 7 questions.
-        #expect(queries.count == 21 * 2 + 7)
+        // Business dashboard: 15 panels + 6 variables; engagement dashboard: 7 panels + 1 variable; each with
+        // All and with some values chosen; Metabase: 7 questions.
+        #expect(queries.count == (21 + 8) * 2 + 7)
         for (label, sql) in queries {
             do {
                 _ = try reader.execute(sql)

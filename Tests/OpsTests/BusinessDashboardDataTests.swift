@@ -16,6 +16,12 @@ import Worker
 ///   o2 (u1) Course B / basic, tag flow:1, created 10-07, never paid.
 ///   u2 registers 10-08 without UTM; o3 (u2) Course A / no offer, its own UTM vk/c-2/b-2, paid 10-08, p3 2000.
 /// The previous period of 10-01 … 10-31 (09-01 … 09-30) is empty.
+/// Learning (SPEC §4.13–4.14), course `c-a`: u1 opens and completes l1 on 10-05 (12:00, 13:00) and l2 on
+///   10-07; u2 attends webinar `web-1` on 10-07 at 19:00, 17 h before p3.
+///   → students 2, lessons 2 (l1, l2), completers 1 (u1), completion 50.0 %; payers after start u1 (p1 on
+///   10-06 after 10-05 12:00) and u2 (p3 after 10-07 19:00): 2, 7000. web-1: 1 attendee, 1 buyer, 2000.
+///   Retention: October's cohort (u1, u2) is all active in October, its only month (the latest); repeat
+///   purchases: 2 payers, none with two paid orders (o2 is never paid).
 @Suite("business dashboard panels and Metabase questions on applied data")
 struct BusinessDashboardDataTests {
     static let project = "ops-school"
@@ -44,6 +50,16 @@ struct BusinessDashboardDataTests {
             """#),
         envelope("p3", "payment", "2026-10-08T12:00:00+03:00",
                  #"{"payment_id":"p3","order_id":"o3","user_id":"u2","amount":"2000","currency":"RUB","status":"accepted"}"#),
+        envelope("l1", "learning", "2026-10-05T12:00:00+03:00",
+                 #"{"user_id":"u1","course_id":"c-a","lesson_id":"l1","kind":"lesson_opened"}"#),
+        envelope("l2", "learning", "2026-10-05T13:00:00+03:00",
+                 #"{"user_id":"u1","course_id":"c-a","lesson_id":"l1","kind":"lesson_completed"}"#),
+        envelope("l3", "learning", "2026-10-07T12:00:00+03:00",
+                 #"{"user_id":"u1","course_id":"c-a","lesson_id":"l2","kind":"lesson_opened"}"#),
+        envelope("l4", "learning", "2026-10-07T13:00:00+03:00",
+                 #"{"user_id":"u1","course_id":"c-a","lesson_id":"l2","kind":"lesson_completed"}"#),
+        envelope("l5", "learning", "2026-10-07T19:00:00+03:00",
+                 #"{"user_id":"u2","course_id":"c-a","lesson_id":"web-1","kind":"webinar_attended"}"#),
     ]
 
     /// A migrated database with `events` produced to a mock cluster and applied by a worker; a connection as the BI role.
@@ -87,8 +103,9 @@ struct BusinessDashboardDataTests {
     }
 
     /// The panel's rows with the variables chosen, every cell as text ("" for NULL, numbers `plain`).
-    static func rows(_ title: String, _ variables: [String: String], _ reader: PostgresConnection) throws -> [[String]] {
-        guard let query = try OpsFiles.dashboardQueries().first(where: { $0.file.hasSuffix("business.json") && $0.title == title })
+    static func rows(_ title: String, _ variables: [String: String], _ reader: PostgresConnection,
+                     dashboard: String = "business.json") throws -> [[String]] {
+        guard let query = try OpsFiles.dashboardQueries().first(where: { $0.file.hasSuffix(dashboard) && $0.title == title })
         else { throw OpsTestError("no panel \(title)") }
         let sql = try GrafanaSQL.expand(query.text, from: BIQueries.from, to: BIQueries.to,
                                         variables: variables.merging(["project": project]) { $1 })
@@ -153,5 +170,27 @@ struct BusinessDashboardDataTests {
             ["ops-school", "vk_ads", "c-2", "", "0", "0", "1", "0", "2000", "0", "0", "", ""],
         ])
         #expect(try question("04_managers_by_month.sql").map { $0[3] } == ["Олег", ""])
+    }
+
+    @Test("engagement panels: courses, lesson funnel, webinar conversion, retention, churn and repeat purchases by hand")
+    func engagementPanels() throws {
+        let reader = try Self.load()
+        defer { reader.close() }
+        func rows(_ title: String) throws -> [[String]] {
+            try Self.rows(title, [:], reader, dashboard: "engagement.json")
+        }
+        #expect(try rows("Courses: completion and payers after start") == [["c-a", "2", "2", "1", "50", "2", "7000"]])
+        #expect(try rows("Lesson funnel: first opens and completions in the period") == [
+            ["c-a", "l1", "1", "1", "100", "0", "0", "0"],
+            ["c-a", "l2", "1", "1", "100", "0", "0", "0"],
+            ["c-a", "web-1", "0", "0", "", "0", "0", "1"],
+        ])
+        #expect(try rows("Lessons completed per day").map { Array($0.dropFirst()) } == [["c-a", "1"], ["c-a", "1"]])
+        #expect(try rows("Webinar conversion: buyers within 7 days") == [["c-a", "web-1", "1", "1", "2000", "100"]])
+        #expect(try rows("Retention: % of the cohort active by month since registration") == [
+            ["2026-10", "2", "100", "", "", "", "", ""],
+        ])
+        #expect(try rows("Churned users by month since registration") == [["2026-10", "", "", "", "", ""]])
+        #expect(try rows("Repeat purchases by cohort") == [["2026-10", "2", "0", "0"]])
     }
 }

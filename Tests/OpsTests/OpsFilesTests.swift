@@ -69,9 +69,10 @@ struct OpsFilesTests {
         #expect(polled == Self.pollMetrics)
     }
 
-    @Test("the dashboards use only the provisioned data sources, and both dashboards exist")
+    @Test("the dashboards use only the provisioned data sources, and the three dashboards exist")
     func dataSources() throws {
-        #expect(try OpsFiles.dashboardFiles() == ["ops/grafana/dashboards/business.json", "ops/grafana/dashboards/pipeline-health.json"])
+        #expect(try OpsFiles.dashboardFiles() == ["ops/grafana/dashboards/business.json", "ops/grafana/dashboards/engagement.json",
+                                                  "ops/grafana/dashboards/pipeline-health.json"])
         let provisioned = try OpsFiles.yaml("ops/grafana/provisioning/datasources/datasources.yml") as? [String: Any]
         let uids = Set((provisioned?["datasources"] as? [[String: Any]] ?? []).compactMap { $0["uid"] as? String })
         #expect(uids == ["prometheus", "bi-postgres"])

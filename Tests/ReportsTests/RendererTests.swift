@@ -131,6 +131,50 @@ struct RendererTests {
         #expect(section.contains("background:#08519c;color:#ffffff"))
     }
 
+    @Test("learning: each course's all-time progress, then its lessons in the period (figures in ReportDataSet's comment)")
+    func learning() {
+        #expect(PageText(Self.html).rows(in: "learning") == [
+            ["course-a", "3", "2", "1", "33.3 %", "2", "18 900.00"],
+            ["webinars", "4", "0", "0", "0.0 %", "3", "6 800.00"],
+            ["intro", "3", "3", "100.0 %", "0", "0", "0"],
+            ["l2", "1", "1", "100.0 %", "1", "1", "0"],
+            ["w-mar", "0", "0", "—", "0", "0", "2"],
+            ["w-mar2", "0", "0", "—", "0", "0", "1"],
+        ])
+    }
+
+    @Test("webinars: attendees, buyers within 7 days, conversion and revenue")
+    func webinars() {
+        #expect(PageText(Self.html).rows(in: "webinars") == [
+            ["webinars", "w-mar", "3", "1", "33.3 %", "2 000.00"],
+            ["webinars", "w-mar2", "1", "1", "100.0 %", "4 000.00"],
+        ])
+    }
+
+    @Test("retention heatmap: the share active per cell with the month's churned, coloured on the table's scale")
+    func retention() {
+        let page = PageText(Self.html)
+        #expect(page.rows(in: "retention") == [
+            ["2026-02", "2", "50.0 %", "50.0 %churned 1"],
+            ["2026-03", "5", "100.0 %", ""],
+        ])
+        // 50 of a top of 100: each channel half-way, 239 − 231/2 = 123.5 → 124, 246 − 165/2 = 163.5 → 164,
+        // 255 − 99/2 = 205.5 → 206: #7ca4ce, dark text below 3/5; 100 → #08519c with white text.
+        let section = page.section("retention")
+        #expect(section.components(separatedBy: "background:#7ca4ce;color:#1f2328").count - 1 == 2)
+        #expect(section.contains("background:#08519c;color:#ffffff"))
+        #expect(section.contains("title=\"2026-03: 1 of 2 active, 1 churned\""))
+    }
+
+    @Test("repeat purchases per cohort with the total's rate from the sums")
+    func repeatPurchases() {
+        #expect(PageText(Self.html).rows(in: "repeat") == [
+            ["2026-02", "2", "1", "50.0 %"],
+            ["2026-03", "3", "1", "33.3 %"],
+            ["Total", "5", "2", "40.0 %"],
+        ])
+    }
+
     @Test("creatives: curves from the carried-in value, statuses, figures")
     func creatives() {
         let page = PageText(Self.html)
@@ -195,6 +239,9 @@ struct RendererTests {
         report.managers[1].name = "<iframe>anna"
         report.products[1].product = "<script>product"
         report.tags[3].value = "<b>launch"
+        report.courses[0].courseID = "<script>course"
+        report.courses[0].periodLessons[0].lessonID = "<iframe>lesson"
+        report.webinars[0].lessonID = "<img src=webinar>"
         let html = ReportRenderer().render(report)
         let lower = html.lowercased()
         #expect(!lower.contains("<script") && !lower.contains("<img") && !lower.contains("<iframe") && !lower.contains("<b>"))
@@ -206,6 +253,7 @@ struct RendererTests {
         #expect(html.contains("&lt;script&gt;camp&lt;/script&gt;") && html.contains("&lt;img src=ad&gt;"))
         #expect(html.contains("&lt;iframe&gt;anna") && html.contains("&lt;script&gt;product")
             && html.contains("&lt;b&gt;launch"))
+        #expect(html.contains("&lt;script&gt;course") && html.contains("&lt;iframe&gt;lesson") && html.contains("&lt;img src=webinar&gt;"))
     }
 
     @Test("a period without data says so in every section instead of drawing empty tables")
@@ -227,6 +275,31 @@ struct RendererTests {
         let text = DigestRenderer().render(ReportExpectations.digest)
         #expect(PageText.plain(text) == ReportExpectations.digestText)
         #expect(DigestRenderer.parseMode == "HTML")
+    }
+
+    @Test("digest learning: none said plainly; webinars by attendees, at most three, the rest counted, names escaped")
+    func digestLearning() {
+        var digest = ReportExpectations.digest
+        digest.lessonCompletions = 0
+        digest.webinars = []
+        let quiet = PageText.plain(DigestRenderer().render(digest))
+        #expect(quiet.contains("<b>Learning</b>\nLessons completed: 0 (students' first completions of a lesson that day)\nWebinars attended: none\n"))
+        digest.lessonCompletions = 1_204
+        digest.webinars = [
+            WebinarRow(courseID: "c", lessonID: "small", attendees: 2, buyers: 0, revenue: .zero),
+            WebinarRow(courseID: "c", lessonID: "<b>big", attendees: 40, buyers: 3, revenue: DecimalNumber(12_000)),
+            WebinarRow(courseID: "c", lessonID: "mid-b", attendees: 10, buyers: 1, revenue: DecimalNumber(990)),
+            WebinarRow(courseID: "c", lessonID: "mid-a", attendees: 10, buyers: 0, revenue: .zero),
+        ]
+        let busy = PageText.plain(DigestRenderer().render(digest))
+        #expect(busy.contains("""
+            Lessons completed: 1 204 (students' first completions of a lesson that day)
+            Webinars with attendance that day (all their attendees; buyers: paid within 7 days after attending, so far):
+            • c / &lt;b&gt;big: attendees 40, buyers 3, revenue 12 000.00 RUB
+            • c / mid-a: attendees 10, buyers 0, revenue 0.00 RUB
+            • c / mid-b: attendees 10, buyers 1, revenue 990.00 RUB
+            and 1 more
+            """))
     }
 
     @Test("digest: best and worst only among campaigns with spend, listed at most three, names escaped")

@@ -68,7 +68,8 @@ struct ReportCommandTests {
         let dom = PageText(browser.output)
 
         #expect(dom.sectionIDs == ["headline", "daily", "funnel", "products", "launches", "traffic", "attribution", "cohorts",
-                                   "creatives", "mailings", "managers", "community"])
+                                   "creatives", "mailings", "managers", "community", "learning", "webinars", "retention",
+                                   "repeat"])
         for id in dom.sectionIDs {
             let section = dom.section(id)
             #expect(!section.contains("class=\"empty\""), "section \(id) says it has no data")
@@ -78,7 +79,8 @@ struct ReportCommandTests {
         }
         // The browser read the markup as written: the same tables, cell for cell, as the file holds.
         let file = PageText(written)
-        for id in ["products", "launches", "traffic", "attribution", "cohorts", "creatives", "mailings", "managers", "community"] {
+        for id in ["products", "launches", "traffic", "attribution", "cohorts", "creatives", "mailings", "managers", "community",
+                   "learning", "webinars", "retention", "repeat"] {
             #expect(dom.rows(in: id) == file.rows(in: id), "section \(id)")
             #expect(!dom.rows(in: id).isEmpty, "section \(id)")
         }

@@ -127,6 +127,25 @@ import Worker
 ///     difference −2000/61 = −32.8 pp.
 ///   Total: spend 9600, paid 5 and 5, revenue 24900 and 24900, refunds 3000 → ROMI 128.1 % both, 0.0 pp.
 /// Digest 03-14, sales team: m-anna (Анна Петрова) o7 created and paid, p7 4000.
+///
+/// Learning (SPEC §4.13; learning events move nothing of the figures above):
+///   course-a: u3 opens and completes `intro` 03-09 19:00/20:00 and `l2` 03-11 19:00/20:00, hands in l2's
+///     homework 03-12, accepted 03-13; u1 opens and completes intro 03-10 19:00/20:00; u6 opens intro
+///     03-13 19:00 and completes it 03-14 10:00. → students 3, lessons 2, completers 1 (u3), completion
+///     33.3 %; payers after start: u3 (p3 03-10 and p8 03-13, both after 03-09 19:00: 15900) and u1 (p4
+///     03-11 after 03-10 19:00, gross 3000; p1 came before) → 2, 18900. Period lessons: intro opened 3,
+///     completed 3; l2 opened 1, completed 1, homework 1 and 1.
+///   webinars (attendance only: lessons 0, completers 0): w-feb u2 02-22 20:00 (p2 02-23 12:00: buyer, 800);
+///     w-mar u7 03-06 19:00, u4 and u5 03-10 09:00 (u4's p5 at 12:00: buyer, 2000; u7's p7 on 03-14 12:00
+///     is 7 days 17 h later: not; u5 never pays) → 3, 1, 2000; w-mar2 u7 03-14 09:00 (p7 3 h later) →
+///     1, 1, 4000. Course: students u2 u4 u5 u7 = 4, completion 0.0 %; payers after start u2 800, u4 2000,
+///     u7 4000 → 3, 6800. The period's webinars: w-mar (first attendances 03-10) and w-mar2; w-feb is not.
+/// Retention (SPEC §4.14; activities: chat messages, opens, clicks, learning, orders created, payments):
+///   February (u1, u2): in February only u2 (o2, p2, w-feb) → 1 of 2 = 50.0 %; in March only u1 → 50.0 %,
+///   churned 1 (u2). March (u3 … u7): u3, u4, u5 (o6), u6 (learning), u7 → 5 of 5 = 100.0 %, churned 0.
+/// Repeat purchases: February: payers u1, u2, repeat u1 (o1 and o4; p4's refund does not undo its
+///   acceptance) → 2, 1, 50.0 %; March: payers u3, u4, u7, repeat u3 (o3, o8) → 3, 1, 33.3 %.
+/// Digest 03-14: lesson completions 1 (u6's intro); webinars attended that day: w-mar2, 1 attendee, 1 buyer, 4000.
 enum ReportDataSet {
     static let project = "r-school"
 
@@ -173,6 +192,10 @@ enum ReportDataSet {
 
     static func chat(_ id: String, _ user: String, _ kind: String, _ at: String) -> String {
         envelope(id, "chat", at, #"{"chat_id":"ch-main","message_id":"\#(id)","user_id":"\#(user)","kind":"\#(kind)"}"#)
+    }
+
+    static func learning(_ id: String, _ user: String, _ course: String, _ lesson: String, _ kind: String, _ at: String) -> String {
+        envelope(id, "learning", at, #"{"user_id":"\#(user)","course_id":"\#(course)","lesson_id":"\#(lesson)","kind":"\#(kind)"}"#)
     }
 
     /// Every envelope of the data set, as `pipeline produce` would read them.
@@ -247,6 +270,22 @@ enum ReportDataSet {
             chat("ch3", "u1", "message", "2026-03-10T08:00:00+03:00"),
             chat("ch4", "u3", "message", "2026-03-10T08:10:00+03:00"),
             chat("ch5", "u1", "leave", "2026-03-12T08:00:00+03:00"),
+
+            learning("le1", "u3", "course-a", "intro", "lesson_opened", "2026-03-09T19:00:00+03:00"),
+            learning("le2", "u3", "course-a", "intro", "lesson_completed", "2026-03-09T20:00:00+03:00"),
+            learning("le3", "u3", "course-a", "l2", "lesson_opened", "2026-03-11T19:00:00+03:00"),
+            learning("le4", "u3", "course-a", "l2", "lesson_completed", "2026-03-11T20:00:00+03:00"),
+            learning("le5", "u3", "course-a", "l2", "homework_submitted", "2026-03-12T10:00:00+03:00"),
+            learning("le6", "u3", "course-a", "l2", "homework_accepted", "2026-03-13T10:00:00+03:00"),
+            learning("le7", "u1", "course-a", "intro", "lesson_opened", "2026-03-10T19:00:00+03:00"),
+            learning("le8", "u1", "course-a", "intro", "lesson_completed", "2026-03-10T20:00:00+03:00"),
+            learning("le9", "u6", "course-a", "intro", "lesson_opened", "2026-03-13T19:00:00+03:00"),
+            learning("le10", "u6", "course-a", "intro", "lesson_completed", "2026-03-14T10:00:00+03:00"),
+            learning("lw1", "u2", "webinars", "w-feb", "webinar_attended", "2026-02-22T20:00:00+03:00"),
+            learning("lw2", "u7", "webinars", "w-mar", "webinar_attended", "2026-03-06T19:00:00+03:00"),
+            learning("lw3", "u4", "webinars", "w-mar", "webinar_attended", "2026-03-10T09:00:00+03:00"),
+            learning("lw4", "u5", "webinars", "w-mar", "webinar_attended", "2026-03-10T09:00:00+03:00"),
+            learning("lw5", "u7", "webinars", "w-mar2", "webinar_attended", "2026-03-14T09:00:00+03:00"),
         ]
         events += paid("o1", "o1", "u1", "2026-03-02", "m-anna", "5000",
                        #","product":"Course A","offer":"basic","tags":["launch:2026-03","flow:1"],"manager_name":"Анна П.""#, nil)

@@ -152,7 +152,37 @@ enum ReportExpectations {
         totals: totals, newUsers: 4, previousTotals: previousTotals, previousNewUsers: 1, daily: daily,
         traffic: traffic, cohorts: cohorts, creatives: creatives, creativesAsOf: day("2026-03-14"),
         letters: letters, managers: managers, chats: chats, community: community, products: products, tags: tags,
-        attribution: attribution, names: names)
+        attribution: attribution, names: names, courses: courses, webinars: webinars, retention: retention,
+        repeatPurchases: repeatPurchases)
+
+    static let courses = [
+        CourseRow(courseID: "course-a", students: 3, lessons: 2, completers: 1, payersAfterStart: 2,
+                  revenueAfterStart: d("18900"), periodLessons: [
+                      LessonRow(lessonID: "intro", opened: 3, completed: 3),
+                      LessonRow(lessonID: "l2", opened: 1, completed: 1, homeworkSubmitted: 1, homeworkAccepted: 1),
+                  ]),
+        CourseRow(courseID: "webinars", students: 4, lessons: 0, completers: 0, payersAfterStart: 3,
+                  revenueAfterStart: d("6800"), periodLessons: [
+                      LessonRow(lessonID: "w-mar", opened: 0, completed: 0, attended: 2),
+                      LessonRow(lessonID: "w-mar2", opened: 0, completed: 0, attended: 1),
+                  ]),
+    ]
+
+    static let webinars = [
+        WebinarRow(courseID: "webinars", lessonID: "w-mar", attendees: 3, buyers: 1, revenue: d("2000")),
+        WebinarRow(courseID: "webinars", lessonID: "w-mar2", attendees: 1, buyers: 1, revenue: d("4000")),
+    ]
+
+    static let retention = [
+        RetentionCell(cohortMonth: day("2026-02-01"), month: day("2026-02-01"), cohortUsers: 2, activeUsers: 1, churned: 0),
+        RetentionCell(cohortMonth: day("2026-02-01"), month: day("2026-03-01"), cohortUsers: 2, activeUsers: 1, churned: 1),
+        RetentionCell(cohortMonth: day("2026-03-01"), month: day("2026-03-01"), cohortUsers: 5, activeUsers: 5, churned: 0),
+    ]
+
+    static let repeatPurchases = [
+        RepeatRow(cohortMonth: day("2026-02-01"), payers: 2, repeatPayers: 1),
+        RepeatRow(cohortMonth: day("2026-03-01"), payers: 3, repeatPayers: 1),
+    ]
 
     static let digest = Digest(
         project: ReportDataSet.project, currency: "RUB", day: day("2026-03-14"),
@@ -169,7 +199,8 @@ enum ReportExpectations {
         ],
         burning: [vkCreative()], creativesAsOf: day("2026-03-14"),
         managers: [ManagerRow(managerID: "m-anna", name: "Анна Петрова", orders: 1, paidOrders: 1, revenue: d("4000"))],
-        names: names)
+        names: names, lessonCompletions: 1,
+        webinars: [WebinarRow(courseID: "webinars", lessonID: "w-mar2", attendees: 1, buyers: 1, revenue: d("4000"))])
 
     /// The digest's message, with plain spaces standing for the no-break spaces inside figures.
     static let digestText = """
@@ -190,6 +221,11 @@ enum ReportExpectations {
 
         <b>Sales team</b>
         • Анна Петрова (m-anna): orders 1, paid 1, revenue 4 000.00
+
+        <b>Learning</b>
+        Lessons completed: 1 (students' first completions of a lesson that day)
+        Webinars with attendance that day (all their attendees; buyers: paid within 7 days after attending, so far):
+        • webinars / w-mar2: attendees 1, buyers 1, revenue 4 000.00 RUB
 
         <b>Creatives burning out</b> (7 days to 2026-03-14)
         • vk_ads / c-200 / b-1: burnt out, profit last 7 days −3 500.00
