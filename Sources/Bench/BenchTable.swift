@@ -19,6 +19,7 @@ public struct BenchTable: Sendable {
     public static let requiredNames = [
         "data set", "consume ceiling", "worker throughput", "worker CPU", "worker peak RSS", "worker / consume ceiling",
         "exactly once", "PostgreSQL write ceiling", "worker / PostgreSQL ceiling", "PostgreSQL settings",
+        "PostgreSQL writes per event",
         "BI queries, contractor / all projects",
     ]
 
