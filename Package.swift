@@ -33,7 +33,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Events"),
-        .target(name: "Aggregation", dependencies: ["Events"]),
+        .target(name: "Aggregation", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Normalizers", dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Pollers", dependencies: [
             "Events", "Kafka", "Postgres", "CurrencyRates",

@@ -28,7 +28,7 @@ extension BenchRun {
             problems.append("worker summaries \(summaries.map { "\"\($0)\"" }.joined(separator: ", ")) do not add up to \(distinctCount) applied")
         }
         for summary in summaries where !summary.hasSuffix(" 0 dead letters") { problems.append("dead letters: \(summary)") }
-        let stored = try connection.execute("SELECT count(*) FROM pipeline.applied_events").rows[0].decode(0, as: Int.self)
+        let stored = try connection.execute("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches").rows[0].decode(0, as: Int.self)
         if stored != distinctCount { problems.append("\(stored) ids stored, \(distinctCount) distinct envelopes") }
         var method: String
         if let distinctJSON {

@@ -1,6 +1,6 @@
 import Logging
 
-/// A consumer-group member; used from one thread at a time (not shared).
+/// A consumer-group member, or a consumer of partitions it assigns itself; used from one thread at a time (not shared).
 ///
 /// Offsets are never committed to Kafka: the caller stores them (e.g. in PostgreSQL, in the same transaction as the
 /// results) and returns them from `KafkaRebalanceHandler.onAssign`. Every call blocks, so run it on a dedicated thread.
@@ -42,6 +42,16 @@ public final class KafkaConsumer {
 
     public func subscribe(topics: [String]) throws {
         try client.subscribe(topics: topics)
+    }
+
+    /// Takes partitions without joining the group (manual assignment), each from its offset (nil: the
+    /// earliest it has), adding to those taken before. For a consumer that never subscribes: the
+    /// worker that holds the lease owns every partition, so nobody has to wait for a group to settle.
+    public func assign(_ offsets: [KafkaTopicPartition: Int64?]) throws {
+        guard !offsets.isEmpty else { return }
+        // -2 is RD_KAFKA_OFFSET_BEGINNING.
+        try client.incrementalAssign(offsets.mapValues { $0 ?? -2 })
+        state.assignment.formUnion(offsets.keys)
     }
 
     /// Up to maxMessages or until timeout elapses; returns early once at least one message is there and the queue is

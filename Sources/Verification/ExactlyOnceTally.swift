@@ -1,3 +1,4 @@
+import Aggregation
 import Postgres
 
 /// How many units the views lost or counted twice against the oracle: the exactly-once figure a chaos
@@ -5,9 +6,9 @@ import Postgres
 ///
 /// Definition (per view row key, per count measure): `lost` adds max(0, oracle − view) and
 /// `doubleCounted` adds max(0, view − oracle); a row missing on one side counts as 0 there. On top,
-/// the ids in `pipeline.applied_events` are compared with the oracle's applied ids: an expected id
-/// missing is one lost, an id present that should not be (e.g. an event that had to be dead-lettered)
-/// is one double-counted.
+/// the ids in `pipeline.applied_batches` (16-byte hashes) are compared with the oracle's applied ids
+/// hashed alike: an expected id missing is one lost, an id present that should not be (e.g. an event
+/// that had to be dead-lettered) or stored twice is one double-counted.
 package struct ExactlyOnceTally: Sendable, Equatable {
     package var lost = 0
     package var doubleCounted = 0
@@ -48,11 +49,13 @@ package struct ExactlyOnceTally: Sendable, Equatable {
         }
     }
 
-    /// Adds the comparison of applied ids.
-    package mutating func add(expectedIDs: Set<String>, actualIDs: Set<String>) {
+    /// Adds the comparison of applied ids (or of their hashes); `actualIDs` as stored, so an id
+    /// stored twice counts as double-counted.
+    package mutating func add<ID: Hashable>(expectedIDs: Set<ID>, actualIDs: [ID]) {
+        let actual = Set(actualIDs)
         expectedUnits += expectedIDs.count
-        lost += expectedIDs.subtracting(actualIDs).count
-        doubleCounted += actualIDs.subtracting(expectedIDs).count
+        lost += expectedIDs.subtracting(actual).count
+        doubleCounted += actual.subtracting(expectedIDs).count + (actualIDs.count - actual.count)
     }
 
     private static func count(_ value: String??) -> Int {
@@ -60,7 +63,7 @@ package struct ExactlyOnceTally: Sendable, Equatable {
         return Int(text) ?? 0
     }
 
-    /// The tally of a database against the oracle, over every count measure and `applied_events`.
+    /// The tally of a database against the oracle, over every count measure and `applied_batches`.
     package static func measure(_ connection: PostgresConnection, _ oracle: Oracle, stateSchema: String = "pipeline") throws
         -> ExactlyOnceTally
     {
@@ -69,8 +72,11 @@ package struct ExactlyOnceTally: Sendable, Equatable {
             tally.add(view: view, expected: oracle.rows(view: view)!,
                       actual: try BIComparison.read(connection, "SELECT * FROM bi.\(view)"))
         }
-        let ids = try connection.execute("SELECT id FROM \(stateSchema).applied_events").rows.map { $0[0] ?? "" }
-        tally.add(expectedIDs: Set(oracle.applied.map(\.id)), actualIDs: Set(ids))
+        var stored: [EventIDHash] = []
+        for row in try connection.execute("SELECT encode(id_hashes, 'hex') FROM \(stateSchema).applied_batches").rows {
+            stored += EventIDHash.parse(hex: row[0] ?? "") ?? []
+        }
+        tally.add(expectedIDs: Set(oracle.applied.map { EventIDHash(id: $0.id) }), actualIDs: stored)
         return tally
     }
 }

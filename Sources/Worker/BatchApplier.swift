@@ -5,26 +5,48 @@ import Foundation
 import Kafka
 import Postgres
 
-/// Applies one polled batch in one transaction: offsets, event ids and aggregates together.
+/// Applies one polled batch in one transaction: offsets, applied ids and aggregates together.
+///
+/// The entity state and the applied ids come from the owner's memory (`EntityStore`,
+/// `AppliedEvents`), which `committed` brings up to date only after the transaction committed.
 struct BatchApplier {
     let offsets: OffsetStore
     let topics: EventTopics
     let projects: ProjectDirectory
     let attributionRules: AttributionRules
-    let loader: StateLoader
+    let store: EntityStore
+    let applied: AppliedEvents
+    /// The lease this worker applies under, checked in every batch; nil only where nobody else can
+    /// apply (the write-ceiling measure's private schema).
+    let lease: WorkerLease?
     let writer: ChangeWriter
     /// Chat and mail ids with rows, so that a batch inserts only the others; `record` them after each commit.
     let knownContacts: KnownContacts
 
     init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules,
-         knownContactsLimit: Int = 300_000) {
+         lease: WorkerLease?, knownContactsLimit: Int = 300_000) {
         self.offsets = offsets
         self.topics = topics
         self.projects = projects
         self.attributionRules = attributionRules
-        loader = StateLoader(schema: offsets.schema)
+        self.lease = lease
+        store = EntityStore(schema: offsets.schema)
+        applied = AppliedEvents(schema: offsets.schema)
         writer = ChangeWriter(schema: offsets.schema)
         knownContacts = KnownContacts(limit: knownContactsLimit)
+    }
+
+    /// Reads the stored entity state and applied ids into memory (after taking the lease).
+    func loadState(_ connection: PostgresConnection) throws {
+        try store.load(connection)
+        try applied.load(connection)
+    }
+
+    /// Takes a committed batch's changes into memory.
+    func committed(_ outcome: Outcome) {
+        if let changes = outcome.changes { store.apply(changes) }
+        applied.insert(outcome.appliedIDs)
+        knownContacts.record(outcome.contacts, chatActive: outcome.chatActiveContacts)
     }
 
     /// SQL for this applier's schema.
@@ -42,6 +64,9 @@ struct BatchApplier {
         var chatActiveContacts: Set<UserKey> = []
         /// Ranges the broker no longer had, recorded by this batch (`pipeline.lost_ranges`).
         var lostRanges: [LostRange] = []
+        /// What the batch wrote, and the ids it recorded as applied: for `committed`.
+        var changes: BatchChanges?
+        var appliedIDs: [EventIDHash] = []
 
         /// Adds the counts, dead letters and lost ranges of a batch applied after this one.
         mutating func add(_ other: Outcome) {
@@ -66,6 +91,7 @@ struct BatchApplier {
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
         outcome.lostRanges = try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
         try offsets.record(outcome.lostRanges, in: connection)
+        try lease?.check(in: connection)
         try knownContacts.check(schema: schema, in: connection)
 
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
@@ -95,21 +121,23 @@ struct BatchApplier {
             }
         }
 
-        let fresh = try firstDeliveries(of: events, in: connection)
+        let fresh = firstDeliveries(of: events)
         outcome.duplicates = events.count - fresh.count
         let freshEvents = fresh.map(\.event)
-        let requirements = BatchRequirements(freshEvents)
-        let state = try loader.load(requirements, in: connection)
+        let state = try store.batchState(for: BatchRequirements(freshEvents), in: connection)
         let changes = BatchProcessor(projects: projects, attributionRules: attributionRules, rates: rates)
             .process(freshEvents, state: state)
         for (index, reason) in changes.rejected.sorted(by: { $0.key < $1.key }) {
             outcome.deadLetters.append(DeadLetter(message: fresh[index].message, reason: reason))
         }
-        try withdraw(changes.rejected.keys.map { freshEvents[$0].id }, in: connection)
-        outcome.applied = freshEvents.count - changes.rejected.count
+        // Refused events are not applied: a redrive must be able to apply them later.
+        outcome.appliedIDs = fresh.indices.filter { changes.rejected[$0] == nil }.map { fresh[$0].hash }
+        outcome.applied = outcome.appliedIDs.count
         try writer.write(changes, loaded: state, knownContacts: knownContacts, in: connection)
+        try applied.store(outcome.appliedIDs, in: connection)
         outcome.contacts = changes.contacts
         outcome.chatActiveContacts = changes.chatActiveContacts
+        outcome.changes = changes
 
         try publish(outcome.deadLetters)
         try offsets.store(nextOffsets, in: connection)
@@ -174,29 +202,20 @@ struct BatchApplier {
         return lost.sorted { $0.partition < $1.partition }
     }
 
-    /// The events whose id was never applied, each once (the first delivered), in delivery order;
-    /// their ids are recorded as applied by the same statement (`withdraw` takes back the ones
-    /// the batch then refuses). If another worker's transaction holds one of the ids, the insert
-    /// waits for it and then skips the id when that transaction committed.
+    /// The events whose id was never applied, each once (the first delivered), in delivery order,
+    /// with their id hashes.
     func firstDeliveries(
-        of events: [(event: Event, message: KafkaMessage)], in connection: PostgresConnection
-    ) throws -> [(event: Event, message: KafkaMessage)] {
-        guard !events.isEmpty else { return [] }
-        // Distinct and sorted, so two workers inserting overlapping ids wait on each other in one order.
-        let candidates = Set(events.map(\.event.id)).sorted(by: codePointLess)
-        var recorded = Set(try connection.execute(
-            "INSERT INTO \(schema).applied_events (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id",
-            [candidates]
-        ).rows.map { try $0.decode(0, as: String.self) })
-        // Removing an id as it is taken keeps only its first delivery.
-        return events.filter { recorded.remove($0.event.id) != nil }
-    }
-
-    /// Takes back recorded ids of events the batch refused (dead-lettered): they were not applied,
-    /// and a redrive must be able to apply them later.
-    func withdraw(_ ids: [String], in connection: PostgresConnection) throws {
-        guard !ids.isEmpty else { return }
-        try connection.execute("DELETE FROM \(schema).applied_events WHERE id = ANY($1::text[])", [ids])
+        of events: [(event: Event, message: KafkaMessage)]
+    ) -> [(event: Event, message: KafkaMessage, hash: EventIDHash)] {
+        var taken: Set<EventIDHash> = []
+        var result: [(event: Event, message: KafkaMessage, hash: EventIDHash)] = []
+        result.reserveCapacity(events.count)
+        for (event, message) in events {
+            let hash = EventIDHash(id: event.id)
+            guard !applied.contains(hash), taken.insert(hash).inserted else { continue }
+            result.append((event, message, hash))
+        }
+        return result
     }
 }
 

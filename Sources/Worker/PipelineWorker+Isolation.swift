@@ -59,9 +59,9 @@ extension PipelineWorker {
         error.code == .query && error.sqlState?.hasPrefix("53") == true
     }
 
-    /// Re-runs a batch whose transaction failed for a passing reason (database restart,
-    /// serialization failure, an id applied meanwhile by another worker, dead letter topic
-    /// unreachable, rates imported since they were read) with a growing pause.
+    /// Re-runs a batch whose transaction failed for a passing reason (serialization failure, dead
+    /// letter topic unreachable, rates imported since they were read) with a growing pause. A broken
+    /// connection throws `LeaseLost` instead: the owner reloads its state before going on.
     private func applyWithRetry(
         _ messages: [DecodedMessage], applier: BatchApplier, acceptedGaps: Set<OffsetGap.Position>,
         connection: PostgresConnection,
@@ -82,14 +82,19 @@ extension PipelineWorker {
                         try publish(letters)
                     })
                 }
-                applier.knownContacts.record(outcome.contacts, chatActive: outcome.chatActiveContacts)
+                applier.committed(outcome)
                 return outcome
             } catch is RatesMayBeStale {
                 ratesChecked = true
                 try reloadRates(connection)
                 continue
+            } catch let error as PostgresError where error.code == .connection {
+                // The connection broke inside the transaction, perhaps at COMMIT, whose outcome is then
+                // unknown: the memory may now lag the tables. Reload both from the tables (and take
+                // the lease again: a server restart dropped its lock too).
+                throw LeaseLost(reason: "the database connection broke during a batch (\(error)): reloading the state")
             } catch let error as PostgresError
-                where error.isRetriable || error.sqlState == "23505" || (Self.isShortOfResources(error) && messages.count == 1)
+                where error.isRetriable || (Self.isShortOfResources(error) && messages.count == 1)
             {
                 // A single message short of resources cannot be split further: other sessions hold them.
                 logger.warning("batch failed, retrying", metadata: ["error": "\(error)", "pause": "\(pause)"])

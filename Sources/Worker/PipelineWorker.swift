@@ -5,11 +5,13 @@ import Logging
 import Metrics
 import Postgres
 
-/// A member of the worker consumer group: polls batches and applies each in one transaction.
+/// A worker of a group: stands by until it holds the group's lease, then owns every partition of
+/// the consumed topics, keeps the entity state in memory and applies each batch in one transaction.
 ///
 /// `run` is a blocking loop meant for a thread of its own (libpq and librdkafka calls block).
-/// Offsets live in PostgreSQL with the aggregates; on assignment the consumer seeks to them,
-/// so a crash anywhere neither loses nor repeats a batch.
+/// Offsets live in PostgreSQL with the aggregates and the applied ids; the owner assigns itself
+/// every partition at its stored offset, so a crash anywhere neither loses nor repeats a batch,
+/// and no consumer group has to settle before the first batch or after an owner died.
 ///
 /// This file is the loop; applying one batch is in `PipelineWorker+Isolation.swift`, and keeping
 /// the consumer in line with the stored offsets in `PipelineWorker+Rewind.swift`.
@@ -33,68 +35,99 @@ public final class PipelineWorker {
         public var duplicates = 0
         public var alreadyApplied = 0
         public var deadLetters = 0
+        /// How many times this worker took the lease (and loaded the state).
+        public var leasesTaken = 0
     }
 
-    /// Consumes until `shouldStop` returns true or, with `untilCaughtUp`, until every partition
-    /// is applied up to the high watermark seen at start.
+    /// Stands by for the lease and, holding it, consumes until `shouldStop` returns true or, with
+    /// `untilCaughtUp`, until every partition is applied up to the high watermark seen at start.
+    /// Losing the lease (another worker took over, or a rebuild swapped the tables) sends it back
+    /// to standing by, its memory dropped.
     public func run(
         shouldStop: @escaping @Sendable () -> Bool = { false }, afterBatch: (Summary) -> Void = { _ in }
     ) throws -> Summary {
-        let connection = ThreadConfined(try PostgresConnection(
-            connectionString: configuration.databaseURL, logger: logger))
+        let connection = try PostgresConnection(connectionString: configuration.databaseURL, logger: logger)
+        defer { connection.close() }
+        let lease = try WorkerLease(
+            connectionString: configuration.databaseURL, schema: configuration.stateSchema,
+            groupID: configuration.groupID, logger: logger)
+        defer { lease.release() }
+        let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
+        let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
+        var highWatermarks: [KafkaTopicPartition: Int64] = [:]
+        if configuration.untilCaughtUp {
+            highWatermarks = try readWatermarks(of: configuration.consumedTopics, admin: admin).mapValues(\.high)
+        }
+        let deadLetterProducer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        defer { try? deadLetterProducer.flush(timeout: .seconds(10)) }
+
+        var summary = Summary()
+        while !shouldStop() {
+            do {
+                guard try lease.acquire(shouldStop: shouldStop) else { break }
+                summary.leasesTaken += 1
+                try own(
+                    lease: lease, connection: connection, admin: admin, highWatermarks: highWatermarks,
+                    deadLetterProducer: deadLetterProducer, metrics: metrics, summary: &summary,
+                    shouldStop: shouldStop, afterBatch: afterBatch)
+                break
+            } catch let lost as LeaseLost {
+                logger.warning("standing by: \(lost)", metadata: ["group": "\(configuration.groupID)"])
+            } catch let error as PostgresError where error.isRetriable {
+                // The server is restarting, longer than a connection's own reconnect waits: try again.
+                logger.warning("database unavailable: retrying", metadata: ["error": "\(error)"])
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+        return summary
+    }
+
+    /// Consumes while this worker holds the lease: loads the state, assigns itself every partition
+    /// at its stored offset, and applies batches until stopped or caught up; throws `LeaseLost`.
+    private func own(
+        lease: WorkerLease, connection: PostgresConnection, admin: KafkaAdmin,
+        highWatermarks: [KafkaTopicPartition: Int64], deadLetterProducer: KafkaProducer, metrics: WorkerMetrics,
+        summary: inout Summary, shouldStop: @escaping @Sendable () -> Bool, afterBatch: (Summary) -> Void
+    ) throws {
         let offsets = OffsetStore(groupID: configuration.groupID, schema: configuration.stateSchema)
         let applier = BatchApplier(
             offsets: offsets, topics: configuration.topics, projects: configuration.projects,
-            attributionRules: configuration.attributionRules)
-        let topics = configuration.consumedTopics
-        let metrics = WorkerMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory)
-        var highWatermarks: [KafkaTopicPartition: Int64] = [:]
+            attributionRules: configuration.attributionRules, lease: lease)
+        let loadStarted = ContinuousClock.now
+        try applier.loadState(connection)
+        logger.info("state loaded", metadata: [
+            "users": "\(applier.store.users.count)", "orders": "\(applier.store.orders.count)",
+            "applied_ids": "\(applier.applied.count)", "seconds": "\(loadStarted.duration(to: .now))"])
         if configuration.untilCaughtUp {
-            let marks = try readWatermarks(of: topics)
-            highWatermarks = marks.mapValues(\.high)
-            try recordEmptiedPartitions(marks, offsets: offsets, connection: connection.value, metrics: metrics)
+            try recordEmptiedPartitions(
+                try readWatermarks(of: configuration.consumedTopics, admin: admin), offsets: offsets,
+                connection: connection, metrics: metrics)
         }
-        let deadLetterProducer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
-        let logger = self.logger
 
         let consumer = try KafkaConsumer(
-            configuration: configuration.consumerKafka,
-            groupID: configuration.groupID,
+            configuration: configuration.consumerKafka, groupID: configuration.groupID,
             sessionTimeoutMilliseconds: configuration.sessionTimeoutMilliseconds,
-            rebalance: KafkaRebalanceHandler(
-                onAssign: { partitions in
-                    let stored = try offsets.nextOffsets(for: partitions, in: connection.value)
-                    logger.info("partitions assigned", metadata: ["count": "\(partitions.count)"])
-                    for partition in partitions {
-                        logger.debug("partition assigned", metadata: [
-                            "topic": "\(partition.topic)", "partition": "\(partition.partition)",
-                            "offset": "\(stored[partition] ?? 0)"])
-                    }
-                    return stored
-                },
-                onRevoke: { partitions in
-                    logger.info("partitions revoked", metadata: ["count": "\(partitions.count)"])
-                }),
-            logger: logger)
+            rebalance: KafkaRebalanceHandler(onAssign: { _ in [:] }, onRevoke: { _ in }), logger: logger)
         defer { consumer.close() }
-        try consumer.subscribe(topics: topics)
+        try assignNewPartitions(consumer: consumer, admin: admin, offsets: offsets, connection: connection)
 
-        var summary = Summary()
         var acceptedGaps: Set<OffsetGap.Position> = []
         // Where this consumer stands in each partition it applied: compared now and then with the
-        // stored offsets, which move back only when a rebuild's tables were swapped in.
+        // stored offsets (`rewindToStoredOffsets`).
         var positions: [KafkaTopicPartition: Int64] = [:]
-        var lastPositionCheck = ContinuousClock.now
+        var lastCheck = ContinuousClock.now
         // The next batch, taken from librdkafka's queue and decoded on another thread while the
         // current batch's transaction runs: decoding was a serial share of every batch.
         var prefetched: [DecodedMessage] = []
         while !shouldStop() {
-            if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection.value) {
+            if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection) {
                 break
             }
-            if ContinuousClock.now - lastPositionCheck > .seconds(2) {
-                lastPositionCheck = .now
-                if try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection.value) {
+            if ContinuousClock.now - lastCheck > .seconds(2) {
+                lastCheck = .now
+                guard try lease.stillHeld() else { throw LeaseLost(reason: "the lock's session was reset") }
+                try assignNewPartitions(consumer: consumer, admin: admin, offsets: offsets, connection: connection)
+                if try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection) {
                     prefetched = []
                 }
             }
@@ -107,12 +140,7 @@ public final class PipelineWorker {
                     : try consumer.pollQueued(maxMessages: configuration.maxBatchMessages - batch.count)
                 batch += BatchApplier.decodeAll(more)
             }
-            // Polled now, between transactions, since a rebalance callback may use the connection.
             let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: configuration.maxBatchMessages))
-            // As with a single poll, only partitions still assigned are applied: a rebalance during
-            // the polls above may have revoked some (their stored offsets say where to resume).
-            let assigned = Set(consumer.assignment)
-            batch.removeAll { !assigned.contains(KafkaTopicPartition(topic: $0.message.topic, partition: $0.message.partition)) }
             guard !batch.isEmpty else {
                 prefetched = next.wait()
                 continue
@@ -121,7 +149,7 @@ public final class PipelineWorker {
             let outcome: BatchApplier.Outcome
             do {
                 outcome = try applyIsolating(
-                    batch, applier: applier, acceptedGaps: acceptedGaps, connection: connection.value
+                    batch, applier: applier, acceptedGaps: acceptedGaps, connection: connection
                 ) { letters in
                     guard !letters.isEmpty else { return }
                     _ = try deadLetterProducer.sendAndWait(
@@ -129,7 +157,7 @@ public final class PipelineWorker {
                 }
             } catch let gap as OffsetGap {
                 _ = next.wait() // read before the seek: stale
-                let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection.value)
+                let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection)
                 for (partition, offset) in gap.seekTo.sorted(by: { $0.key < $1.key }) {
                     // A partition never applied has no stored row yet: it starts at 0.
                     if offset == stored[partition] ?? 0 {
@@ -165,8 +193,27 @@ public final class PipelineWorker {
                     "offset": "\(letter.message.offset)", "reason": "\(letter.reason)"])
             }
         }
-        try? deadLetterProducer.flush(timeout: .seconds(10))
-        return summary
+    }
+
+    /// Assigns the consumer every partition of the consumed topics it does not have yet, each at its
+    /// stored offset (none stored: the earliest the broker has); topics and partitions created
+    /// later are picked up by the next call.
+    private func assignNewPartitions(
+        consumer: KafkaConsumer, admin: KafkaAdmin, offsets: OffsetStore, connection: PostgresConnection
+    ) throws {
+        let existing = try admin.listTopics(timeout: .seconds(10))
+        let assigned = Set(consumer.assignment)
+        var missing: [KafkaTopicPartition] = []
+        for topic in configuration.consumedTopics {
+            for partition in 0..<(existing[topic] ?? 0) {
+                let candidate = KafkaTopicPartition(topic: topic, partition: partition)
+                if !assigned.contains(candidate) { missing.append(candidate) }
+            }
+        }
+        guard !missing.isEmpty else { return }
+        let stored = try offsets.nextOffsets(for: missing, in: connection)
+        try consumer.assign(Dictionary(uniqueKeysWithValues: missing.map { ($0, stored[$0]) }))
+        logger.info("partitions assigned", metadata: ["count": "\(missing.count)"])
     }
 
     /// How many messages the consumed topics hold now (high minus low watermarks).
@@ -183,8 +230,7 @@ public final class PipelineWorker {
         return Int(total)
     }
 
-    private func readWatermarks(of topics: [String]) throws -> [KafkaTopicPartition: Watermarks] {
-        let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
+    private func readWatermarks(of topics: [String], admin: KafkaAdmin) throws -> [KafkaTopicPartition: Watermarks] {
         let existing = try admin.listTopics(timeout: .seconds(10))
         var result: [KafkaTopicPartition: Watermarks] = [:]
         for topic in topics {
@@ -220,12 +266,4 @@ private final class BackgroundDecoding: @unchecked Sendable {
         done.wait()
         return decoded
     }
-}
-
-/// Lends a thread-bound object to closures that librdkafka calls back on that same thread.
-final class ThreadConfined<Value>: @unchecked Sendable {
-    // Safe: the rebalance callback runs inside `pollBatch`, on the thread that owns the value,
-    // and nothing else touches it concurrently.
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

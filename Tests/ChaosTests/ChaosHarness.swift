@@ -256,7 +256,7 @@ struct ChaosWorld {
 
     /// Events applied so far (nil while the database cannot answer, e.g. during a restart).
     func appliedCount() -> Int? {
-        (try? harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]).flatMap { $0 }.flatMap(Int.init)
+        (try? harness.query("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches")[0][0]).flatMap { $0 }.flatMap(Int.init)
     }
 
     /// Waits up to `limit` seconds for the applied count to grow past `count`: the worker is then at work.

@@ -261,6 +261,9 @@ struct ChaosArithmeticTests {
         #expect(tally == ExactlyOnceTally(lost: 5, doubleCounted: 5, expectedUnits: 18))
         tally.add(expectedIDs: ["a", "b", "c"], actualIDs: ["b", "c", "d", "e"])
         #expect(tally == ExactlyOnceTally(lost: 6, doubleCounted: 7, expectedUnits: 21))
+        // An id stored twice (two batches both recorded it) is a double count even though it was expected.
+        tally.add(expectedIDs: ["f"], actualIDs: ["f", "f"])
+        #expect(tally == ExactlyOnceTally(lost: 6, doubleCounted: 8, expectedUnits: 22))
     }
 
     @Test("every event delivered at least twice")

@@ -87,7 +87,7 @@ struct SecurityFullRunTests {
         let deadline = Date().addingTimeInterval(60)
         var applied = 0
         while applied < 4 && Date() < deadline {
-            applied = (try? harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]).flatMap { $0 }.flatMap(Int.init) ?? 0
+            applied = (try? harness.query("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches")[0][0]).flatMap { $0 }.flatMap(Int.init) ?? 0
             Thread.sleep(forTimeInterval: 0.1)
         }
         findings.expect(applied == 4, "\(applied) of 4 events applied")

@@ -97,7 +97,7 @@ struct RolesServeMetricsTests {
         let duplicates = MetricNames.samples(of: "pipeline_worker_duplicate_events_total", in: busy)[""] ?? 0
         let admin = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { admin.close() }
-        let appliedIDs = Double(try admin.execute("SELECT count(*) FROM pipeline.applied_events").rows[0][0] ?? "") ?? -1
+        let appliedIDs = Double(try admin.execute("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches").rows[0][0] ?? "") ?? -1
         #expect(applied == appliedIDs, "applied counter \(applied), applied ids \(appliedIDs)")
         #expect(applied + duplicates <= Double(produced))
 

@@ -30,7 +30,7 @@ struct DatabaseRestartTests {
         let deadline = Date().addingTimeInterval(60)
         var appliedAtRestart = 0
         while Date() < deadline {
-            appliedAtRestart = (try? harness.query("SELECT count(*) FROM pipeline.applied_events")[0][0]).flatMap { $0 }.flatMap(Int.init) ?? 0
+            appliedAtRestart = (try? harness.query("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches")[0][0]).flatMap { $0 }.flatMap(Int.init) ?? 0
             if appliedAtRestart >= data.distinctInDeliveryOrder.count / 4 { break }
             Thread.sleep(forTimeInterval: 0.01)
         }

@@ -377,7 +377,7 @@ struct PipelineBinaryOracleTests {
         #expect(differences.isEmpty, "after the late data:\n\(differences.prefix(40).joined(separator: "\n"))")
         let connection = try run.connection()
         defer { connection.close() }
-        let applied = try connection.execute("SELECT count(*) FROM pipeline.applied_events").rows[0][0]
+        let applied = try connection.execute("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches").rows[0][0]
         #expect(applied == String(oracle.applied.count), "applied ids in the database, \(oracle.applied.count) by the oracle")
 
         try Self.handFigures(run)

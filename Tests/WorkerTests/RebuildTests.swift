@@ -69,7 +69,7 @@ struct RebuildTests {
 
 @Suite("rebuild with a live worker running through the swap")
 struct RebuildWithLiveWorkerTests {
-    @Test("events applied by the live worker during the rebuild are re-applied to the new tables, once")
+    @Test("events applied by the live worker during the rebuild are re-applied to the new tables, once; the owner reloads after the swap")
     func liveWorkerThroughSwap() throws {
         var generator = RandomEvents(seed: 19)
         let data = generator.dataSet(count: 400)
@@ -85,8 +85,12 @@ struct RebuildWithLiveWorkerTests {
         let stop = LockedFlag()
         let errors = ErrorLog()
         let liveConfiguration = live
+        let leasesTaken = LockedCounter()
         let liveThread = Thread {
-            do { _ = try PipelineWorker(configuration: liveConfiguration, logger: harness.logger).run(shouldStop: { stop.isSet }) } catch {
+            do {
+                let summary = try PipelineWorker(configuration: liveConfiguration, logger: harness.logger).run(shouldStop: { stop.isSet })
+                for _ in 0..<summary.leasesTaken { _ = leasesTaken.increment() }
+            } catch {
                 errors.record("live worker: \(error)")
             }
         }
@@ -122,6 +126,9 @@ struct RebuildWithLiveWorkerTests {
         while !liveThread.isFinished { Thread.sleep(forTimeInterval: 0.02) }
         #expect(errors.entries.isEmpty, "\(errors.entries)")
         #expect(applied == data.deliveries.count)
+        // The swap brought tables without the live group's lease row: the owner's next batch was
+        // refused, and it took the lease again and loaded its state from the new tables.
+        #expect(leasesTaken.increment() == 3, "leases taken by the live worker: once at start, once after the swap")
 
         let oracle = data.oracle
         let differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])

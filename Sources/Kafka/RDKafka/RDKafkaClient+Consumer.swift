@@ -27,6 +27,15 @@ extension RDKafkaClient {
         }
     }
 
+    /// Adds partitions to the assignment at the given offsets, without any group (manual assignment).
+    func incrementalAssign(_ offsets: [KafkaTopicPartition: Int64]) throws {
+        let list = RDKafkaTopicPartitionList(capacity: offsets.count)
+        for (partition, offset) in offsets.sorted(by: { $0.key < $1.key }) { list.add(partition, offset: offset) }
+        if let error = rd_kafka_incremental_assign(handle, list.pointer) {
+            throw KafkaError.consuming(error)
+        }
+    }
+
     /// Waits up to `milliseconds` (0: not at all) for the next message or event; callbacks run inside.
     func consumerPoll(milliseconds: Int32) -> ConsumerPoll {
         guard let polled = rd_kafka_consumer_poll(handle, milliseconds) else { return .nothing }

@@ -2,45 +2,74 @@ import Aggregation
 import Events
 import Postgres
 
-/// Fetches, in a few bulk queries, the stored state a batch needs, locking what it will change.
+/// The entity state of every user, order, payment and ad poll, kept in memory by the lease owner:
+/// read in full when it takes the lease, handed to every batch without a query, and changed only
+/// once a batch's transaction committed, so it always equals what the tables hold.
 ///
-/// Orders, payments and ad polls are row-locked (`FOR UPDATE`); users whose figures the batch
-/// changes are locked with transaction-scoped advisory locks, because a user's events arrive
-/// through several topics and so through several workers at once, and a user may have no row
-/// yet (how many locks, see `UserLocking`). Users only named by mail and chat events are neither
-/// locked nor read (`ChangeWriter`).
-struct StateLoader {
+/// Ledgers (`user_daily`) stay in PostgreSQL: a batch needs them only for users whose first
+/// registration it moves, and reads those few (`batchState`).
+final class EntityStore {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
+    /// Every user with a row.
+    private(set) var users: [UserKey: UserState] = [:]
+    private(set) var orders: [EntityKey: OrderState] = [:]
+    private(set) var orderEvents: [EntityKey: [OrderStatusEvent]] = [:]
+    private(set) var payments: [EntityKey: PaymentState] = [:]
+    private(set) var adStats: [AdStatsKey: AdStatsState] = [:]
 
-    func load(_ requirements: BatchRequirements, in connection: PostgresConnection) throws -> BatchState {
+    init(schema: String) {
+        self.schema = schema
+    }
+
+    /// Reads every entity row (the owner does this once, when it takes the lease).
+    func load(_ connection: PostgresConnection) throws {
+        users = [:]
+        orders = [:]
+        orderEvents = [:]
+        payments = [:]
+        adStats = [:]
+        try loadOrders(connection)
+        try loadPayments(connection)
+        try loadAdStats(connection)
+        try loadUsers(connection)
+    }
+
+    /// What a batch of these requirements needs: from memory, plus the ledgers of the users whose
+    /// first registration it may move, read inside the batch's transaction.
+    func batchState(for requirements: BatchRequirements, in connection: PostgresConnection) throws -> BatchState {
         var state = BatchState()
-        try loadOrders(requirements.orders, into: &state, connection)
-        try loadPayments(requirements.payments, into: &state, connection)
-        try loadAdStats(requirements.adStats, into: &state, connection)
-        let users = requirements.users(with: state).sorted()
-        try lockUsers(users, connection)
-        try loadUsers(users, into: &state, connection)
+        for key in requirements.orders {
+            if let order = orders[key] { state.orders[key] = order }
+            if let events = orderEvents[key] { state.orderEvents[key] = events }
+        }
+        for key in requirements.payments { if let payment = payments[key] { state.payments[key] = payment } }
+        for key in requirements.adStats { if let stats = adStats[key] { state.adStats[key] = stats } }
+        for user in requirements.users(with: state) { if let stored = users[user] { state.users[user] = stored } }
         try loadLedgers(requirements.ledgerUsers(with: state).sorted(), into: &state, connection)
         return state
     }
 
-    private func loadOrders(_ keys: Set<EntityKey>, into state: inout BatchState, _ connection: PostgresConnection) throws {
-        guard !keys.isEmpty else { return }
-        let sorted = keys.sorted()
-        let parameters: [any PostgresEncodable] = [sorted.map(\.project), sorted.map(\.id)]
+    /// Takes in a committed batch's changes (what `ChangeWriter` wrote).
+    func apply(_ changes: BatchChanges) {
+        for user in changes.usersSeen where users[user] == nil { users[user] = UserState() }
+        users.merge(changes.users) { $1 }
+        orders.merge(changes.orders) { $1 }
+        for (key, events) in changes.newOrderEvents { orderEvents[key, default: []] += events }
+        payments.merge(changes.payments) { $1 }
+        adStats.merge(changes.adStats) { $1 }
+    }
+
+    private func loadOrders(_ connection: PostgresConnection) throws {
         for row in try connection.execute("""
             SELECT o.project, o.order_id, o.user_id, o.status, o.amount::text, o.currency, o.product, o.manager_id,
                    \(SQL.micros("o.created_at")), o.created_day::text, \(SQL.micros("o.last_event_at")), o.last_event_id,
                    o.paid_day::text, o.offer, o.tags::text, o.deal_network, o.deal_campaign_id, o.deal_ad_id
-            FROM \(schema).orders o JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
-              ON o.project = k.project AND o.order_id = k.order_id
-            ORDER BY o.project, o.order_id
-            FOR UPDATE OF o
-            """, parameters).rows
+            FROM \(schema).orders o
+            """).rows
         {
             let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
-            state.orders[key] = OrderState(
+            orders[key] = OrderState(
                 latest: EventStamp(at: try row.instant(10), id: try row.decode(11, as: String.self)),
                 userID: try row.decode(2, as: String.self),
                 status: try row.enumeration(3, OrderStatus.self),
@@ -59,31 +88,25 @@ struct StateLoader {
         }
         for row in try connection.execute("""
             SELECT e.project, e.order_id, e.event_id, \(SQL.micros("e.occurred_at")), e.status
-            FROM \(schema).order_events e JOIN unnest($1::text[], $2::text[]) AS k(project, order_id)
-              ON e.project = k.project AND e.order_id = k.order_id
-            """, parameters).rows
+            FROM \(schema).order_events e
+            """).rows
         {
             let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
-            state.orderEvents[key, default: []].append(OrderStatusEvent(
+            orderEvents[key, default: []].append(OrderStatusEvent(
                 stamp: EventStamp(at: try row.instant(3), id: try row.decode(2, as: String.self)),
                 status: try row.enumeration(4, OrderStatus.self)))
         }
     }
 
-    private func loadPayments(_ keys: Set<EntityKey>, into state: inout BatchState, _ connection: PostgresConnection) throws {
-        guard !keys.isEmpty else { return }
-        let sorted = keys.sorted()
+    private func loadPayments(_ connection: PostgresConnection) throws {
         for row in try connection.execute("""
             SELECT p.project, p.payment_id,
                    \(SQL.micros("p.accepted_at")), p.accepted_id, p.accepted_user, p.accepted_order,
                    p.accepted_amount::text, p.accepted_day::text,
                    \(SQL.micros("p.latest_at")), p.latest_id, p.latest_status, p.latest_user,
                    p.latest_amount::text, p.latest_day::text, p.latest_order
-            FROM \(schema).payments p JOIN unnest($1::text[], $2::text[]) AS k(project, payment_id)
-              ON p.project = k.project AND p.payment_id = k.payment_id
-            ORDER BY p.project, p.payment_id
-            FOR UPDATE OF p
-            """, [sorted.map(\.project), sorted.map(\.id)]).rows
+            FROM \(schema).payments p
+            """).rows
         {
             let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
             var accepted: PaymentFact?
@@ -97,73 +120,34 @@ struct StateLoader {
                 stamp: EventStamp(at: try row.instant(8), id: try row.decode(9, as: String.self)),
                 status: try row.enumeration(10, PaymentStatus.self), userID: try row.decode(11, as: String.self),
                 orderID: try row.decode(14, as: String.self), amount: try row.decimal(12), day: try row.date(13))
-            state.payments[key] = PaymentState(firstAccepted: accepted, latest: latest)
+            payments[key] = PaymentState(firstAccepted: accepted, latest: latest)
         }
     }
 
-    private func loadAdStats(_ keys: Set<AdStatsKey>, into state: inout BatchState, _ connection: PostgresConnection) throws {
-        guard !keys.isEmpty else { return }
-        let sorted = keys.sorted { ($0.project, $0.network, $0.accountID, $0.campaignID, $0.adID, $0.day)
-            < ($1.project, $1.network, $1.accountID, $1.campaignID, $1.adID, $1.day) }
+    private func loadAdStats(_ connection: PostgresConnection) throws {
         for row in try connection.execute("""
             SELECT s.project, s.network, s.account_id, s.campaign_id, s.ad_id, s.day::text,
                    \(SQL.micros("s.polled_at")), s.event_id, s.impressions, s.clicks, s.spend::text
             FROM \(schema).ad_stats s
-            JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
-                 AS k(project, network, account_id, campaign_id, ad_id, day)
-              ON s.project = k.project AND s.network = k.network AND s.account_id = k.account_id
-             AND s.campaign_id = k.campaign_id AND s.ad_id = k.ad_id AND s.day = k.day
-            FOR UPDATE OF s
-            """, [sorted.map(\.project), sorted.map(\.network), sorted.map(\.accountID), sorted.map(\.campaignID),
-                  sorted.map(\.adID), sorted.map(\.day.description)]).rows
+            """).rows
         {
             let key = AdStatsKey(
                 project: try row.decode(0, as: String.self), network: try row.decode(1, as: String.self),
                 accountID: try row.decode(2, as: String.self), campaignID: try row.decode(3, as: String.self),
                 adID: try row.decode(4, as: String.self), day: try row.date(5))
-            state.adStats[key] = AdStatsState(
+            adStats[key] = AdStatsState(
                 stamp: EventStamp(at: try row.instant(6), id: try row.decode(7, as: String.self)),
                 impressions: try row.decode(8, as: Int64.self), clicks: try row.decode(9, as: Int64.self),
                 spend: try row.decimal(10))
         }
     }
 
-    private func lockUsers(_ users: [UserKey], _ connection: PostgresConnection) throws {
-        guard !users.isEmpty else { return }
-        let projects = users.map(\.project), ids = users.map(\.userID)
-        switch UserLocking.mode(forDistinctUsers: users.count) {
-        case .perUser:
-            // Shared on the buckets, so that a coarse batch (below) waits for this one and this one
-            // for it; exclusive per user, so that two small batches wait only on a user they share.
-            try connection.execute("""
-                SELECT pg_advisory_xact_lock_shared(hashtext($1), s.b) FROM (
-                    SELECT DISTINCT \(UserLocking.bucket) AS b
-                    FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY b) s
-                """, [schema, projects, ids])
-            // The same key as before buckets existed, so a worker of the previous release still
-            // excludes this one per user while both run during an upgrade.
-            try connection.execute("""
-                SELECT pg_advisory_xact_lock(s.h) FROM (
-                    SELECT DISTINCT hashtextextended(k.project || chr(31) || k.user_id, 0) AS h
-                    FROM unnest($1::text[], $2::text[]) AS k(project, user_id) ORDER BY h) s
-                """, [projects, ids])
-        case .perBucket:
-            try connection.execute("""
-                SELECT pg_advisory_xact_lock(hashtext($1), s.b) FROM (
-                    SELECT DISTINCT \(UserLocking.bucket) AS b
-                    FROM unnest($2::text[], $3::text[]) AS k(project, user_id) ORDER BY b) s
-                """, [schema, projects, ids])
-        }
-    }
-
-    private func loadUsers(_ users: [UserKey], into state: inout BatchState, _ connection: PostgresConnection) throws {
-        guard !users.isEmpty else { return }
+    private func loadUsers(_ connection: PostgresConnection) throws {
         for row in try connection.execute("""
             SELECT u.project, u.user_id, \(SQL.micros("u.first_reg_at")), u.first_reg_id, u.first_reg_day::text,
                    u.network, u.campaign_id, u.ad_id
-            FROM \(schema).users u JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
-              ON u.project = k.project AND u.user_id = k.user_id
-            """, [users.map(\.project), users.map(\.userID)]).rows
+            FROM \(schema).users u
+            """).rows
         {
             let key = UserKey(project: try row.decode(0, as: String.self), userID: try row.decode(1, as: String.self))
             var first: FirstRegistration?
@@ -175,7 +159,7 @@ struct StateLoader {
                                              campaignID: try row.decode(6, as: String.self),
                                              adID: try row.decode(7, as: String.self)))
             }
-            state.users[key] = UserState(firstRegistration: first)
+            users[key] = UserState(firstRegistration: first)
         }
     }
 
@@ -197,7 +181,7 @@ struct StateLoader {
     }
 }
 
-/// SQL fragments shared by the loader and the writer.
+/// SQL fragments shared by the store and the writer.
 enum SQL {
     /// A timestamptz as exact microseconds since the epoch (extract returns numeric, so nothing is lost).
     static func micros(_ column: String) -> String {

@@ -1,0 +1,72 @@
+import Crypto
+
+/// An event id as the first 16 bytes of its SHA-256: how the worker remembers every applied id in
+/// memory and stores them, a batch's worth in one value (`pipeline.applied_batches`).
+///
+/// A cryptographic hash, because ids come from outside: nobody can make an id collide with another
+/// on purpose and so have a real event taken for a repeat. PostgreSQL computes the same value as
+/// `substring(sha256(convert_to(id, 'UTF8')) FROM 1 FOR 16)`.
+public struct EventIDHash: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let high: UInt64
+    public let low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    public init(id: String) {
+        let digest = SHA256.hash(data: Array(id.utf8))
+        var high: UInt64 = 0, low: UInt64 = 0
+        for (index, byte) in digest.prefix(16).enumerated() {
+            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        }
+        self.init(high: high, low: low)
+    }
+
+    public static func < (lhs: EventIDHash, rhs: EventIDHash) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
+
+    /// 32 lower-case hex digits, as PostgreSQL's `encode(…, 'hex')` writes the 16 bytes.
+    public var description: String { Self.hex(high) + Self.hex(low) }
+
+    private static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+
+    /// The hashes concatenated as hex (a `bytea` value's `encode(…, 'hex')`).
+    public static func hex<S: Sequence>(_ hashes: S) -> String where S.Element == EventIDHash {
+        var result = ""
+        for hash in hashes { result += hash.description }
+        return result
+    }
+
+    /// Reads hashes from concatenated hex; nil if the text is not whole 32-digit hashes.
+    public static func parse(hex text: String) -> [EventIDHash]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count % 32 == 0 else { return nil }
+        var result: [EventIDHash] = []
+        result.reserveCapacity(bytes.count / 32)
+        var index = 0
+        while index < bytes.count {
+            guard let high = word(bytes, index), let low = word(bytes, index + 16) else { return nil }
+            result.append(EventIDHash(high: high, low: low))
+            index += 32
+        }
+        return result
+    }
+
+    private static func word(_ bytes: [UInt8], _ start: Int) -> UInt64? {
+        var value: UInt64 = 0
+        for byte in bytes[start..<start + 16] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
+    }
+}

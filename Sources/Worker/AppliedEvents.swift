@@ -1,0 +1,42 @@
+import Aggregation
+import Postgres
+
+/// The ids of every applied event, as 16-byte hashes in memory: a batch needs no query to drop
+/// repeats, and stores its new ids as one value (`applied_batches`) in its own transaction.
+final class AppliedEvents {
+    let schema: String
+    private(set) var hashes: Set<EventIDHash> = []
+
+    init(schema: String) {
+        self.schema = schema
+    }
+
+    /// Reads every stored batch of ids.
+    func load(_ connection: PostgresConnection) throws {
+        hashes.removeAll()
+        for row in try connection.execute("SELECT encode(id_hashes, 'hex') FROM \(schema).applied_batches").rows {
+            let text = try row.decode(0, as: String.self)
+            guard let batch = EventIDHash.parse(hex: text) else {
+                throw StoredValueError(description: "\(schema).applied_batches: not 16-byte hashes")
+            }
+            hashes.formUnion(batch)
+        }
+    }
+
+    func contains(_ hash: EventIDHash) -> Bool { hashes.contains(hash) }
+
+    /// Stores a batch's applied ids inside its transaction (`insert` them once it committed).
+    func store(_ batch: [EventIDHash], in connection: PostgresConnection) throws {
+        guard !batch.isEmpty else { return }
+        try connection.execute(
+            "INSERT INTO \(schema).applied_batches (events, id_hashes) VALUES ($1, decode($2, 'hex'))",
+            [batch.count, EventIDHash.hex(batch)])
+    }
+
+    /// Remembers a committed batch's ids.
+    func insert(_ batch: [EventIDHash]) {
+        hashes.formUnion(batch)
+    }
+
+    var count: Int { hashes.count }
+}
