@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import psycopg
 from confluent_kafka import Consumer
 
-TOPICS = ["school.clicks", "school.registrations", "school.orders", "school.mails", "school.chat", "school.adstats"]
+TOPICS = ["school.clicks", "school.registrations", "school.orders", "school.mails", "school.chat", "school.adstats",
+          "school.learning"]
 NETWORKS = {"yandex": "yandex_direct", "vk": "vk_ads", "facebook": "meta", "google": "google_ads"}
 ZONE = ZoneInfo("Europe/Moscow")
 

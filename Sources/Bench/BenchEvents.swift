@@ -1,7 +1,7 @@
 import Events
 import Verification
 
-/// A scalable, reproducible stream of event envelopes for the benchmark: all seven types, many users
+/// A scalable, reproducible stream of event envelopes for the benchmark: all nine types, many users
 /// over several projects, retried webhooks (the same envelope twice) and no order across keys or
 /// within one (every `occurred_at` is drawn at random over two months).
 ///
@@ -41,7 +41,8 @@ public struct BenchEvents {
 
     /// Rough share of each type, in percent of the envelopes: what a school's month looks like.
     static let weights: [(EventType, Int)] = [
-        (.click, 20), (.registration, 10), (.order, 14), (.payment, 8), (.mail, 33), (.chat, 10), (.adStats, 5),
+        (.click, 20), (.registration, 10), (.order, 14), (.payment, 8), (.mail, 25), (.chat, 10), (.adStats, 5),
+        (.identity, 2), (.learning, 6),
     ]
 
     public let settings: Settings
@@ -77,6 +78,8 @@ public struct BenchEvents {
     }
 
     private mutating func below(_ bound: UInt64) -> UInt64 { random.next() % bound }
+    /// A platform user, or a fifth of the time a Telegram id (`tg:`) that identity events may link.
+    private mutating func contact(_ users: UInt64) -> String { below(5) == 0 ? "tg:\(below(users))" : "u\(below(users))" }
     private mutating func pick(_ values: [String]) -> String { values[Int(below(UInt64(values.count)))] }
 
     /// An instant in October–November 2026, to the second, in UTC or Moscow time.
@@ -132,7 +135,7 @@ public struct BenchEvents {
             let status = below(10) == 0 ? "refunded" : "accepted"
             body = #"{"payment_id":"p\#(order)","order_id":"o\#(order)","user_id":"u\#(order * 3 % users)","amount":"\#((order % 5 + 1) * 990).00","currency":"RUB","status":"\#(status)"}"#
         case .mail:
-            let user = "u\(below(users))"
+            let user = contact(users)
             key = "\(project):\(user)"
             body = #"{"letter_id":"L\#(below(20))","channel":"\#(pick(["email", "email", "telegram"]))","user_id":"\#(user)","event":"\#(pick(["sent", "delivered", "delivered", "opened", "clicked", "unsubscribed", "bounced", "spam"]))"}"#
         case .chat:
@@ -140,10 +143,22 @@ public struct BenchEvents {
             // beyond ~5 MiB per partition, and a key stays in one).
             let chat = "ch\(below(UInt64(max(5, settings.count / 5_000))))"
             key = "\(project):\(chat)"
-            body = #"{"chat_id":"\#(chat)","message_id":"\#(index)","user_id":"u\#(below(users))","kind":"\#(pick(["message", "message", "message", "join", "leave"]))"}"#
-        case .identity, .learning:
-            // `weights` gives them no share: the worker does not apply them to any view yet.
-            preconditionFailure("the bench's mix has no \(type) events")
+            body = #"{"chat_id":"\#(chat)","message_id":"\#(index)","user_id":"\#(contact(users))","kind":"\#(pick(["message", "message", "message", "join", "leave"]))"}"#
+        case .identity:
+            // The bot links a Telegram id to a platform user (SPEC §4.12); a tenth of the Telegram
+            // ids are linked twice, to check the earliest link wins at this volume too.
+            let telegram = below(users)
+            let user = below(10) == 0 ? "u\(below(users))" : "u\(telegram)"
+            key = "\(project):\(user)"
+            body = #"{"user_id":"\#(user)","alias":"tg:\#(telegram)"}"#
+        case .learning:
+            let user = "u\(below(users))"
+            key = "\(project):\(user)"
+            let kind = pick(["lesson_opened", "lesson_opened", "lesson_completed", "homework_submitted", "homework_accepted",
+                             "webinar_attended"])
+            let course = kind == "webinar_attended" ? "w\(below(6))" : "course\(below(4))"
+            let lesson = kind == "webinar_attended" ? "null" : "\"\(below(12) + 1)\""
+            body = #"{"user_id":"\#(user)","course_id":"\#(course)","lesson_id":\#(lesson),"kind":"\#(kind)"}"#
         case .adStats:
             let network = below(2) == 0 ? "yandex_direct" : "vk_ads"
             let ad = "ad\(below(20))"

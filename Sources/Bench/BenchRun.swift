@@ -146,7 +146,7 @@ public struct BenchRun {
         }
         let totalPartitions = partitions.filter { $0.key != topics.deadLetter }.values.reduce(0) { $0 + Int($1) }
         table.add("data set", "\(options.events) envelopes, \(distinctCount) distinct, \(options.users) users",
-                  "7 types, 3 projects, \(totalPartitions) partitions, produced in \(seconds(producing)) s (\(format(generated.duration(to: .now))) s with generation)")
+                  "9 types, 3 projects, \(totalPartitions) partitions, produced in \(seconds(producing)) s (\(format(generated.duration(to: .now))) s with generation)")
 
         // The consume ceiling: the same topics read by librdkafka, messages discarded.
         progress("consume ceiling")

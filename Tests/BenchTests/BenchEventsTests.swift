@@ -27,7 +27,7 @@ struct BenchEventsTests {
         }
     }
 
-    @Test("all seven types and the three projects appear; users stay within the requested number")
+    @Test("all nine types and the three projects appear; users stay within the requested number")
     func coverage() throws {
         var types = Set<EventType>()
         var projects = Set<String>()
@@ -38,8 +38,8 @@ struct BenchEventsTests {
             projects.insert(event.project)
             if case .registration(let registration) = event.data { users.insert(registration.userID) }
         }
-        // Identity and learning events join the mix once the worker applies them (SPEC §4.12–4.14).
-        #expect(types == Set(EventType.allCases).subtracting([.identity, .learning]))
+        #expect(types == Set(EventType.allCases))
+        #expect(EventType.allCases.count == 9)
         #expect(projects == ["school-a", "school-b", "school-c"])
         #expect(users.count <= 40)
         #expect(users.count > 30)

@@ -158,7 +158,7 @@ struct ChaosTests {
         result.assertExact()
     }
 
-    @Test("(e) a second and a third worker join and leave the group under load")
+    @Test("(e) a second and a third worker stand by under load; the owner leaves, then the second: standbys take over")
     func groupChanges() async throws {
         let result = try await onOwnThread { () throws -> ScenarioResult in
             let world = try ChaosWorld(harness: try WorkerHarness(partitions: 4), seed: ChaosSettings.seed &+ 5)
@@ -170,19 +170,24 @@ struct ChaosTests {
             world.waitForProgress(beyond: 0)
             Thread.sleep(forTimeInterval: clock.pause(1, 3))
             let second = try world.startWorker(batch: 20)
-            Thread.sleep(forTimeInterval: clock.pause(3, 5))
+            Thread.sleep(forTimeInterval: clock.pause(1, 2))
             let third = try world.startWorker(batch: 20)
             Thread.sleep(forTimeInterval: clock.pause(3, 5))
-            world.stopExpectingCleanExit(third)
+            // The owner leaves: the second or the third takes the lease.
+            world.stopExpectingCleanExit(first)
             Thread.sleep(forTimeInterval: clock.pause(3, 5))
+            // Then the second leaves, owner or standby; the third owns the partitions after it.
             world.stopExpectingCleanExit(second)
             let faultEnd = Date()
             load.waitUntilFinished()
             let caughtUp = world.waitUntilCaughtUp()
             let logs = [first.log, second.log, third.log]
-            world.stopExpectingCleanExit(first)
+            world.stopExpectingCleanExit(third)
+            let epoch = try world.harness.query(
+                "SELECT epoch::text FROM pipeline.worker_lease WHERE group_id = $1", [world.harness.groupID])[0][0] ?? "?"
+            #expect(epoch == "2" || epoch == "3", "leases taken: \(epoch)")
             return try world.verdict(
-                scenario: "(e) workers join and leave", faults: "2 joins, 2 leaves (4 rebalances)",
+                scenario: "(e) standbys take over", faults: "2 standbys joined, 2 workers left (lease epoch \(epoch))",
                 faultEnd: faultEnd, load: load, caughtUpAt: caughtUp, workerLogs: logs)
         }
         result.assertExact()

@@ -4,9 +4,9 @@ import PipelineTestSupport
 import Testing
 import Worker
 
-@Suite("several workers in one consumer group")
+@Suite("several workers of one group")
 struct ConsumerGroupTests {
-    @Test("two workers share the partitions, a third joins and leaves under load: the views stay exact")
+    @Test("three workers of one group, the third late and leaving early: one owns at a time, the others take over, the views stay exact")
     func workersShareAndRebalance() throws {
         var generator = RandomEvents(seed: 77)
         let data = generator.dataSet(count: 600)
@@ -23,7 +23,7 @@ struct ConsumerGroupTests {
             let thread = Thread {
                 do {
                     if member == 2 {
-                        // The third member joins late and leaves after a few batches: two rebalances.
+                        // The third joins late and leaves after a while, standing by or owning.
                         Thread.sleep(forTimeInterval: 1.5)
                         let batches = LockedCounter()
                         _ = try PipelineWorker(configuration: config, logger: harness.logger)
