@@ -171,7 +171,7 @@ public struct BenchRun {
         let who = options.workers == 1 ? "the real binary" : "\(options.workers) processes of the real binary in one group"
         table.add("worker throughput", "\(Int(workerRate)) events/s",
                   "\(options.events) envelopes in \(seconds(wall)) s wall, \(who), until caught up; "
-                    + (applying.map { "\(rate(options.events, $0)) events/s after the first batch committed at \(seconds(join!)) s (group join)" } ?? ""))
+                    + (applying.map { "\(rate(options.events, $0)) events/s after the first batch committed at \(seconds(join!)) s (start-up: lease, state, partitions)" } ?? ""))
         table.add("worker CPU", "\(String(format: "%.2f", (user + system) / Double(options.events) * 1e6)) s per million events",
                   "user \(String(format: "%.2f", user)) s + system \(String(format: "%.2f", system)) s (getrusage of the child"
                     + (options.workers == 1 ? ")" : "ren, summed)"))
@@ -193,6 +193,13 @@ public struct BenchRun {
             workerOutputs: try names.map { try String(contentsOfFile: work + "/\($0).out", encoding: .utf8) })
         distinct = []
         table.add("exactly once", check.passed ? "passed" : "FAILED", check.detail)
+
+        // Recovery: what a worker restarted after kill -9 does over the full state (the lease is free
+        // once the dead process's session ends): take the lease, load every user, order, payment and
+        // applied id, assign the partitions at the stored offsets, apply what came meanwhile.
+        progress("recovery: a new worker over the full state")
+        try measureRecovery(environment: environment, databaseURL: databaseURL, topics: topics, producer: producer,
+                            work: work, into: &table)
 
         // What the per-role narrowing of the bi views costs BI queries (SPEC §6).
         progress("BI queries as the all-projects role and as a contractor")
@@ -230,6 +237,38 @@ public struct BenchRun {
             try IngestBench(run: self, cluster: cluster, databaseURL: databaseURL, work: work).measure(into: &table)
         }
         return table
+    }
+
+    /// Produces 2,000 envelopes more (another seed: new ids), starts a new worker process and times
+    /// its first committed batch.
+    private func measureRecovery(
+        environment: [String: String], databaseURL: String, topics: EventTopics, producer: KafkaProducer, work: String,
+        into table: inout BenchTable
+    ) throws {
+        let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
+        defer { connection.close() }
+        let applied = try connection.execute("SELECT coalesce(sum(next_offset), 0)::bigint FROM pipeline.consumer_offsets")
+            .rows[0].decode(0, as: Int64.self)
+        let state = try connection.execute("""
+            SELECT (SELECT count(*) FROM pipeline.users), (SELECT count(*) FROM pipeline.orders),
+                   (SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches)::bigint
+            """).rows[0]
+        var more = BenchEvents(settings: BenchEvents.Settings(count: 2_000, users: options.users, seed: options.seed &+ 1))
+        var outgoing: [KafkaOutgoingMessage] = []
+        while let envelope = more.next() {
+            outgoing.append(KafkaOutgoingMessage(EventRecord(
+                type: envelope.type, key: envelope.key, json: Array(envelope.json.utf8), topics: topics)))
+        }
+        _ = try producer.sendAndWait(outgoing, timeout: .seconds(60))
+        let watch = FirstBatchWatch(databaseURL: databaseURL, logger: logger, beyond: applied)
+        let usage = try runChild(
+            ["worker", "--until-caught-up", "--batch-size", "\(options.batchSize)"], environment: environment, work: work,
+            name: "worker-recovery", executable: options.workerExecutable)
+        guard let first = watch.stop() else { throw BenchError("recovery: the restarted worker committed no batch") }
+        table.add("recovery after restart", "\(seconds(first)) s to the first batch",
+                  "a new worker process over \(try state.decode(0, as: Int64.self)) users, \(try state.decode(1, as: Int64.self)) orders "
+                    + "and \(try state.decode(2, as: Int64.self)) applied ids: lease, state loaded, partitions assigned, "
+                    + "2000 new envelopes applied; \(seconds(usage.wall)) s until caught up")
     }
 
     /// Runs `pipeline <arguments>` (or `executable`) to completion; throws unless it exits 0.
@@ -286,8 +325,8 @@ func format(_ duration: Duration) -> String { seconds(duration) }
 func rate(_ count: Int, _ duration: Duration) -> Int { Int(Double(count) / duration.seconds) }
 func percent(_ fraction: Double) -> String { String(format: "%.0f%%", fraction * 100) }
 
-/// Watches, from another thread, for the worker's first committed batch (stored offsets > 0), so
-/// the group join can be told apart from the applying.
+/// Watches, from another thread, for the worker's first committed batch (stored offsets grow), so
+/// the start-up (lease, state load, partitions assigned) can be told apart from the applying.
 final class FirstBatchWatch: @unchecked Sendable {
     // Safe: `seen` and `done` are only touched under `lock`.
     private let lock = NSLock()
@@ -296,7 +335,8 @@ final class FirstBatchWatch: @unchecked Sendable {
     private let started = ContinuousClock.now
     private let thread: Thread
 
-    init(databaseURL: String, logger: Logger) {
+    /// Watches for the stored offsets' sum to pass `beyond` (what earlier runs applied).
+    init(databaseURL: String, logger: Logger, beyond: Int64 = 0) {
         let box = Box()
         thread = Thread {
             guard let connection = try? PostgresConnection(connectionString: databaseURL, logger: logger) else { return }
@@ -304,7 +344,7 @@ final class FirstBatchWatch: @unchecked Sendable {
             while !(box.watch?.isDone ?? false) {
                 let sum = (try? connection.execute(
                     "SELECT coalesce(sum(next_offset), 0)::bigint FROM pipeline.consumer_offsets").rows.first?.decode(0, as: Int64.self)) ?? 0
-                if sum > 0 { box.watch?.record(); return }
+                if sum > beyond { box.watch?.record(); return }
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }

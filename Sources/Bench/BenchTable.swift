@@ -19,7 +19,7 @@ public struct BenchTable: Sendable {
     public static let requiredNames = [
         "data set", "consume ceiling", "worker throughput", "worker CPU", "worker peak RSS", "worker / consume ceiling",
         "exactly once", "PostgreSQL write ceiling", "worker / PostgreSQL ceiling", "PostgreSQL settings",
-        "PostgreSQL writes per event",
+        "PostgreSQL writes per event", "recovery after restart",
         "BI queries, contractor / all projects",
     ]
 
