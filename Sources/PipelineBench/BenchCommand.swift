@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the worker, its ceilings, the Python baseline, ingest and freshness on an embedded stack.",
         discussion: """
             Starts a throwaway PostgreSQL and librdkafka's mock cluster, pre-loads a generated data set \
-            (all seven types, retried webhooks, no order across keys, three projects) and runs \
+            (all nine types, retried webhooks, no order across keys, three projects) and runs \
             `pipeline worker --until-caught-up` as a child process; then the consume and PostgreSQL \
             ceilings, bench/baseline.py, wrk against `ingest`, and freshness. Build in release mode first \
             for meaningful figures. Prints a table on standard output, progress on standard error.

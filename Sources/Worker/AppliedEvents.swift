@@ -13,7 +13,10 @@ final class AppliedEvents {
 
     /// Reads every stored batch of ids.
     func load(_ connection: PostgresConnection) throws {
-        hashes.removeAll()
+        let total = try connection.execute("SELECT coalesce(sum(events), 0)::bigint FROM \(schema).applied_batches")
+            .rows[0].decode(0, as: Int64.self)
+        // Sized once: growing a set of a million hashes step by step rehashed it a dozen times.
+        hashes = Set(minimumCapacity: Int(total) + 100_000)
         for row in try connection.execute("SELECT encode(id_hashes, 'hex') FROM \(schema).applied_batches").rows {
             let text = try row.decode(0, as: String.self)
             guard let batch = EventIDHash.parse(hex: text) else {
