@@ -64,8 +64,10 @@ public final class PipelineWorker {
         var summary = Summary()
         while !shouldStop() {
             do {
+                metrics.recordLease(epoch: 0)
                 guard try lease.acquire(shouldStop: shouldStop) else { break }
                 summary.leasesTaken += 1
+                metrics.recordLease(epoch: lease.epoch ?? 0)
                 try own(
                     lease: lease, connection: connection, admin: admin, highWatermarks: highWatermarks,
                     deadLetterProducer: deadLetterProducer, metrics: metrics, summary: &summary,
@@ -79,6 +81,7 @@ public final class PipelineWorker {
                 Thread.sleep(forTimeInterval: 1)
             }
         }
+        metrics.recordLease(epoch: 0)
         return summary
     }
 

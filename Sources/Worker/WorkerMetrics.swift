@@ -19,6 +19,9 @@ struct WorkerMetrics {
     static let consumerLag = "pipeline_worker_consumer_lag"
     /// Unix time the lag was last measured, so a sampler that stopped is not read as "no lag".
     static let lagSampled = "pipeline_worker_consumer_lag_sampled_timestamp_seconds"
+    /// The lease epoch this worker holds, 0 while it stands by: exactly one worker of a group
+    /// should show a non-zero value, and a rising maximum counts takeovers.
+    static let leaseEpoch = "pipeline_worker_lease_epoch"
 
     let factory: any MetricsFactory
 
@@ -36,6 +39,12 @@ struct WorkerMetrics {
         _ = Timer(label: batchDuration, factory: factory)
         Gauge(label: lastBatch, factory: factory).record(0)
         Gauge(label: lagSampled, factory: factory).record(0)
+        Gauge(label: leaseEpoch, factory: factory).record(0)
+    }
+
+    /// Records the epoch taken, or 0 on standing by.
+    func recordLease(epoch: Int64) {
+        Gauge(label: Self.leaseEpoch, factory: factory).record(epoch)
     }
 
     /// Counts one applied batch: its messages per topic, applied events, duplicates, dead letters per topic.

@@ -93,6 +93,8 @@ struct RolesServeMetricsTests {
         #expect(caughtUp, "worker totals \(totals()) for \(produced) messages produced; log: \(worker.output.suffix(2_000))")
         let busy = httpGet(workerMetrics).body
         #expect((MetricNames.samples(of: "pipeline_worker_last_batch_timestamp_seconds", in: busy)[""] ?? 0) > 0)
+        // The only worker of a fresh database took the lease once.
+        #expect(MetricNames.samples(of: "pipeline_worker_lease_epoch", in: busy) == ["": 1])
         let applied = MetricNames.samples(of: "pipeline_worker_events_applied_total", in: busy)[""] ?? 0
         let duplicates = MetricNames.samples(of: "pipeline_worker_duplicate_events_total", in: busy)[""] ?? 0
         let admin = try PostgresConnection(connectionString: databaseURL, logger: logger)
