@@ -1,4 +1,7 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// Owns a librdkafka mock cluster and the client hosting it (librdkafka runs a mock cluster inside an
@@ -15,7 +18,17 @@ final class RDKafkaMockCluster: @unchecked Sendable {
         // The host never connects anywhere itself; keep it quiet apart from its log lines.
         try config.set("client.id", "mock-cluster-host")
         host = try RDKafkaClient(kind: .producer, config: config, context: RDKafkaClientContext(logger: logger))
-        guard let created = rd_kafka_mock_cluster_new(host.handle, Int32(brokers)) else {
+        // The cluster's thread inherits this thread's signal mask, and librdkafka does not block
+        // signals for it (it does for its clients' threads): a signal handled on that thread
+        // interrupts its poll(), and it stops serving on EINTR ("Mock cluster failed to poll ...:
+        // Interrupted system call"), which crashed a test run. So it starts with every signal blocked.
+        var everySignal = sigset_t()
+        var previous = sigset_t()
+        sigfillset(&everySignal)
+        pthread_sigmask(SIG_SETMASK, &everySignal, &previous)
+        let made = rd_kafka_mock_cluster_new(host.handle, Int32(brokers))
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        guard let created = made else {
             throw KafkaError(code: .failure, isRetriable: false, message: "rd_kafka_mock_cluster_new failed")
         }
         cluster = created
