@@ -59,7 +59,8 @@ public struct Rebuild {
         return summary
     }
 
-    /// An empty copy of every aggregate and state table, with its keys and indexes.
+    /// An empty copy of every aggregate and state table, with its keys, indexes and storage
+    /// parameters (`LIKE` leaves out the fill factors that keep the worker's updates HOT).
     private func prepareSchema(_ connection: PostgresConnection) throws {
         try connection.executeScript("DROP SCHEMA IF EXISTS \(Self.rebuildSchema) CASCADE; CREATE SCHEMA \(Self.rebuildSchema);")
         let tables = try connection.execute(
@@ -68,7 +69,11 @@ public struct Rebuild {
         ).rows.map { try $0.decode(0, as: String.self) }
         for table in tables {
             let statement = try connection.execute(
-                "SELECT format('CREATE TABLE %I.%I (LIKE pipeline.%I INCLUDING ALL)', $1::text, $2::text, $2::text)",
+                """
+                SELECT format('CREATE TABLE %I.%I (LIKE pipeline.%I INCLUDING ALL)', $1::text, $2::text, $2::text)
+                    || coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '')
+                FROM pg_class c WHERE c.oid = format('pipeline.%I', $2::text)::regclass
+                """,
                 [Self.rebuildSchema, table]
             ).rows[0].decode(0, as: String.self)
             try connection.executeScript(statement)

@@ -49,6 +49,14 @@ struct RebuildTests {
         #expect(summary.messages == data.deliveries.count)
         #expect(progress.last?.0 == data.deliveries.count && progress.last?.1 == data.deliveries.count)
 
+        // The swapped-in tables keep the migrations' storage parameters (migration 0009's fill factors).
+        let fillFactors = try harness.query("""
+            SELECT c.relname || ' ' || array_to_string(c.reloptions, ',') FROM pg_class c
+            WHERE c.relnamespace = 'pipeline'::regnamespace AND c.relname IN ('funnel_daily', 'orders')
+            ORDER BY c.relname
+            """).map { $0[0] }
+        #expect(fillFactors == ["funnel_daily fillfactor=70", "orders fillfactor=70"])
+
         let oracle = data.oracle
         var differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])
         #expect(differences.isEmpty, "after the swap:\n\(differences.prefix(30).joined(separator: "\n"))")
