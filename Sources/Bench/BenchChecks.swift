@@ -80,7 +80,7 @@ extension BenchRun {
             batches += 1
             database += try ceiling.apply(batch, in: connection)
         }
-        let top = ceiling.statementTimes.prefix(40).map { "\($0.statement) \(percent($0.time.seconds / database.seconds))" }
+        let top = ceiling.statementTimes.prefix(12).map { "\($0.statement) \(percent($0.time.seconds / database.seconds))" }
         return (read, database, "the worker's statements for the same \(batches) batches in a fresh database, one transaction each, PostgreSQL time only (\(seconds(database)) s); largest: \(top.joined(separator: ", "))")
     }
 }

@@ -24,13 +24,13 @@ struct BatchApplier {
     let knownContacts: KnownContacts
 
     init(offsets: OffsetStore, topics: EventTopics, projects: ProjectDirectory, attributionRules: AttributionRules,
-         lease: WorkerLease?, knownContactsLimit: Int = 300_000) {
+         lease: WorkerLease?, knownContactsLimit: Int = 300_000, stateSnapshotInterval: Int = 200_000) {
         self.offsets = offsets
         self.topics = topics
         self.projects = projects
         self.attributionRules = attributionRules
         self.lease = lease
-        store = EntityStore(schema: offsets.schema)
+        store = EntityStore(schema: offsets.schema, stateSnapshotInterval: stateSnapshotInterval)
         applied = AppliedEvents(schema: offsets.schema)
         writer = ChangeWriter(schema: offsets.schema)
         knownContacts = KnownContacts(limit: knownContactsLimit)
@@ -124,7 +124,7 @@ struct BatchApplier {
         let fresh = firstDeliveries(of: events)
         outcome.duplicates = events.count - fresh.count
         let freshEvents = fresh.map(\.event)
-        let state = try store.batchState(for: BatchRequirements(freshEvents), in: connection)
+        let state = store.batchState(for: BatchRequirements(freshEvents))
         let changes = BatchProcessor(projects: projects, attributionRules: attributionRules, rates: rates)
             .process(freshEvents, state: state)
         for (index, reason) in changes.rejected.sorted(by: { $0.key < $1.key }) {

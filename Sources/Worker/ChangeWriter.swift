@@ -2,8 +2,9 @@ import Aggregation
 import Events
 import Postgres
 
-/// Writes one batch's changes: one statement per table, rows in a fixed order so concurrent
-/// workers lock them in the same order.
+/// Writes one batch's changes: one statement per table. Only the lease owner writes, so rows go
+/// in whatever order the batch holds them (sorting them for a common lock order cost a sixth of
+/// the worker's CPU when several workers wrote at once).
 struct ChangeWriter {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
@@ -29,11 +30,10 @@ struct ChangeWriter {
         }
     }
 
-    /// Two statements: every missing row is inserted (a user of the batch was loaded under its
-    /// lock, so one not loaded has no row yet; `DO NOTHING` waits only for a concurrent insert of
-    /// the same user, in one key order), and changed first registrations are updated.
+    /// Two statements: every missing row is inserted (a user not in the batch's state has no row
+    /// yet), and changed first registrations are updated.
     private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
-        let missing = changes.usersSeen.filter { loaded.users[$0] == nil }.sorted()
+        let missing = Array(changes.usersSeen.filter { loaded.users[$0] == nil })
         if !missing.isEmpty {
             let states = missing.map { changes.users[$0] ?? UserState() }
             try connection.execute("""
@@ -44,11 +44,8 @@ struct ChangeWriter {
                 ON CONFLICT (project, user_id) DO NOTHING
                 """, [missing.map(\.project), missing.map(\.userID)] + Self.registrationColumns(states))
         }
-        // A new user whose row another worker inserted first (without locking) is updated here too;
-        // one inserted above with the same registration is left alone. An insert that always
-        // conflicts, as below, because it locks the rows in the order given (an UPDATE with a
-        // join would lock them in the join's order).
-        let changed = changes.users.sorted { $0.key < $1.key }
+        // A user inserted above with the same registration is left alone.
+        let changed = Array(changes.users)
         guard !changed.isEmpty else { return }
         try connection.execute("""
             INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
@@ -67,7 +64,7 @@ struct ChangeWriter {
     /// `chat_active` only ever turns true. Ids this worker knows to have a row (or to be active)
     /// are skipped: probing every mail and chat id was the largest statement of a batch.
     private func writeContacts(_ changes: BatchChanges, knownContacts: KnownContacts?, _ connection: OverlappedStatements) throws {
-        let missing = changes.contacts.filter { knownContacts?.contains($0) != true }.sorted()
+        let missing = Array(changes.contacts.filter { knownContacts?.contains($0) != true })
         if !missing.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).contacts (project, user_id, chat_active)
@@ -75,7 +72,7 @@ struct ChangeWriter {
                 ON CONFLICT (project, user_id) DO NOTHING
                 """, [missing.map(\.project), missing.map(\.userID), missing.map { changes.chatActiveContacts.contains($0) }])
         }
-        let active = changes.chatActiveContacts.filter { knownContacts?.isChatActive($0) != true }.sorted()
+        let active = Array(changes.chatActiveContacts.filter { knownContacts?.isChatActive($0) != true })
         guard !active.isEmpty else { return }
         // Every row exists by now: this only sets the flag where it is still false.
         try connection.execute("""
@@ -89,7 +86,7 @@ struct ChangeWriter {
     /// its first event, compared with the stored one under the row lock, so the earliest wins in
     /// any arrival order and whichever worker applies it; activity months are a set.
     private func writeEngagement(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let links = changes.aliasLinks.sorted { $0.key < $1.key }
+        let links = Array(changes.aliasLinks)
         if !links.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).aliases AS a (project, alias, user_id, linked_at, event_id)
@@ -102,11 +99,7 @@ struct ChangeWriter {
                     links.map(\.value.stamp.at.rfc3339String), links.map(\.value.stamp.id),
                 ])
         }
-        let firsts = changes.learningFirsts.sorted { lhs, rhs in
-            let l = lhs.key, r = rhs.key
-            return (l.user.project, l.courseID, l.lessonID, l.kind.rawValue, l.user.userID)
-                < (r.user.project, r.courseID, r.lessonID, r.kind.rawValue, r.user.userID)
-        }
+        let firsts = Array(changes.learningFirsts)
         if !firsts.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).learning_firsts AS f (project, user_id, course_id, lesson_id, kind, first_at,
@@ -123,12 +116,7 @@ struct ChangeWriter {
                     firsts.map(\.value.day.description),
                 ])
         }
-        // Chat, mail and learning workers add the same months of one id: one key order.
-        let months = changes.activityMonths.sorted { lhs, rhs in
-            if lhs.user != rhs.user { return lhs.user < rhs.user }
-            if lhs.month != rhs.month { return lhs.month < rhs.month }
-            return lhs.contact && !rhs.contact
-        }
+        let months = Array(changes.activityMonths)
         guard !months.isEmpty else { return }
         try connection.execute("""
             INSERT INTO \(schema).activity_months (project, user_id, month, contact)
@@ -151,7 +139,7 @@ struct ChangeWriter {
     }
 
     private func writeOrders(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let orders = changes.orders.sorted { $0.key < $1.key }
+        let orders = Array(changes.orders)
         if !orders.isEmpty {
             let deals = orders.map(\.value.dealAttribution)
             try connection.execute("""
@@ -181,20 +169,10 @@ struct ChangeWriter {
                     deals.map { $0?.adID },
                 ])
         }
-        let events = changes.newOrderEvents.sorted { $0.key < $1.key }.flatMap { key, events in events.map { (key, $0) } }
-        guard !events.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).order_events (project, order_id, event_id, occurred_at, status)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
-            ON CONFLICT DO NOTHING
-            """, [
-                events.map(\.0.project), events.map(\.0.id), events.map(\.1.stamp.id),
-                events.map(\.1.stamp.at.rfc3339String), events.map(\.1.status.rawValue),
-            ])
     }
 
     private func writePayments(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let payments = changes.payments.sorted { $0.key < $1.key }
+        let payments = Array(changes.payments)
         guard !payments.isEmpty else { return }
         let accepted = payments.map(\.value.firstAccepted)
         let latest = payments.map(\.value.latest)
@@ -240,25 +218,20 @@ struct ChangeWriter {
             ])
     }
 
+    /// The ledger deltas and new order events, which only the worker reads, as one row of the
+    /// state log (`StateLog`) instead of a row each.
+    private func writeWorkerState(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
+        let records = changes.userDaily.count + changes.newOrderEvents.values.reduce(0) { $0 + $1.count }
+        guard records > 0 else { return }
+        let body = WorkerStateRecords.encode(
+            userDaily: changes.userDaily.lazy.map { ($0.key, $0.value) }, orderEvents: changes.newOrderEvents)
+        try connection.execute(
+            "INSERT INTO \(schema).state_log (snapshot, records, body) VALUES (false, $1, $2)", [records, body])
+    }
+
     private func writeLedgers(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let daily = changes.userDaily.sorted { ($0.key.user, $0.key.day) < ($1.key.user, $1.key.day) }
-        if !daily.isEmpty {
-            try connection.execute("""
-                INSERT INTO \(schema).user_daily AS d (project, user_id, day, registrations, orders, paid_orders,
-                                                      payments, revenue, refunds)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[],
-                                     $7::bigint[], $8::numeric[], $9::numeric[])
-                ON CONFLICT (project, user_id, day) DO UPDATE SET
-                    registrations = d.registrations + EXCLUDED.registrations, orders = d.orders + EXCLUDED.orders,
-                    paid_orders = d.paid_orders + EXCLUDED.paid_orders, payments = d.payments + EXCLUDED.payments,
-                    revenue = d.revenue + EXCLUDED.revenue, refunds = d.refunds + EXCLUDED.refunds
-                """, [
-                    daily.map(\.key.user.project), daily.map(\.key.user.userID), daily.map(\.key.day.description),
-                    daily.map(\.value.registrations), daily.map(\.value.orders), daily.map(\.value.paidOrders),
-                    daily.map(\.value.payments), daily.map(\.value.revenue.description), daily.map(\.value.refunds.description),
-                ])
-        }
-        let monthly = changes.userMonthly.sorted { ($0.key.user, $0.key.month) < ($1.key.user, $1.key.month) }
+        try writeWorkerState(changes, connection)
+        let monthly = Array(changes.userMonthly)
         guard !monthly.isEmpty else { return }
         try connection.execute("""
             INSERT INTO \(schema).user_monthly AS m (project, user_id, month, payments, revenue, refunds)
@@ -273,11 +246,7 @@ struct ChangeWriter {
     }
 
     private func writeFunnel(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let rows = changes.funnel.sorted { lhs, rhs in
-            let l = lhs.key, r = rhs.key
-            return (l.project, l.day, l.attribution.network, l.attribution.campaignID, l.attribution.adID)
-                < (r.project, r.day, r.attribution.network, r.attribution.campaignID, r.attribution.adID)
-        }
+        let rows = Array(changes.funnel)
         guard !rows.isEmpty else { return }
         try connection.execute("""
             INSERT INTO \(schema).funnel_daily AS f (project, day, network, campaign_id, ad_id, impressions, ad_clicks,
@@ -302,7 +271,7 @@ struct ChangeWriter {
     }
 
     private func writeProjectFigures(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let newUsers = changes.newUsers.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
+        let newUsers = Array(changes.newUsers)
         if !newUsers.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).new_users_daily AS n (project, day, new_users)
@@ -310,7 +279,7 @@ struct ChangeWriter {
                 ON CONFLICT (project, day) DO UPDATE SET new_users = n.new_users + EXCLUDED.new_users
                 """, [newUsers.map(\.key.project), newUsers.map(\.key.day.description), newUsers.map(\.value)])
         }
-        let lastDays = changes.lastDays.sorted { $0.key < $1.key }
+        let lastDays = Array(changes.lastDays)
         guard !lastDays.isEmpty else { return }
         try connection.execute("""
             INSERT INTO \(schema).project_activity AS a (project, last_day)
@@ -320,12 +289,7 @@ struct ChangeWriter {
     }
 
     private func writeMail(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        // Several workers (mail events are keyed by user) add to the same letter-day rows: one order.
-        let daily = changes.mailDaily.sorted { lhs, rhs in
-            let l = lhs.key, r = rhs.key
-            return (l.letter.project, l.letter.channel, l.letter.letterID, l.day)
-                < (r.letter.project, r.letter.channel, r.letter.letterID, r.day)
-        }
+        let daily = Array(changes.mailDaily)
         if !daily.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).mail_daily AS m (project, channel, letter_id, day, sent, delivered, opened, clicked,
@@ -426,11 +390,10 @@ struct ChangeWriter {
     }
 
     /// SPEC §4.11: each name field keeps the value of its latest event (by occurred_at, ties the
-    /// larger id) among those carrying it non-empty. Several workers name one ad or manager (their
-    /// events are keyed by day or order): the rows are upserted in key order and each field is
-    /// compared with the stored one under the row lock, so the later event wins in any order.
+    /// larger id) among those carrying it non-empty: each field is compared with the stored one,
+    /// so the later event wins in any arrival order.
     private func writeNames(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let ads = changes.adNames.sorted { $0.key < $1.key }
+        let ads = Array(changes.adNames)
         if !ads.isEmpty {
             let fields: [(column: String, values: [LatestName?])] = [
                 ("campaign_name", ads.map(\.value.campaignName)), ("ad_group_id", ads.map(\.value.adGroupID)),
@@ -442,7 +405,7 @@ struct ChangeWriter {
                 [ads.map(\.key.project), ads.map(\.key.network), ads.map(\.key.campaignID), ads.map(\.key.adID)]
                     + fields.flatMap { Self.nameColumns($0.values) })
         }
-        let managers = changes.managerNames.sorted { $0.key < $1.key }
+        let managers = Array(changes.managerNames)
         guard !managers.isEmpty else { return }
         try connection.execute(
             Self.latestNamesUpsert(table: "\(schema).manager_names", keys: ["project", "manager_id"], fields: ["name"]),

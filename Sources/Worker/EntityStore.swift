@@ -4,49 +4,54 @@ import Postgres
 
 /// The entity state of every user, order, payment and ad poll, kept in memory by the lease owner:
 /// read in full when it takes the lease, handed to every batch without a query, and changed only
-/// once a batch's transaction committed, so it always equals what the tables hold.
+/// once a batch's transaction committed, so it always equals what the tables and the state log hold.
 ///
-/// Ledgers (`user_daily`) stay in PostgreSQL: a batch needs them only for users whose first
-/// registration it moves, and reads those few (`batchState`).
+/// Users' daily ledgers and orders' status events are read by no view: they live only here and in
+/// the state log (`StateLog`), not in tables.
 final class EntityStore {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
     /// Every user with a row.
     private(set) var users: [UserKey: UserState] = [:]
     private(set) var orders: [EntityKey: OrderState] = [:]
-    private(set) var orderEvents: [EntityKey: [OrderStatusEvent]] = [:]
     private(set) var payments: [EntityKey: PaymentState] = [:]
     private(set) var adStats: [AdStatsKey: AdStatsState] = [:]
+    /// Ledgers and order status events, as the state log holds them.
+    private(set) var workerState = WorkerStateRecords()
+    let stateLog: StateLog
 
-    init(schema: String) {
+    init(schema: String, stateSnapshotInterval: Int = 200_000) {
         self.schema = schema
+        stateLog = StateLog(schema: schema, minimumSnapshotInterval: stateSnapshotInterval)
     }
 
-    /// Reads every entity row (the owner does this once, when it takes the lease).
+    /// Reads every entity row and the state log (the owner does this once, when it takes the lease).
     func load(_ connection: PostgresConnection) throws {
         users = [:]
         orders = [:]
-        orderEvents = [:]
         payments = [:]
         adStats = [:]
+        workerState = try stateLog.load(connection)
         try loadOrders(connection)
         try loadPayments(connection)
         try loadAdStats(connection)
         try loadUsers(connection)
     }
 
-    /// What a batch of these requirements needs: from memory, plus the ledgers of the users whose
-    /// first registration it may move, read inside the batch's transaction.
-    func batchState(for requirements: BatchRequirements, in connection: PostgresConnection) throws -> BatchState {
+    /// What a batch of these requirements needs, from memory: the stored entities, and the ledgers
+    /// of the users whose first registration it may move.
+    func batchState(for requirements: BatchRequirements) -> BatchState {
         var state = BatchState()
         for key in requirements.orders {
             if let order = orders[key] { state.orders[key] = order }
-            if let events = orderEvents[key] { state.orderEvents[key] = events }
+            if let events = workerState.orderEvents[key] { state.orderEvents[key] = events }
         }
         for key in requirements.payments { if let payment = payments[key] { state.payments[key] = payment } }
         for key in requirements.adStats { if let stats = adStats[key] { state.adStats[key] = stats } }
         for user in requirements.users(with: state) { if let stored = users[user] { state.users[user] = stored } }
-        try loadLedgers(requirements.ledgerUsers(with: state).sorted(), into: &state, connection)
+        for user in requirements.ledgerUsers(with: state) {
+            if let ledger = workerState.ledgers[user] { state.ledgers[user] = ledger }
+        }
         return state
     }
 
@@ -55,9 +60,17 @@ final class EntityStore {
         for user in changes.usersSeen where users[user] == nil { users[user] = UserState() }
         users.merge(changes.users) { $1 }
         orders.merge(changes.orders) { $1 }
-        for (key, events) in changes.newOrderEvents { orderEvents[key, default: []] += events }
+        workerState.add(userDaily: changes.userDaily, orderEvents: changes.newOrderEvents)
+        stateLog.committed(records: changes.userDaily.count + changes.newOrderEvents.values.reduce(0) { $0 + $1.count })
         payments.merge(changes.payments) { $1 }
         adStats.merge(changes.adStats) { $1 }
+    }
+
+    /// Replaces the state log's rows by one snapshot of the whole state when the rows since the
+    /// last one outgrow it (in its own transaction, fenced by the lease).
+    func snapshotIfDue(lease: WorkerLease?, _ connection: PostgresConnection) throws {
+        guard stateLog.snapshotDue else { return }
+        try stateLog.writeSnapshot(workerState, lease: lease, connection)
     }
 
     private func loadOrders(_ connection: PostgresConnection) throws {
@@ -85,16 +98,6 @@ final class EntityStore {
                 createdAt: try row.instant(8),
                 createdDay: try row.date(9),
                 paidDay: try row.optionalDate(12))
-        }
-        for row in try connection.execute("""
-            SELECT e.project, e.order_id, e.event_id, \(SQL.micros("e.occurred_at")), e.status
-            FROM \(schema).order_events e
-            """).rows
-        {
-            let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
-            orderEvents[key, default: []].append(OrderStatusEvent(
-                stamp: EventStamp(at: try row.instant(3), id: try row.decode(2, as: String.self)),
-                status: try row.enumeration(4, OrderStatus.self)))
         }
     }
 
@@ -160,23 +163,6 @@ final class EntityStore {
                                              adID: try row.decode(7, as: String.self)))
             }
             users[key] = UserState(firstRegistration: first)
-        }
-    }
-
-    private func loadLedgers(_ users: [UserKey], into state: inout BatchState, _ connection: PostgresConnection) throws {
-        guard !users.isEmpty else { return }
-        for row in try connection.execute("""
-            SELECT d.project, d.user_id, d.day::text, d.registrations, d.orders, d.paid_orders, d.payments,
-                   d.revenue::text, d.refunds::text
-            FROM \(schema).user_daily d JOIN unnest($1::text[], $2::text[]) AS k(project, user_id)
-              ON d.project = k.project AND d.user_id = k.user_id
-            """, [users.map(\.project), users.map(\.userID)]).rows
-        {
-            let key = UserKey(project: try row.decode(0, as: String.self), userID: try row.decode(1, as: String.self))
-            state.ledgers[key, default: [:]][try row.date(2)] = LedgerMeasures(
-                registrations: try row.decode(3, as: Int64.self), orders: try row.decode(4, as: Int64.self),
-                paidOrders: try row.decode(5, as: Int64.self), payments: try row.decode(6, as: Int64.self),
-                revenue: try row.decimal(7), refunds: try row.decimal(8))
         }
     }
 }

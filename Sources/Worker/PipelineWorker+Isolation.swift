@@ -83,6 +83,12 @@ extension PipelineWorker {
                     })
                 }
                 applier.committed(outcome)
+                do {
+                    try applier.store.snapshotIfDue(lease: applier.lease, connection)
+                } catch let error as PostgresError where error.code != .connection {
+                    // The batch committed; the snapshot is tried again after the next one.
+                    logger.warning("state log snapshot failed", metadata: ["error": "\(error)"])
+                }
                 return outcome
             } catch is RatesMayBeStale {
                 ratesChecked = true

@@ -95,7 +95,8 @@ public final class PipelineWorker {
         let offsets = OffsetStore(groupID: configuration.groupID, schema: configuration.stateSchema)
         let applier = BatchApplier(
             offsets: offsets, topics: configuration.topics, projects: configuration.projects,
-            attributionRules: configuration.attributionRules, lease: lease)
+            attributionRules: configuration.attributionRules, lease: lease,
+            stateSnapshotInterval: configuration.stateSnapshotInterval)
         let loadStarted = ContinuousClock.now
         try applier.loadState(connection)
         logger.info("state loaded", metadata: [

@@ -34,6 +34,9 @@ public struct WorkerConfiguration: Sendable {
     public var metricsFactory: (any MetricsFactory)?
     /// `utm_source` → ad network names (SPEC §3 defaults).
     public var attributionRules: AttributionRules = .default
+    /// Records the state log takes after its last snapshot before the next one (at least; also
+    /// at least that snapshot's size): small in tests, to exercise snapshots.
+    public var stateSnapshotInterval: Int = 200_000
 
     public init(kafka: KafkaConfiguration, databaseURL: String) {
         self.kafka = kafka

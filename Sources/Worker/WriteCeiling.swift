@@ -44,7 +44,7 @@ package struct WriteCeiling {
             }
             let fresh = applier.firstDeliveries(of: events)
             let batch = fresh.map(\.event)
-            let state = try timed { try applier.store.batchState(for: BatchRequirements(batch), in: connection) }
+            let state = applier.store.batchState(for: BatchRequirements(batch))
             let changes = BatchProcessor(projects: projects, rates: rates).process(batch, state: state)
             var outcome = BatchApplier.Outcome(messages: messages.count)
             outcome.appliedIDs = fresh.indices.filter { changes.rejected[$0] == nil }.map { fresh[$0].hash }
@@ -58,6 +58,7 @@ package struct WriteCeiling {
                 _ = try connection.execute("COMMIT")
             }
             applier.committed(outcome)
+            try timed { try applier.store.snapshotIfDue(lease: nil, connection) }
         } catch {
             _ = try? connection.execute("ROLLBACK")
             throw error

@@ -1,0 +1,155 @@
+import Events
+
+/// The state only the worker reads (users' daily ledgers, orders' status events) as text records,
+/// one per line, for the state log in PostgreSQL: pure, so the format is tested without a database.
+///
+/// A ledger line is `L␉project␉user␉day␉registrations␉orders␉paid_orders␉payments␉revenue␉refunds`
+/// (the measures are deltas, summed when read); an order event line is
+/// `O␉project␉order␉event_id␉microseconds␉status`. Tabs, newlines and backslashes inside ids are
+/// written `\t`, `\n` and `\\`. Migration 0010 writes the same format in SQL.
+public struct WorkerStateRecords: Sendable, Equatable {
+    public var ledgers: [UserKey: [LocalDate: LedgerMeasures]] = [:]
+    public var orderEvents: [EntityKey: [OrderStatusEvent]] = [:]
+
+    public init(ledgers: [UserKey: [LocalDate: LedgerMeasures]] = [:], orderEvents: [EntityKey: [OrderStatusEvent]] = [:]) {
+        self.ledgers = ledgers
+        self.orderEvents = orderEvents
+    }
+
+    /// Adds ledger deltas (dropping days that come back to zero) and appends order events.
+    public mutating func add(userDaily: [UserDayKey: LedgerMeasures], orderEvents newEvents: [EntityKey: [OrderStatusEvent]]) {
+        for (key, delta) in userDaily {
+            var days = ledgers[key.user] ?? [:]
+            var measures = days[key.day] ?? LedgerMeasures()
+            measures += delta
+            days[key.day] = measures.isZero ? nil : measures
+            ledgers[key.user] = days.isEmpty ? nil : days
+        }
+        for (key, events) in newEvents { orderEvents[key, default: []] += events }
+    }
+
+    /// How many lines `encode` writes.
+    public var recordCount: Int {
+        ledgers.values.reduce(0) { $0 + $1.count } + orderEvents.values.reduce(0) { $0 + $1.count }
+    }
+
+    /// Every ledger day and order event as lines.
+    public func encode() -> String {
+        Self.encode(userDaily: ledgers.flatMap { user, days in days.map { (UserDayKey(user: user, day: $0.key), $0.value) } },
+                    orderEvents: orderEvents)
+    }
+
+    /// One batch's ledger deltas and new order events as lines.
+    public static func encode(
+        userDaily: some Sequence<(UserDayKey, LedgerMeasures)>, orderEvents: [EntityKey: [OrderStatusEvent]]
+    ) -> String {
+        var text = ""
+        for (key, measures) in userDaily {
+            text += "L\t"
+            appendEscaped(key.user.project, to: &text)
+            text += "\t"
+            appendEscaped(key.user.userID, to: &text)
+            text += "\t\(key.day)\t\(measures.registrations)\t\(measures.orders)\t\(measures.paidOrders)\t\(measures.payments)"
+            text += "\t\(measures.revenue)\t\(measures.refunds)\n"
+        }
+        for (key, events) in orderEvents {
+            for event in events {
+                text += "O\t"
+                appendEscaped(key.project, to: &text)
+                text += "\t"
+                appendEscaped(key.id, to: &text)
+                text += "\t"
+                appendEscaped(event.stamp.id, to: &text)
+                text += "\t\(event.stamp.at.microsecondsSinceEpoch)\t\(event.status.rawValue)\n"
+            }
+        }
+        return text
+    }
+
+    /// Adds the lines of `text` (a snapshot or a batch's deltas) to these records.
+    public mutating func decode(_ text: String) throws(WorkerStateRecordError) {
+        var lineNumber = 0
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            lineNumber += 1
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+                .map { Self.unescape($0) }
+            func fail(_ problem: String) -> WorkerStateRecordError {
+                WorkerStateRecordError(line: lineNumber, problem: problem)
+            }
+            switch fields.first {
+            case "L":
+                guard fields.count == 10 else { throw fail("a ledger line has \(fields.count) fields, not 10") }
+                guard let day = LocalDate(fields[3]) else { throw fail("day: not a date: \(fields[3])") }
+                var counts: [Int64] = []
+                for index in 4...7 {
+                    guard let count = Int64(fields[index]) else { throw fail("field \(index + 1): not an integer: \(fields[index])") }
+                    counts.append(count)
+                }
+                guard let revenue = DecimalNumber(fields[8]) else { throw fail("revenue: not a decimal: \(fields[8])") }
+                guard let refunds = DecimalNumber(fields[9]) else { throw fail("refunds: not a decimal: \(fields[9])") }
+                add(userDaily: [UserDayKey(user: UserKey(project: fields[1], userID: fields[2]), day: day):
+                    LedgerMeasures(registrations: counts[0], orders: counts[1], paidOrders: counts[2], payments: counts[3],
+                                   revenue: revenue, refunds: refunds)], orderEvents: [:])
+            case "O":
+                guard fields.count == 6 else { throw fail("an order event line has \(fields.count) fields, not 6") }
+                guard let micros = Int64(fields[4]) else { throw fail("occurred_at: not microseconds: \(fields[4])") }
+                guard let status = OrderStatus(rawValue: fields[5]) else { throw fail("status: unknown: \(fields[5])") }
+                orderEvents[EntityKey(project: fields[1], id: fields[2]), default: []].append(OrderStatusEvent(
+                    stamp: EventStamp(at: Instant(microsecondsSinceEpoch: micros), id: fields[3]), status: status))
+            default:
+                throw fail("unknown record kind \(fields.first ?? "")")
+            }
+        }
+    }
+
+    private static func appendEscaped(_ value: String, to text: inout String) {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") })
+        else {
+            text += value
+            return
+        }
+        for character in value.unicodeScalars {
+            switch character {
+            case "\\": text += "\\\\"
+            case "\t": text += "\\t"
+            case "\n": text += "\\n"
+            default: text.unicodeScalars.append(character)
+            }
+        }
+    }
+
+    private static func unescape(_ field: Substring.UTF8View.SubSequence) -> String {
+        guard field.contains(UInt8(ascii: "\\")) else { return String(decoding: field, as: UTF8.self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(field.count)
+        var escaped = false
+        for byte in field {
+            if escaped {
+                switch byte {
+                case UInt8(ascii: "t"): bytes.append(UInt8(ascii: "\t"))
+                case UInt8(ascii: "n"): bytes.append(UInt8(ascii: "\n"))
+                default: bytes.append(byte)
+                }
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A state log line that cannot be read, with its number within its row.
+public struct WorkerStateRecordError: Error, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let problem: String
+
+    public init(line: Int, problem: String) {
+        self.line = line
+        self.problem = problem
+    }
+
+    public var description: String { "state log line \(line): \(problem)" }
+}

@@ -1,0 +1,74 @@
+import Aggregation
+import Postgres
+
+/// The worker-only state in PostgreSQL (`state_log`): each batch appends one row of its ledger
+/// deltas and order events (`WorkerStateRecords` lines) in its own transaction, and now and then a
+/// snapshot of the whole state replaces every row before it. These were two tables written row by
+/// row (`user_daily`, `order_events`) that no view reads; as one row per batch they cost
+/// PostgreSQL one insert instead of one per ledger day and order event.
+final class StateLog {
+    let schema: String
+    /// A snapshot is written once the records appended since the last one reach this many, or the
+    /// last snapshot's size if larger: each record is then rewritten at most about twice, and a
+    /// new owner reads at most about twice the state.
+    let minimumSnapshotInterval: Int
+    private(set) var recordsSinceSnapshot = 0
+    private(set) var snapshotRecords = 0
+
+    init(schema: String, minimumSnapshotInterval: Int = 200_000) {
+        self.schema = schema
+        self.minimumSnapshotInterval = minimumSnapshotInterval
+    }
+
+    /// Reads the latest snapshot and every row after it.
+    func load(_ connection: PostgresConnection) throws -> WorkerStateRecords {
+        var state = WorkerStateRecords()
+        recordsSinceSnapshot = 0
+        snapshotRecords = 0
+        for row in try connection.execute("""
+            SELECT seq, snapshot, records, body FROM \(schema).state_log
+            WHERE seq >= coalesce((SELECT max(seq) FROM \(schema).state_log WHERE snapshot), 0)
+            ORDER BY seq
+            """).rows
+        {
+            let records = Int(try row.decode(2, as: Int64.self))
+            if try row.decode(1, as: Bool.self) { snapshotRecords = records } else { recordsSinceSnapshot += records }
+            do {
+                try state.decode(try row.decode(3, as: String.self))
+            } catch {
+                throw StoredValueError(description: "\(schema).state_log row \(try row.decode(0, as: Int64.self)): \(error)")
+            }
+        }
+        return state
+    }
+
+    /// Records appended by a committed batch (its row was written by `ChangeWriter`).
+    func committed(records: Int) {
+        recordsSinceSnapshot += records
+    }
+
+    var snapshotDue: Bool { recordsSinceSnapshot >= max(minimumSnapshotInterval, snapshotRecords) }
+
+    /// Writes `state` (what every row holds together) as one snapshot row and deletes the rows
+    /// before it, in one transaction checked against the lease: an owner that lost it (its memory
+    /// may lag the log) cannot replace newer rows. A crash before the commit leaves the rows as
+    /// they were.
+    func writeSnapshot(
+        _ state: WorkerStateRecords, lease: WorkerLease?, _ connection: PostgresConnection,
+        beforeCommit: (() throws -> Void)? = nil
+    ) throws {
+        let body = state.encode()
+        let records = state.recordCount
+        try connection.transaction {
+            try lease?.check(in: connection)
+            let seq = try connection.execute(
+                "INSERT INTO \(schema).state_log (snapshot, records, body) VALUES (true, $1, $2) RETURNING seq",
+                [records, body]
+            ).rows[0].decode(0, as: Int64.self)
+            try connection.execute("DELETE FROM \(schema).state_log WHERE seq < $1", [seq])
+            try beforeCommit?()
+        }
+        snapshotRecords = records
+        recordsSinceSnapshot = 0
+    }
+}
