@@ -35,8 +35,37 @@ public struct WorkerStateRecords: Sendable, Equatable {
 
     /// Every ledger day and order event as lines.
     public func encode() -> String {
-        Self.encode(userDaily: ledgers.flatMap { user, days in days.map { (UserDayKey(user: user, day: $0.key), $0.value) } },
-                    orderEvents: orderEvents)
+        var text = ""
+        encode(linesPerChunk: .max) { chunk, _ in text += chunk }
+        return text
+    }
+
+    /// Every ledger day and order event as lines, handed to `chunk` at most `linesPerChunk` lines
+    /// at a time (with their count): a snapshot of a million users holds one chunk in memory at a
+    /// time, not the whole text and its copies on the way to PostgreSQL.
+    public func encode(linesPerChunk: Int, _ chunk: (String, Int) throws -> Void) rethrows {
+        var text = ""
+        var lines = 0
+        func lineDone() throws {
+            lines += 1
+            guard lines == linesPerChunk else { return }
+            try chunk(text, lines)
+            text = ""
+            lines = 0
+        }
+        for (user, days) in ledgers {
+            for (day, measures) in days {
+                Self.appendLedgerLine(user, day, measures, to: &text)
+                try lineDone()
+            }
+        }
+        for (key, events) in orderEvents {
+            for event in events {
+                Self.appendOrderEventLine(key, event, to: &text)
+                try lineDone()
+            }
+        }
+        if lines > 0 { try chunk(text, lines) }
     }
 
     /// One batch's ledger deltas and new order events as lines.
@@ -44,26 +73,34 @@ public struct WorkerStateRecords: Sendable, Equatable {
         userDaily: some Sequence<(UserDayKey, LedgerMeasures)>, orderEvents: [EntityKey: [OrderStatusEvent]]
     ) -> String {
         var text = ""
-        for (key, measures) in userDaily {
-            text += "L\t"
-            appendEscaped(key.user.project, to: &text)
-            text += "\t"
-            appendEscaped(key.user.userID, to: &text)
-            text += "\t\(key.day)\t\(measures.registrations)\t\(measures.orders)\t\(measures.paidOrders)\t\(measures.payments)"
-            text += "\t\(measures.revenue)\t\(measures.refunds)\n"
-        }
-        for (key, events) in orderEvents {
-            for event in events {
-                text += "O\t"
-                appendEscaped(key.project, to: &text)
-                text += "\t"
-                appendEscaped(key.id, to: &text)
-                text += "\t"
-                appendEscaped(event.stamp.id, to: &text)
-                text += "\t\(event.stamp.at.microsecondsSinceEpoch)\t\(event.status.rawValue)\n"
-            }
-        }
+        for (key, measures) in userDaily { appendLedgerLine(key.user, key.day, measures, to: &text) }
+        appendOrderEventLines(orderEvents, to: &text)
         return text
+    }
+
+    private static func appendLedgerLine(_ user: UserKey, _ day: LocalDate, _ measures: LedgerMeasures, to text: inout String) {
+        text += "L\t"
+        appendEscaped(user.project, to: &text)
+        text += "\t"
+        appendEscaped(user.userID, to: &text)
+        text += "\t\(day)\t\(measures.registrations)\t\(measures.orders)\t\(measures.paidOrders)\t\(measures.payments)"
+        text += "\t\(measures.revenue)\t\(measures.refunds)\n"
+    }
+
+    private static func appendOrderEventLines(_ orderEvents: [EntityKey: [OrderStatusEvent]], to text: inout String) {
+        for (key, events) in orderEvents {
+            for event in events { appendOrderEventLine(key, event, to: &text) }
+        }
+    }
+
+    private static func appendOrderEventLine(_ key: EntityKey, _ event: OrderStatusEvent, to text: inout String) {
+        text += "O\t"
+        appendEscaped(key.project, to: &text)
+        text += "\t"
+        appendEscaped(key.id, to: &text)
+        text += "\t"
+        appendEscaped(event.stamp.id, to: &text)
+        text += "\t\(event.stamp.at.microsecondsSinceEpoch)\t\(event.status.rawValue)\n"
     }
 
     /// Adds the lines of `text` (a snapshot or a batch's deltas) to these records.

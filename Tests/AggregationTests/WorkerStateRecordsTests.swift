@@ -46,6 +46,25 @@ struct WorkerStateRecordsTests {
         #expect(read == original)
     }
 
+    @Test("chunks of at most n lines, each whole lines, together the same text")
+    func chunks() throws {
+        var records = WorkerStateRecords()
+        for index in 0..<5 {
+            records.add(userDaily: [UserDayKey(user: UserKey(project: "p", userID: "u\(index)"), day: day("2026-03-01")):
+                LedgerMeasures(registrations: 1)], orderEvents: [:])
+        }
+        records.add(userDaily: [:], orderEvents: [order: [
+            OrderStatusEvent(stamp: EventStamp(at: Instant(microsecondsSinceEpoch: 1), id: "e1"), status: .new)]])
+        var pieces: [(String, Int)] = []
+        records.encode(linesPerChunk: 4) { pieces.append(($0, $1)) }
+        #expect(pieces.map(\.1) == [4, 2])
+        #expect(pieces.allSatisfy { $0.0.split(separator: "\n").count == $0.1 && $0.0.hasSuffix("\n") })
+        var read = WorkerStateRecords()
+        for piece in pieces { try read.decode(piece.0) }
+        #expect(read == records)
+        #expect(pieces.map(\.0).joined() == records.encode())
+    }
+
     @Test("a bad line is refused naming its number and the field")
     func refusesBadLines() {
         var records = WorkerStateRecords()
