@@ -50,7 +50,7 @@ final class EntityStore {
         for key in requirements.adStats { if let stats = adStats[key] { state.adStats[key] = stats } }
         for user in requirements.users(with: state) { if let stored = users[user] { state.users[user] = stored } }
         for user in requirements.ledgerUsers(with: state) {
-            if let ledger = workerState.ledgers[user] { state.ledgers[user] = ledger }
+            if let ledger = workerState.ledgers[user] { state.ledgers[user] = ledger.byDay }
         }
         return state
     }

@@ -4,7 +4,7 @@ import Kafka
 import Postgres
 
 /// PostgreSQL's rate for the worker's own write pattern, for the benchmark: the same statements a
-/// batch runs (offsets locked and stored, ids recorded, the few ledgers read, changes written, one
+/// batch runs (offsets locked and stored, ids recorded, changes written, state log snapshots, one
 /// transaction per batch), timed around the database calls only, so the decoding, the processing
 /// and the in-memory state the worker also keeps are left out. It starts from empty tables.
 package struct WriteCeiling {

@@ -148,7 +148,7 @@ struct StateLogMigrationTests {
 
         let state = try StateLog(schema: "pipeline").load(connection)
         let school = "school-a"
-        #expect(state.ledgers == [
+        #expect(state.ledgers.mapValues(\.byDay) == [
             UserKey(project: school, userID: "u1"): [
                 LocalDate("2026-03-01")!: LedgerMeasures(registrations: 1, orders: 2, paidOrders: 1, payments: 1,
                                                         revenue: DecimalNumber("1490")!)],
