@@ -86,14 +86,36 @@ struct BatchApplier {
         in connection: PostgresConnection,
         publish: ([DeadLetter]) throws -> Void
     ) throws -> Outcome {
-        var outcome = Outcome(messages: batch.count)
         let partitions = Set(batch.map { KafkaTopicPartition(topic: $0.message.topic, partition: $0.message.partition) })
         let stored = try offsets.lockNextOffsets(for: partitions.sorted(), in: connection)
-        outcome.lostRanges = try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
-        try offsets.record(outcome.lostRanges, in: connection)
+        let lostRanges = try checkForGaps(batch.map(\.message), stored: stored, acceptedGaps: acceptedGaps)
+        try offsets.record(lostRanges, in: connection)
         try lease?.check(in: connection)
         try knownContacts.check(schema: schema, in: connection)
+        var prepared = prepare(batch, rates: rates, stored: stored)
+        prepared.outcome.lostRanges = lostRanges
+        try write(prepared, in: connection, publish: publish)
+        return prepared.outcome
+    }
 
+    /// A batch computed from the memory and the offsets it was given, ready to write.
+    struct Prepared {
+        var outcome: Outcome
+        /// The stored state the batch was computed from (`ChangeWriter` inserts the users not in it).
+        var state: BatchState
+        /// The chat and mail ids to insert, and those to mark chat-active: not known to have rows.
+        var newContacts: [UserKey]
+        var newlyChatActive: [UserKey]
+        /// Where each partition of the batch stands once it commits.
+        var nextOffsets: [KafkaTopicPartition: Int64]
+        /// The stored offset of each partition of the batch that it was computed against.
+        var assumedOffsets: [KafkaTopicPartition: Int64]
+    }
+
+    /// Computes a batch against the stored offsets `stored` (messages below them were applied
+    /// before): pure work on the owner's memory, no query.
+    func prepare(_ batch: [DecodedMessage], rates: FxRates, stored: [KafkaTopicPartition: Int64]) -> Prepared {
+        var outcome = Outcome(messages: batch.count)
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
         // this worker, if the partition came back to it after this batch was polled).
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
@@ -133,15 +155,28 @@ struct BatchApplier {
         // Refused events are not applied: a redrive must be able to apply them later.
         outcome.appliedIDs = fresh.indices.filter { changes.rejected[$0] == nil }.map { fresh[$0].hash }
         outcome.applied = outcome.appliedIDs.count
-        try writer.write(changes, loaded: state, knownContacts: knownContacts, in: connection)
-        try applied.store(outcome.appliedIDs, in: connection)
         outcome.contacts = changes.contacts
         outcome.chatActiveContacts = changes.chatActiveContacts
         outcome.changes = changes
+        return Prepared(
+            outcome: outcome, state: state,
+            newContacts: Array(changes.contacts.filter { !knownContacts.contains($0) }),
+            newlyChatActive: Array(changes.chatActiveContacts.filter { !knownContacts.isChatActive($0) }),
+            nextOffsets: nextOffsets,
+            assumedOffsets: Dictionary(uniqueKeysWithValues: Set(batch.map(\.message.topicPartition)).map { ($0, stored[$0, default: 0]) }))
+    }
 
-        try publish(outcome.deadLetters)
-        try offsets.store(nextOffsets, in: connection)
-        return outcome
+    /// Writes a prepared batch inside the caller's transaction (after its offsets were locked and
+    /// checked): the changes, the applied ids, the dead letters (published before the commit) and
+    /// the offsets. Touches no memory but the prepared batch, so it may run on another thread.
+    func write(_ prepared: Prepared, in connection: PostgresConnection, publish: ([DeadLetter]) throws -> Void) throws {
+        if let changes = prepared.outcome.changes {
+            try writer.write(changes, loaded: prepared.state, newContacts: prepared.newContacts,
+                             newlyChatActive: prepared.newlyChatActive, in: connection)
+        }
+        try applied.store(prepared.outcome.appliedIDs, in: connection)
+        try publish(prepared.outcome.deadLetters)
+        try offsets.store(prepared.nextOffsets, in: connection)
     }
 
     /// Decodes the messages on all cores: decoding is pure and was the largest share of the

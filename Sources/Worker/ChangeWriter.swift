@@ -10,12 +10,18 @@ struct ChangeWriter {
     let schema: String
 
     /// Each statement is built while the server executes the one before (`overlapping`).
+    ///
+    /// `newContacts` and `newlyChatActive` are the batch's chat and mail ids not known to have a
+    /// row, or to be chat-active (`BatchApplier.prepare`); nil: all of the batch's.
     func write(
-        _ changes: BatchChanges, loaded: BatchState, knownContacts: KnownContacts? = nil, in connection: PostgresConnection
+        _ changes: BatchChanges, loaded: BatchState, newContacts: [UserKey]? = nil, newlyChatActive: [UserKey]? = nil,
+        in connection: PostgresConnection
     ) throws {
         try connection.overlapping { statements in
             try writeUsers(changes, loaded: loaded, statements)
-            try writeContacts(changes, knownContacts: knownContacts, statements)
+            try writeContacts(newContacts ?? Array(changes.contacts),
+                              chatActive: changes.chatActiveContacts,
+                              newlyChatActive: newlyChatActive ?? Array(changes.chatActiveContacts), statements)
             try writeOrders(changes, statements)
             try writePayments(changes, statements)
             try writeAdStats(changes, statements)
@@ -60,19 +66,19 @@ struct ChangeWriter {
             """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
     }
 
-    /// Ids of chat and mail events, which nobody locks: missing rows are inserted (`DO NOTHING`), and
-    /// `chat_active` only ever turns true. Ids this worker knows to have a row (or to be active)
-    /// are skipped: probing every mail and chat id was the largest statement of a batch.
-    private func writeContacts(_ changes: BatchChanges, knownContacts: KnownContacts?, _ connection: OverlappedStatements) throws {
-        let missing = Array(changes.contacts.filter { knownContacts?.contains($0) != true })
+    /// Ids of chat and mail events: missing rows are inserted (`DO NOTHING`), and `chat_active`
+    /// only ever turns true. Ids the owner knows to have a row (or to be active) are left out by
+    /// the caller: probing every mail and chat id was the largest statement of a batch.
+    private func writeContacts(
+        _ missing: [UserKey], chatActive: Set<UserKey>, newlyChatActive active: [UserKey], _ connection: OverlappedStatements
+    ) throws {
         if !missing.isEmpty {
             try connection.execute("""
                 INSERT INTO \(schema).contacts (project, user_id, chat_active)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])
                 ON CONFLICT (project, user_id) DO NOTHING
-                """, [missing.map(\.project), missing.map(\.userID), missing.map { changes.chatActiveContacts.contains($0) }])
+                """, [missing.map(\.project), missing.map(\.userID), missing.map { chatActive.contains($0) }])
         }
-        let active = Array(changes.chatActiveContacts.filter { knownContacts?.isChatActive($0) != true })
         guard !active.isEmpty else { return }
         // Every row exists by now: this only sets the flag where it is still false.
         try connection.execute("""

@@ -27,6 +27,21 @@ final class KnownContacts {
         }
     }
 
+    /// Throws `LeaseLost` if `schema.contacts` is not the table these ids were seen in (a batch
+    /// computed ahead was filtered with them); changes nothing.
+    func verify(schema: String, in connection: PostgresConnection) throws {
+        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts"]).rows
+        let oid = try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
+        guard oid == table else { throw LeaseLost(reason: "\(schema).contacts is another table (a rebuild was swapped in)") }
+    }
+
+    /// Forgets every id (the memory they were recorded with was dropped).
+    func reset() {
+        users.removeAll()
+        chatActive.removeAll()
+        table = nil
+    }
+
     func contains(_ user: UserKey) -> Bool { users.contains(user) }
 
     func isChatActive(_ user: UserKey) -> Bool { chatActive.contains(user) }

@@ -37,6 +37,9 @@ public final class PipelineWorker {
         public var deadLetters = 0
         /// How many times this worker took the lease (and loaded the state).
         public var leasesTaken = 0
+        /// Batches computed ahead whose transaction failed: the state was reloaded and the batch
+        /// applied alone (a message PostgreSQL refuses, a passing failure).
+        public var reloads = 0
     }
 
     /// Stands by for the lease and, holding it, consumes until `shouldStop` returns true or, with
@@ -123,58 +126,22 @@ public final class PipelineWorker {
         // The next batch, taken from librdkafka's queue and decoded on another thread while the
         // current batch's transaction runs: decoding was a serial share of every batch.
         var prefetched: [DecodedMessage] = []
-        while !shouldStop() {
-            if configuration.untilCaughtUp, try offsets.hasReached(highWatermarks, in: connection) {
-                break
-            }
-            if ContinuousClock.now - lastCheck > .seconds(2) {
-                lastCheck = .now
-                guard try lease.stillHeld() else { throw LeaseLost(reason: "the lock's session was reset") }
-                try assignNewPartitions(consumer: consumer, admin: admin, offsets: offsets, connection: connection)
-                if try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection) {
-                    prefetched = []
-                }
-            }
-            var batch = prefetched
-            prefetched = []
-            if batch.count < configuration.maxBatchMessages {
-                // Wait for messages only when nothing is carried over: a carried batch goes at once.
-                let more = batch.isEmpty
-                    ? try consumer.pollBatch(maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
-                    : try consumer.pollQueued(maxMessages: configuration.maxBatchMessages - batch.count)
-                batch += BatchApplier.decodeAll(more)
-            }
-            let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: configuration.maxBatchMessages))
-            guard !batch.isEmpty else {
-                prefetched = next.wait()
-                continue
-            }
-            let started = ContinuousClock.now
-            let outcome: BatchApplier.Outcome
-            do {
-                outcome = try applyIsolating(
-                    batch, applier: applier, acceptedGaps: acceptedGaps, connection: connection
-                ) { letters in
-                    guard !letters.isEmpty else { return }
-                    _ = try deadLetterProducer.sendAndWait(
-                        letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
-                }
-            } catch let gap as OffsetGap {
-                _ = next.wait() // read before the seek: stale
-                let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection)
-                for (partition, offset) in gap.seekTo.sorted(by: { $0.key < $1.key }) {
-                    // A partition never applied has no stored row yet: it starts at 0.
-                    if offset == stored[partition] ?? 0 {
-                        acceptedGaps.insert(OffsetGap.Position(partition: partition, offset: offset))
-                    }
-                    try consumer.seek(partition, to: offset)
-                    positions[partition] = offset
-                }
-                logger.notice("consumer ahead of the stored offsets: re-reading", metadata: ["seek": "\(gap.seekTo)"])
-                continue
-            }
-            prefetched = next.wait()
-            let messages = batch.map(\.message)
+        // The batch whose transaction runs on `committer` while this thread computes the next one
+        // against the memory, which already holds the running batch's changes. Every other use of
+        // `connection` waits for it first (`settle`).
+        var running: RunningCommit?
+        // The stored offsets once every batch computed so far commits: what the next batch is
+        // computed against, and what its transaction checks.
+        var expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
+        try applier.knownContacts.check(schema: configuration.stateSchema, in: connection)
+        let committer = DispatchQueue(label: "worker-commit")
+        let publish: ([DeadLetter]) throws -> Void = { letters in
+            guard !letters.isEmpty else { return }
+            _ = try deadLetterProducer.sendAndWait(
+                letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
+        }
+
+        func record(_ outcome: BatchApplier.Outcome, messages: [KafkaMessage], started: ContinuousClock.Instant) {
             for message in messages {
                 let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
                 positions[partition] = max(positions[partition] ?? 0, message.offset + 1)
@@ -197,6 +164,134 @@ public final class PipelineWorker {
                     "offset": "\(letter.message.offset)", "reason": "\(letter.reason)"])
             }
         }
+
+        /// Applies a batch alone, the way that isolates what PostgreSQL refuses and retries what
+        /// passes; re-reads the partitions of a gap. Returns false if it had to seek.
+        func applyCarefully(_ batch: [DecodedMessage]) throws -> Bool {
+            let started = ContinuousClock.now
+            let outcome: BatchApplier.Outcome
+            do {
+                outcome = try applyIsolating(
+                    batch, applier: applier, acceptedGaps: acceptedGaps, connection: connection, publish: publish)
+            } catch let gap as OffsetGap {
+                let stored = try offsets.nextOffsets(for: Array(gap.seekTo.keys), in: connection)
+                for (partition, offset) in gap.seekTo.sorted(by: { $0.key < $1.key }) {
+                    // A partition never applied has no stored row yet: it starts at 0.
+                    if offset == stored[partition] ?? 0 {
+                        acceptedGaps.insert(OffsetGap.Position(partition: partition, offset: offset))
+                    }
+                    try consumer.seek(partition, to: offset)
+                    positions[partition] = offset
+                }
+                logger.notice("consumer ahead of the stored offsets: re-reading", metadata: ["seek": "\(gap.seekTo)"])
+                expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
+                return false
+            }
+            record(outcome, messages: batch.map(\.message), started: started)
+            expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
+            return true
+        }
+
+        /// Waits for the running batch. If its transaction failed, the memory (which holds its
+        /// changes, and perhaps those of the batch computed since) is read again from the tables and
+        /// the batch applied carefully, the way that isolates a message PostgreSQL refuses or
+        /// retries a passing failure.
+        @discardableResult
+        func settle() throws -> Settled {
+            guard let commit = running else { return .clean }
+            running = nil
+            switch commit.wait() {
+            case .success(let outcome):
+                record(outcome, messages: commit.batch.map(\.message), started: commit.started)
+                return .clean
+            case .failure(let error):
+                if error is LeaseLost { throw error }
+                logger.notice("a batch computed ahead failed: reloading the state and applying it alone",
+                              metadata: ["error": "\(error)"])
+                summary.reloads += 1
+                try applier.loadState(connection)
+                applier.knownContacts.reset()
+                try applier.knownContacts.check(schema: configuration.stateSchema, in: connection)
+                expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
+                return try applyCarefully(commit.batch) ? .reloaded : .seeked
+            }
+        }
+
+        defer { _ = running?.wait() }
+        while !shouldStop() {
+            if configuration.untilCaughtUp, running == nil || Self.covers(expected, highWatermarks) {
+                try settle()
+                if try offsets.hasReached(highWatermarks, in: connection) { break }
+            }
+            if ContinuousClock.now - lastCheck > .seconds(2) {
+                try settle()
+                lastCheck = .now
+                guard try lease.stillHeld() else { throw LeaseLost(reason: "the lock's session was reset") }
+                try assignNewPartitions(consumer: consumer, admin: admin, offsets: offsets, connection: connection)
+                if try rewindToStoredOffsets(&positions, consumer: consumer, offsets: offsets, connection: connection) {
+                    prefetched = []
+                }
+                expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
+            }
+            if applier.store.stateLog.snapshotDue {
+                // The memory must hold committed batches only: the snapshot replaces the log with it.
+                try settle()
+                try applier.store.snapshotIfDue(lease: lease, connection)
+            }
+            if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) {
+                try settle()
+                rates = try FxRateStore().load(in: connection)
+                ratesLoadedAt = .now
+            }
+            var batch = prefetched
+            prefetched = []
+            if batch.count < configuration.maxBatchMessages {
+                // Wait for messages only when nothing is carried over: a carried batch goes at once.
+                let more = batch.isEmpty
+                    ? try consumer.pollBatch(maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
+                    : try consumer.pollQueued(maxMessages: configuration.maxBatchMessages - batch.count)
+                batch += BatchApplier.decodeAll(more)
+            }
+            let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: configuration.maxBatchMessages))
+            guard !batch.isEmpty else {
+                try settle()
+                prefetched = next.wait()
+                continue
+            }
+            let started = ContinuousClock.now
+            let prepared = applier.prepare(batch, rates: rates!, stored: expected)
+            if !Self.canRunAhead(batch, prepared: prepared, expected: expected) {
+                // A gap, or a rate that may have been imported since: the careful way, alone.
+                var settled = try settle()
+                if settled == .clean, !(try applyCarefully(batch)) { settled = .seeked }
+                let decoded = next.wait()
+                switch settled {
+                case .clean: prefetched = decoded
+                // Not applied: it comes again, with what was read after it, in order.
+                case .reloaded: prefetched = batch + decoded
+                // The consumer moved back: what was read is stale.
+                case .seeked: prefetched = []
+                }
+                continue
+            }
+            applier.committed(prepared.outcome)
+            expected.merge(prepared.nextOffsets) { max($0, $1) }
+            switch try settle() {
+            case .clean: break
+            case .reloaded:
+                // The memory was read again without this batch's changes: compute it again.
+                prefetched = batch + next.wait()
+                continue
+            case .seeked:
+                _ = next.wait()
+                continue
+            }
+            running = RunningCommit(batch: batch, started: started, on: committer) {
+                try self.commitAhead(prepared, applier: applier, connection: connection, publish: publish)
+            }
+            prefetched = next.wait()
+        }
+        try settle()
     }
 
     /// Assigns the consumer every partition of the consumed topics it does not have yet, each at its

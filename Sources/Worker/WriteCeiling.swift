@@ -30,34 +30,20 @@ package struct WriteCeiling {
             defer { database += started.duration(to: .now) }
             return try body()
         }
-        var events: [(event: Event, message: KafkaMessage)] = []
-        var nextOffsets: [KafkaTopicPartition: Int64] = [:]
-        for message in messages {
-            events.append((try Event.decode(json: message.value), message))
-            nextOffsets[message.topicPartition] = max(nextOffsets[message.topicPartition] ?? 0, message.offset + 1)
-        }
+        let partitions = Set(messages.map(\.topicPartition)).sorted()
         _ = try timed { try connection.execute("BEGIN") }
         do {
-            _ = try timed {
-                try applier.offsets.lockNextOffsets(for: nextOffsets.keys.sorted(), in: connection)
+            let stored = try timed {
+                let stored = try applier.offsets.lockNextOffsets(for: partitions, in: connection)
                 try applier.knownContacts.check(schema: applier.offsets.schema, in: connection)
+                return stored
             }
-            let fresh = applier.firstDeliveries(of: events)
-            let batch = fresh.map(\.event)
-            let state = applier.store.batchState(for: BatchRequirements(batch))
-            let changes = BatchProcessor(projects: projects, rates: rates).process(batch, state: state)
-            var outcome = BatchApplier.Outcome(messages: messages.count)
-            outcome.appliedIDs = fresh.indices.filter { changes.rejected[$0] == nil }.map { fresh[$0].hash }
-            outcome.changes = changes
-            outcome.contacts = changes.contacts
-            outcome.chatActiveContacts = changes.chatActiveContacts
+            let prepared = applier.prepare(messages.map(DecodedMessage.init), rates: rates, stored: stored)
             try timed {
-                try applier.writer.write(changes, loaded: state, knownContacts: applier.knownContacts, in: connection)
-                try applier.applied.store(outcome.appliedIDs, in: connection)
-                try applier.offsets.store(nextOffsets, in: connection)
+                try applier.write(prepared, in: connection, publish: { _ in })
                 _ = try connection.execute("COMMIT")
             }
-            applier.committed(outcome)
+            applier.committed(prepared.outcome)
             try timed { try applier.store.snapshotIfDue(lease: nil, connection) }
         } catch {
             _ = try? connection.execute("ROLLBACK")

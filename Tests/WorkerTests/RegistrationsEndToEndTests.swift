@@ -102,6 +102,9 @@ struct RefusedMessageTests {
         let summary = try PipelineWorker(configuration: harness.workerConfiguration(batch: 100), logger: harness.logger).run()
         #expect(summary.applied == 9)
         #expect(summary.deadLetters == 1)
+        // The batch was computed ahead; its transaction failed, so the state was read again and
+        // the batch applied alone.
+        #expect(summary.reloads == 1)
         // r0..r9 on days 1 + n % 3; r6 (day 1) is the refused one.
         #expect(try harness.registrationsDaily() == [
             "school-a 2026-04-01": 3, "school-a 2026-04-02": 3, "school-a 2026-04-03": 3,
@@ -112,5 +115,42 @@ struct RefusedMessageTests {
             WHERE substring(b.id_hashes FROM i * 16 + 1 FOR 16) = substring(sha256(convert_to('r6', 'UTF8')) FROM 1 FOR 16)
             """)[0][0] == "0")
         #expect(try harness.query("SELECT sum(events) FROM pipeline.applied_batches")[0][0] == "9")
+    }
+
+    @Test("the batch computed on top of a failed one is computed again from the reloaded state")
+    func batchAfterTheFailedOneIsComputedAgain() throws {
+        let harness = try WorkerHarness(partitions: 1)
+        var random = SeededGenerator(seed: 4)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let hugeUser = String((0..<8_000).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        // Batches of 4. The first holds the refused registration (r2) and u1's registration on
+        // 04-02; the second, computed while the first commits, u1's earlier one on 04-01 (which moves
+        // u1's first registration) and an order of the refused user. Computed from the memory
+        // with the first batch's changes in it, that order would find its user known and commit;
+        // computed again from the reloaded state, it must insert the user, which is refused.
+        try harness.produce([
+            registrationJSON(id: "r0", user: "u1", at: "2026-04-02T12:00:00+03:00"),
+            registrationJSON(id: "r1", user: "u2", at: "2026-04-02T12:00:00+03:00"),
+            registrationJSON(id: "r2", user: hugeUser, at: "2026-04-02T12:00:00+03:00"),
+            registrationJSON(id: "r3", user: "u3", at: "2026-04-03T12:00:00+03:00"),
+            registrationJSON(id: "r4", user: "u1", at: "2026-04-01T12:00:00+03:00"),
+            #"{"id":"o5","type":"order","project":"school-a","source":"test","occurred_at":"2026-04-01T13:00:00Z","data":{"order_id":"o5","user_id":"\#(hugeUser)","status":"new","amount":"1000.50","currency":"RUB","created_at":"2026-04-01T13:00:00Z"}}"#,
+            registrationJSON(id: "r6", user: "u4", at: "2026-04-01T12:00:00+03:00"),
+            registrationJSON(id: "r7", user: "u5", at: "2026-04-03T12:00:00+03:00"),
+        ])
+        var configuration = harness.workerConfiguration(batch: 4)
+        configuration.maxBatchWait = .milliseconds(500)
+        let summary = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
+        #expect(summary.applied == 6)
+        #expect(summary.deadLetters == 2)
+        #expect(summary.reloads >= 1)
+        // Registrations by day: every applied registration event; new users: each user's first day
+        // (u1 on 04-01, not 04-02); the refused user counts nowhere.
+        #expect(try harness.registrationsDaily() == [
+            "school-a 2026-04-01": 2, "school-a 2026-04-02": 2, "school-a 2026-04-03": 2,
+        ])
+        #expect(try harness.query("SELECT day::text, new_users::text FROM pipeline.new_users_daily WHERE new_users <> 0 ORDER BY day")
+            == [["2026-04-01", "2"], ["2026-04-02", "1"], ["2026-04-03", "2"]])
+        #expect(try harness.query("SELECT count(*)::text FROM pipeline.users") == [["5"]])
     }
 }
