@@ -18,8 +18,7 @@ final class KnownContacts {
     /// Reads which table `schema.contacts` is inside the caller's transaction, after the offsets are
     /// locked (a swap locks them first, so the table cannot change before this transaction ends).
     func check(schema: String, in connection: PostgresConnection) throws {
-        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts"]).rows
-        let oid = try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
+        let oid = try Self.contactsTable(schema: schema, in: connection)
         if oid != table {
             users.removeAll()
             chatActive.removeAll()
@@ -30,9 +29,7 @@ final class KnownContacts {
     /// Throws `LeaseLost` if `schema.contacts` is not the table these ids were seen in (a batch
     /// computed ahead was filtered with them); changes nothing.
     func verify(schema: String, in connection: PostgresConnection) throws {
-        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts"]).rows
-        let oid = try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
-        guard oid == table else { throw LeaseLost(reason: "\(schema).contacts is another table (a rebuild was swapped in)") }
+        guard try Self.contactsTable(schema: schema, in: connection) == table else { throw LeaseLost(reason: "\(schema).contacts is another table (a rebuild was swapped in)") }
     }
 
     /// Forgets every id (the memory they were recorded with was dropped).
@@ -40,6 +37,11 @@ final class KnownContacts {
         users.removeAll()
         chatActive.removeAll()
         table = nil
+    }
+
+    private static func contactsTable(schema: String, in connection: PostgresConnection) throws -> UInt32? {
+        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts"]).rows
+        return try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
     }
 
     func contains(_ user: UserKey) -> Bool { users.contains(user) }

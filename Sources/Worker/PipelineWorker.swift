@@ -236,7 +236,12 @@ public final class PipelineWorker {
             if applier.store.stateLog.snapshotDue {
                 // The memory must hold committed batches only: the snapshot replaces the log with it.
                 try settle()
-                try applier.store.snapshotIfDue(lease: lease, connection)
+                do {
+                    try applier.store.snapshotIfDue(lease: lease, connection)
+                } catch let error as PostgresError where error.code != .connection {
+                    // Nothing is lost: the rows stay, and the snapshot is tried again after the next batch.
+                    logger.warning("state log snapshot failed", metadata: ["error": "\(error)"])
+                }
             }
             if rates == nil || ratesLoadedAt.duration(to: .now) > .seconds(30) {
                 try settle()

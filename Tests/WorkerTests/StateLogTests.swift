@@ -13,7 +13,7 @@ import Verification
 struct StateLogTests {
     /// (seq, snapshot, records, body) of every state log row, in order.
     static func rows(_ harness: WorkerHarness) throws -> [[String?]] {
-        try harness.query("SELECT seq::text, snapshot::text, records::text, md5(body) FROM pipeline.state_log ORDER BY seq")
+        try harness.query("SELECT seq::text, snapshot::text, records::text, md5(body) FROM pipeline.state_log ORDER BY state_log.seq")
     }
 
     @Test("snapshots replace the rows before them; a new owner reloads snapshot and deltas, and every view stays exact")
@@ -33,7 +33,7 @@ struct StateLogTests {
         let rows = try Self.rows(harness)
         let snapshots = rows.filter { $0[1] == "true" }
         #expect(snapshots.count == 1, "only the latest snapshot is kept")
-        #expect(rows.first?[1] == "true", "no row before the latest snapshot")
+        #expect(rows.first?[1] == "true", "no row before the latest snapshot: \(rows)")
         #expect(try harness.query("SELECT count(*)::text FROM pipeline.state_log WHERE NOT snapshot")[0][0] != nil)
 
         // What a new owner reads equals what the owner that wrote it held.
