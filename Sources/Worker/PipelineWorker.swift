@@ -209,6 +209,7 @@ public final class PipelineWorker {
                 logger.notice("a batch computed ahead failed: reloading the state and applying it alone",
                               metadata: ["error": "\(error)"])
                 summary.reloads += 1
+                metrics.recordReload()
                 try applier.loadState(connection)
                 applier.knownContacts.reset()
                 try applier.knownContacts.check(schema: configuration.stateSchema, in: connection)

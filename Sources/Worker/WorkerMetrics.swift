@@ -22,6 +22,9 @@ struct WorkerMetrics {
     /// The lease epoch this worker holds, 0 while it stands by: exactly one worker of a group
     /// should show a non-zero value, and a rising maximum counts takeovers.
     static let leaseEpoch = "pipeline_worker_lease_epoch"
+    /// Batches computed ahead whose transaction failed, so the state was read again from the
+    /// tables and the batch applied alone: rare (a refused message) unless PostgreSQL keeps failing.
+    static let reloads = "pipeline_worker_reloads_total"
 
     let factory: any MetricsFactory
 
@@ -40,9 +43,14 @@ struct WorkerMetrics {
         Gauge(label: lastBatch, factory: factory).record(0)
         Gauge(label: lagSampled, factory: factory).record(0)
         Gauge(label: leaseEpoch, factory: factory).record(0)
+        Counter(label: reloads, factory: factory).increment(by: 0)
     }
 
     /// Records the epoch taken, or 0 on standing by.
+    func recordReload() {
+        Counter(label: Self.reloads, factory: factory).increment(by: 1)
+    }
+
     func recordLease(epoch: Int64) {
         Gauge(label: Self.leaseEpoch, factory: factory).record(epoch)
     }

@@ -95,6 +95,8 @@ struct RolesServeMetricsTests {
         #expect((MetricNames.samples(of: "pipeline_worker_last_batch_timestamp_seconds", in: busy)[""] ?? 0) > 0)
         // The only worker of a fresh database took the lease once.
         #expect(MetricNames.samples(of: "pipeline_worker_lease_epoch", in: busy) == ["": 1])
+        // Nothing failed, so no batch computed ahead was applied again alone; the series exists at 0.
+        #expect(MetricNames.samples(of: "pipeline_worker_reloads_total", in: busy) == ["": 0])
         let applied = MetricNames.samples(of: "pipeline_worker_events_applied_total", in: busy)[""] ?? 0
         let duplicates = MetricNames.samples(of: "pipeline_worker_duplicate_events_total", in: busy)[""] ?? 0
         let admin = try PostgresConnection(connectionString: databaseURL, logger: logger)
