@@ -8,7 +8,9 @@ import Postgres
 /// Applies one polled batch in one transaction: offsets, applied ids and aggregates together.
 ///
 /// The entity state and the applied ids come from the owner's memory (`EntityStore`,
-/// `AppliedEvents`), which `committed` brings up to date only after the transaction committed.
+/// `AppliedEvents`), which `committed` brings up to date: after the transaction committed (`apply`),
+/// or, for a batch computed ahead (`prepare`, then `write` on another thread), before it commits,
+/// the memory being read again from the tables if it fails.
 struct BatchApplier {
     let offsets: OffsetStore
     let topics: EventTopics
@@ -42,7 +44,7 @@ struct BatchApplier {
         try applied.load(connection)
     }
 
-    /// Takes a committed batch's changes into memory.
+    /// Takes a batch's changes into memory (once committed, or once computed ahead: see above).
     func committed(_ outcome: Outcome) {
         if let changes = outcome.changes { store.apply(changes) }
         applied.insert(outcome.appliedIDs)

@@ -3,8 +3,10 @@ import Events
 import Postgres
 
 /// The entity state of every user, order, payment and ad poll, kept in memory by the lease owner:
-/// read in full when it takes the lease, handed to every batch without a query, and changed only
-/// once a batch's transaction committed, so it always equals what the tables and the state log hold.
+/// read in full when it takes the lease, handed to every batch without a query, and changed by
+/// each batch: once it committed, or once it was computed ahead of its commit (then, if that
+/// transaction fails, read in full again), so it equals what the tables and the state log hold
+/// once the running batch commits.
 ///
 /// Users' daily ledgers and orders' status events are read by no view: they live only here and in
 /// the state log (`StateLog`), not in tables.
