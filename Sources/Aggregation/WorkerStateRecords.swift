@@ -216,3 +216,10 @@ public struct LedgerDays: Sendable, Equatable {
 
     public static func == (lhs: LedgerDays, rhs: LedgerDays) -> Bool { lhs.byDay == rhs.byDay }
 }
+
+extension BatchChanges {
+    /// The lines a batch adds to the state log: its ledger deltas and new order events.
+    public var workerStateRecordCount: Int {
+        userDaily.count + newOrderEvents.values.reduce(0) { $0 + $1.count }
+    }
+}

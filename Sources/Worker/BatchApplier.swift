@@ -219,11 +219,7 @@ struct BatchApplier {
     private func checkForGaps(
         _ messages: [KafkaMessage], stored: [KafkaTopicPartition: Int64], acceptedGaps: Set<OffsetGap.Position>
     ) throws -> [LostRange] {
-        var first: [KafkaTopicPartition: Int64] = [:]
-        for message in messages {
-            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
-            first[partition] = min(first[partition] ?? message.offset, message.offset)
-        }
+        let first = Self.firstOffsets(of: messages)
         var lost: [LostRange] = []
         var gaps: [KafkaTopicPartition: Int64] = [:]
         for (partition, offset) in first {
@@ -237,6 +233,15 @@ struct BatchApplier {
         }
         guard gaps.isEmpty else { throw OffsetGap(seekTo: first.merging(gaps) { $1 }) }
         return lost.sorted { $0.partition < $1.partition }
+    }
+
+    /// The lowest offset of each partition among `messages`.
+    static func firstOffsets(of messages: some Sequence<KafkaMessage>) -> [KafkaTopicPartition: Int64] {
+        var first: [KafkaTopicPartition: Int64] = [:]
+        for message in messages {
+            first[message.topicPartition] = min(first[message.topicPartition] ?? message.offset, message.offset)
+        }
+        return first
     }
 
     /// The events whose id was never applied, each once (the first delivered), in delivery order,

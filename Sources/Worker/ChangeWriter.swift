@@ -12,20 +12,20 @@ struct ChangeWriter {
     /// Each statement is built while the server executes the one before (`overlapping`).
     ///
     /// `newContacts` and `newlyChatActive` are the batch's chat and mail ids not known to have a
-    /// row, or to be chat-active (`BatchApplier.prepare`); nil: all of the batch's.
+    /// row, or to be chat-active (`BatchApplier.prepare`).
     func write(
-        _ changes: BatchChanges, loaded: BatchState, newContacts: [UserKey]? = nil, newlyChatActive: [UserKey]? = nil,
+        _ changes: BatchChanges, loaded: BatchState, newContacts: [UserKey], newlyChatActive: [UserKey],
         in connection: PostgresConnection
     ) throws {
         try connection.overlapping { statements in
             try writeUsers(changes, loaded: loaded, statements)
-            try writeContacts(newContacts ?? Array(changes.contacts),
-                              chatActive: changes.chatActiveContacts,
-                              newlyChatActive: newlyChatActive ?? Array(changes.chatActiveContacts), statements)
+            try writeContacts(newContacts, chatActive: changes.chatActiveContacts, newlyChatActive: newlyChatActive,
+                              statements)
             try writeOrders(changes, statements)
             try writePayments(changes, statements)
             try writeAdStats(changes, statements)
-            try writeLedgers(changes, statements)
+            try writeWorkerState(changes, statements)
+            try writeUserMonthly(changes, statements)
             try writeFunnel(changes, statements)
             try writeProjectFigures(changes, statements)
             try writeMail(changes, statements)
@@ -227,7 +227,7 @@ struct ChangeWriter {
     /// The ledger deltas and new order events, which only the worker reads, as one row of the
     /// state log (`StateLog`) instead of a row each.
     private func writeWorkerState(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let records = changes.userDaily.count + changes.newOrderEvents.values.reduce(0) { $0 + $1.count }
+        let records = changes.workerStateRecordCount
         guard records > 0 else { return }
         let body = WorkerStateRecords.encode(
             userDaily: changes.userDaily.lazy.map { ($0.key, $0.value) }, orderEvents: changes.newOrderEvents)
@@ -235,8 +235,7 @@ struct ChangeWriter {
             "INSERT INTO \(schema).state_log (snapshot, records, body) VALUES (false, $1, $2)", [records, body])
     }
 
-    private func writeLedgers(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        try writeWorkerState(changes, connection)
+    private func writeUserMonthly(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
         let monthly = Array(changes.userMonthly)
         guard !monthly.isEmpty else { return }
         try connection.execute("""

@@ -63,7 +63,7 @@ final class EntityStore {
         users.merge(changes.users) { $1 }
         orders.merge(changes.orders) { $1 }
         workerState.add(userDaily: changes.userDaily, orderEvents: changes.newOrderEvents)
-        stateLog.committed(records: changes.userDaily.count + changes.newOrderEvents.values.reduce(0) { $0 + $1.count })
+        stateLog.committed(records: changes.workerStateRecordCount)
         payments.merge(changes.payments) { $1 }
         adStats.merge(changes.adStats) { $1 }
     }

@@ -27,11 +27,7 @@ extension PipelineWorker {
     static func canRunAhead(
         _ batch: [DecodedMessage], prepared: BatchApplier.Prepared, expected: [KafkaTopicPartition: Int64]
     ) -> Bool {
-        var first: [KafkaTopicPartition: Int64] = [:]
-        for item in batch {
-            let partition = KafkaTopicPartition(topic: item.message.topic, partition: item.message.partition)
-            first[partition] = min(first[partition] ?? item.message.offset, item.message.offset)
-        }
+        let first = BatchApplier.firstOffsets(of: batch.lazy.map(\.message))
         guard first.allSatisfy({ $0.value <= expected[$0.key, default: 0] }) else { return false }
         return !prepared.outcome.deadLetters.contains { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }
     }

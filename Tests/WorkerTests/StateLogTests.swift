@@ -18,17 +18,9 @@ struct StateLogTests {
 
     @Test("snapshots replace the rows before them; a new owner reloads snapshot and deltas, and every view stays exact")
     func snapshotsAndReload() throws {
-        var generator = RandomEvents(seed: 11)
-        let data = generator.dataSet(count: 400)
-        let harness = try WorkerHarness(partitions: 2)
-        try harness.importRates(data.rates)
-        let half = data.deliveries.count / 2
-        try harness.produce(Array(data.deliveries[..<half]))
-        var configuration = harness.workerConfiguration(untilCaughtUp: true, batch: 25)
-        configuration.projects = data.projects
         // A snapshot as soon as the records since the last one reach its size (at least 1).
-        configuration.stateSnapshotInterval = 1
-        _ = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
+        let (data, harness, half, configuration) = try Self.firstHalfApplied(
+            seed: 11, count: 400, batch: 25, snapshotInterval: 1)
 
         let rows = try Self.rows(harness)
         let snapshots = rows.filter { $0[1] == "true" }
@@ -44,24 +36,14 @@ struct StateLogTests {
         #expect(loaded.recordCount > 0 && !loaded.orderEvents.isEmpty)
 
         // The rest, by a new owner over the reloaded state: every view equals the oracle.
-        try harness.produce(Array(data.deliveries[half...]))
-        _ = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
-        let differences = try ViewsEndToEndTests.differences(harness, data.oracle, summaries: [])
-        #expect(differences.isEmpty, "\(differences.prefix(30).joined(separator: "\n"))")
+        try Self.applySecondHalfAndCompare(data, harness: harness, half: half, configuration: configuration)
     }
 
     @Test("a kill during a snapshot leaves the log as it was, and the next owner's figures are exact")
     func killDuringSnapshot() throws {
-        var generator = RandomEvents(seed: 12)
-        let data = generator.dataSet(count: 300)
-        let harness = try WorkerHarness(partitions: 2)
-        try harness.importRates(data.rates)
-        let half = data.deliveries.count / 2
-        try harness.produce(Array(data.deliveries[..<half]))
-        var configuration = harness.workerConfiguration(untilCaughtUp: true, batch: 30)
-        configuration.projects = data.projects
-        configuration.stateSnapshotInterval = 1_000_000 // no snapshot by the worker itself
-        _ = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
+        // No snapshot by the worker itself.
+        let (data, harness, half, configuration) = try Self.firstHalfApplied(
+            seed: 12, count: 300, batch: 30, snapshotInterval: 1_000_000)
         let before = try Self.rows(harness)
         #expect(before.count > 1 && before.allSatisfy { $0[1] == "false" })
 
@@ -91,6 +73,30 @@ struct StateLogTests {
         #expect(after.compactMap { $0[2].flatMap(Int.init) }.reduce(0, +) == state.recordCount)
         #expect(try StateLog(schema: "pipeline").load(admin) == state)
 
+        try Self.applySecondHalfAndCompare(data, harness: harness, half: half, configuration: configuration)
+    }
+
+    /// A random data set whose first half of deliveries a worker applied.
+    static func firstHalfApplied(
+        seed: UInt64, count: Int, batch: Int, snapshotInterval: Int
+    ) throws -> (RandomEvents.DataSet, WorkerHarness, Int, WorkerConfiguration) {
+        var generator = RandomEvents(seed: seed)
+        let data = generator.dataSet(count: count)
+        let harness = try WorkerHarness(partitions: 2)
+        try harness.importRates(data.rates)
+        let half = data.deliveries.count / 2
+        try harness.produce(Array(data.deliveries[..<half]))
+        var configuration = harness.workerConfiguration(untilCaughtUp: true, batch: batch)
+        configuration.projects = data.projects
+        configuration.stateSnapshotInterval = snapshotInterval
+        _ = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
+        return (data, harness, half, configuration)
+    }
+
+    /// The rest of the deliveries, by a new owner over the stored state: every view must equal the oracle.
+    static func applySecondHalfAndCompare(
+        _ data: RandomEvents.DataSet, harness: WorkerHarness, half: Int, configuration: WorkerConfiguration
+    ) throws {
         try harness.produce(Array(data.deliveries[half...]))
         _ = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
         let differences = try ViewsEndToEndTests.differences(harness, data.oracle, summaries: [])
