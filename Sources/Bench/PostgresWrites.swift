@@ -8,6 +8,8 @@ struct PostgresWrites {
     struct Reading {
         var rows: Int64
         var walPosition: String
+        /// Row operations per table so far.
+        var rowsPerTable: [String: Int64]
     }
 
     let databaseURL: String
@@ -20,20 +22,27 @@ struct PostgresWrites {
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
         try connection.execute("SELECT pg_stat_clear_snapshot()")
-        let row = try connection.execute("""
-            SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint, pg_current_wal_lsn()::text
+        let tables = try connection.execute("""
+            SELECT relname::text, (n_tup_ins + n_tup_upd + n_tup_del)::bigint
             FROM pg_stat_user_tables WHERE schemaname = 'pipeline'
-            """).rows[0]
-        return Reading(rows: try row.decode(0, as: Int64.self), walPosition: try row.decode(1, as: String.self))
+            """).rows
+        var perTable: [String: Int64] = [:]
+        for row in tables { perTable[try row.decode(0, as: String.self)] = try row.decode(1, as: Int64.self) }
+        let position = try connection.execute("SELECT pg_current_wal_lsn()::text").rows[0].decode(0, as: String.self)
+        return Reading(rows: perTable.values.reduce(0, +), walPosition: position, rowsPerTable: perTable)
     }
 
     /// Rows and WAL bytes written from `before` to `after`.
-    func difference(from before: Reading, to after: Reading) throws -> (rows: Int64, walBytes: Int64) {
+    func difference(from before: Reading, to after: Reading) throws
+        -> (rows: Int64, walBytes: Int64, perTable: [(table: String, rows: Int64)])
+    {
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
         let bytes = try connection.execute(
             "SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::bigint", [after.walPosition, before.walPosition]
         ).rows[0].decode(0, as: Int64.self)
-        return (after.rows - before.rows, bytes)
+        let perTable = after.rowsPerTable.map { ($0.key, $0.value - (before.rowsPerTable[$0.key] ?? 0)) }
+            .filter { $0.1 != 0 }.sorted { $0.1 > $1.1 }
+        return (after.rows - before.rows, bytes, perTable)
     }
 }

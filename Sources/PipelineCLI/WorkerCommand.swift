@@ -30,6 +30,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Most messages applied in one transaction.")
     var batchSize: Int = 20_000
 
+    @Option(help: "Most messages of the first batch after taking the lease; each later batch may hold twice as many, up to --batch-size.")
+    var firstBatchSize: Int = 2_000
+
     @Option(help: "Longest wait for a batch to fill, in milliseconds.")
     var batchWaitMs: Int = 200
 
@@ -49,6 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let settings = try global.settings()
         var logger = makeLogger("pipeline.worker")
         guard batchSize > 0 else { throw ValidationError("--batch-size: must be at least 1") }
+        guard firstBatchSize > 0 else { throw ValidationError("--first-batch-size: must be at least 1") }
         guard lagInterval > 0 else { throw ValidationError("--lag-interval: must be at least 1") }
         guard stallSeconds > 0 else { throw ValidationError("--stall-seconds: must be at least 1") }
         if let metricsPort, !(0...65_535).contains(metricsPort) {
@@ -59,6 +63,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.topics = settings.topics
         configuration.projects = settings.projects
         configuration.maxBatchMessages = batchSize
+        configuration.firstBatchMessages = firstBatchSize
         configuration.maxBatchWait = .milliseconds(batchWaitMs)
         configuration.untilCaughtUp = untilCaughtUp
         logger[metadataKey: "group"] = "\(configuration.groupID)"

@@ -126,6 +126,7 @@ public final class PipelineWorker {
         // The next batch, taken from librdkafka's queue and decoded on another thread while the
         // current batch's transaction runs: decoding was a serial share of every batch.
         var prefetched: [DecodedMessage] = []
+        var ramp = BatchRamp(first: configuration.firstBatchMessages, maximum: configuration.maxBatchMessages)
         // The batch whose transaction runs on `committer` while this thread computes the next one
         // against the memory, which already holds the running batch's changes. Every other use of
         // `connection` waits for it first (`settle`).
@@ -251,14 +252,15 @@ public final class PipelineWorker {
             }
             var batch = prefetched
             prefetched = []
-            if batch.count < configuration.maxBatchMessages {
+            if batch.count < ramp.current {
                 // Wait for messages only when nothing is carried over: a carried batch goes at once.
                 let more = batch.isEmpty
-                    ? try consumer.pollBatch(maxMessages: configuration.maxBatchMessages, timeout: configuration.maxBatchWait)
-                    : try consumer.pollQueued(maxMessages: configuration.maxBatchMessages - batch.count)
+                    ? try consumer.pollBatch(maxMessages: ramp.current, timeout: configuration.maxBatchWait)
+                    : try consumer.pollQueued(maxMessages: ramp.current - batch.count)
                 batch += BatchApplier.decodeAll(more)
             }
-            let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: configuration.maxBatchMessages))
+            if !batch.isEmpty { ramp.grow() }
+            let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: ramp.current))
             guard !batch.isEmpty else {
                 try settle()
                 prefetched = next.wait()

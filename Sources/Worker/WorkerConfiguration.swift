@@ -17,6 +17,10 @@ public struct WorkerConfiguration: Sendable {
     /// merge more rows per statement (about a tenth more events/s than 5,000 in the benchmark); live, a
     /// batch holds what arrived within `maxBatchWait`.
     public var maxBatchMessages: Int = 20_000
+    /// Most messages of the first batch after taking the lease; each later batch may hold twice
+    /// as many as the one before, up to `maxBatchMessages` (`BatchRamp`). Default 2,000: the
+    /// first batch commits a fraction of a second after the start instead of about one.
+    public var firstBatchMessages: Int = 2_000
     /// Longest wait for a batch to fill. Default 200 ms.
     public var maxBatchWait: Duration = .milliseconds(200)
     /// Consumer group session timeout. Default 6,000 ms (what the mock cluster needs).
