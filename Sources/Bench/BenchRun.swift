@@ -271,7 +271,8 @@ public struct BenchRun {
         table.add("recovery after restart", "\(seconds(first)) s to the first batch",
                   "a new worker process over \(try state.decode(0, as: Int64.self)) users, \(try state.decode(1, as: Int64.self)) orders "
                     + "and \(try state.decode(2, as: Int64.self)) applied ids: lease, state loaded, partitions assigned, "
-                    + "2000 new envelopes applied; \(seconds(usage.wall)) s until caught up")
+                    + "2000 new envelopes applied; \(seconds(usage.wall)) s until caught up; peak RSS "
+                    + "\(usage.peakRSS / 1_048_576) MB (the state, with batches of 2000 only)")
     }
 
     /// Runs `pipeline <arguments>` (or `executable`) to completion; throws unless it exits 0.

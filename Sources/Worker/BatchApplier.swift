@@ -40,8 +40,12 @@ struct BatchApplier {
 
     /// Reads the stored entity state and applied ids into memory (after taking the lease).
     func loadState(_ connection: PostgresConnection) throws {
-        try store.load(connection)
-        try applied.load(connection)
+        // One snapshot of every table, read through cursors a slice at a time (`forEachRow`).
+        try connection.transaction {
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            try store.load(connection)
+            try applied.load(connection)
+        }
     }
 
     /// Takes a batch's changes into memory (once committed, or once computed ahead: see above).

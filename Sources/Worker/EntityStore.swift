@@ -33,12 +33,17 @@ final class EntityStore {
         orders = [:]
         payments = [:]
         adStats = [:]
-        workerState = try stateLog.load(connection)
-        try loadOrders(connection)
-        try loadPayments(connection)
-        try loadAdStats(connection)
-        try loadUsers(connection)
+        try connection.transaction {
+            workerState = try stateLog.load(connection)
+            try loadOrders(connection)
+            try loadPayments(connection)
+            try loadAdStats(connection)
+            try loadUsers(connection)
+        }
     }
+
+    /// Entity rows held at once while loading (`forEachRow`).
+    static let rowsPerFetch = 10_000
 
     /// What a batch of these requirements needs, from memory: the stored entities, and the ledgers
     /// of the users whose first registration it may move.
@@ -76,13 +81,12 @@ final class EntityStore {
     }
 
     private func loadOrders(_ connection: PostgresConnection) throws {
-        for row in try connection.execute("""
+        try connection.forEachRow("""
             SELECT o.project, o.order_id, o.user_id, o.status, o.amount::text, o.currency, o.product, o.manager_id,
                    \(SQL.micros("o.created_at")), o.created_day::text, \(SQL.micros("o.last_event_at")), o.last_event_id,
                    o.paid_day::text, o.offer, o.tags::text, o.deal_network, o.deal_campaign_id, o.deal_ad_id
             FROM \(schema).orders o
-            """).rows
-        {
+            """, rowsPerFetch: Self.rowsPerFetch) { row in
             let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
             orders[key] = OrderState(
                 latest: EventStamp(at: try row.instant(10), id: try row.decode(11, as: String.self)),
@@ -104,15 +108,14 @@ final class EntityStore {
     }
 
     private func loadPayments(_ connection: PostgresConnection) throws {
-        for row in try connection.execute("""
+        try connection.forEachRow("""
             SELECT p.project, p.payment_id,
                    \(SQL.micros("p.accepted_at")), p.accepted_id, p.accepted_user, p.accepted_order,
                    p.accepted_amount::text, p.accepted_day::text,
                    \(SQL.micros("p.latest_at")), p.latest_id, p.latest_status, p.latest_user,
                    p.latest_amount::text, p.latest_day::text, p.latest_order
             FROM \(schema).payments p
-            """).rows
-        {
+            """, rowsPerFetch: Self.rowsPerFetch) { row in
             let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
             var accepted: PaymentFact?
             if row[2] != nil {
@@ -130,12 +133,11 @@ final class EntityStore {
     }
 
     private func loadAdStats(_ connection: PostgresConnection) throws {
-        for row in try connection.execute("""
+        try connection.forEachRow("""
             SELECT s.project, s.network, s.account_id, s.campaign_id, s.ad_id, s.day::text,
                    \(SQL.micros("s.polled_at")), s.event_id, s.impressions, s.clicks, s.spend::text
             FROM \(schema).ad_stats s
-            """).rows
-        {
+            """, rowsPerFetch: Self.rowsPerFetch) { row in
             let key = AdStatsKey(
                 project: try row.decode(0, as: String.self), network: try row.decode(1, as: String.self),
                 accountID: try row.decode(2, as: String.self), campaignID: try row.decode(3, as: String.self),
@@ -148,12 +150,11 @@ final class EntityStore {
     }
 
     private func loadUsers(_ connection: PostgresConnection) throws {
-        for row in try connection.execute("""
+        try connection.forEachRow("""
             SELECT u.project, u.user_id, \(SQL.micros("u.first_reg_at")), u.first_reg_id, u.first_reg_day::text,
                    u.network, u.campaign_id, u.ad_id
             FROM \(schema).users u
-            """).rows
-        {
+            """, rowsPerFetch: Self.rowsPerFetch) { row in
             let key = UserKey(project: try row.decode(0, as: String.self), userID: try row.decode(1, as: String.self))
             var first: FirstRegistration?
             if row[2] != nil {

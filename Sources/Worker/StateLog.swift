@@ -30,13 +30,18 @@ final class StateLog {
         var state = WorkerStateRecords()
         recordsSinceSnapshot = 0
         snapshotRecords = 0
-        for row in try connection.execute("SELECT seq, snapshot, records, body FROM \(schema).state_log ORDER BY seq").rows {
-            let records = Int(try row.decode(2, as: Int64.self))
-            if try row.decode(1, as: Bool.self) { snapshotRecords += records } else { recordsSinceSnapshot += records }
-            do {
-                try state.decode(try row.decode(3, as: String.self))
-            } catch {
-                throw StoredValueError(description: "\(schema).state_log row \(try row.decode(0, as: Int64.self)): \(error)")
+        // A row is up to a few MB of text: two at a time.
+        try connection.transaction {
+            try connection.forEachRow(
+                "SELECT seq, snapshot, records, body FROM \(schema).state_log ORDER BY seq", rowsPerFetch: 2
+            ) { row in
+                let records = Int(try row.decode(2, as: Int64.self))
+                if try row.decode(1, as: Bool.self) { snapshotRecords += records } else { recordsSinceSnapshot += records }
+                do {
+                    try state.decode(try row.decode(3, as: String.self))
+                } catch {
+                    throw StoredValueError(description: "\(schema).state_log row \(try row.decode(0, as: Int64.self)): \(error)")
+                }
             }
         }
         return state
