@@ -58,6 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if let metricsPort, !(0...65_535).contains(metricsPort) {
             throw ValidationError("--metrics-port: \(metricsPort) is not a TCP port")
         }
+        HeapTuning.giveLargeBlocksBack()
         var configuration = WorkerConfiguration(kafka: settings.kafka, databaseURL: settings.databaseURL)
         configuration.groupID = group ?? settings.workerGroupID
         configuration.topics = settings.topics
