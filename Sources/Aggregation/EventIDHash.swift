@@ -36,10 +36,22 @@ public struct EventIDHash: Hashable, Sendable, Comparable, CustomStringConvertib
 
     /// The hashes concatenated as hex (a `bytea` value's `encode(…, 'hex')`).
     public static func hex<S: Sequence>(_ hashes: S) -> String where S.Element == EventIDHash {
-        var result = ""
-        for hash in hashes { result += hash.description }
-        return result
+        // Byte by byte: two Strings per hash (`description`) were a visible share of a batch's commit.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hashes.underestimatedCount * 32)
+        func append(_ word: UInt64) {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                bytes.append(hexDigits[Int(truncatingIfNeeded: (word >> UInt64(shift)) & 0xf)])
+            }
+        }
+        for hash in hashes {
+            append(hash.high)
+            append(hash.low)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Reads hashes from concatenated hex; nil if the text is not whole 32-digit hashes.
     public static func parse(hex text: String) -> [EventIDHash]? {
