@@ -1,7 +1,7 @@
 import Aggregation
 import Testing
 
-/// Event id hashes: SHA-256's first 16 bytes, their hex form, and the sharded set of applied ids.
+/// Event id hashes: SHA-256's first 16 bytes and their hex form.
 @Suite("event id hashes")
 struct EventIDHashTests {
     @Test("the first 16 bytes of SHA-256, in PostgreSQL's lower-case hex")
@@ -23,22 +23,5 @@ struct EventIDHashTests {
         #expect(EventIDHash.parse(hex: String(text.dropLast())) == nil)
         #expect(EventIDHash.parse(hex: text.uppercased()) == nil)
         #expect(EventIDHash.parse(hex: String(repeating: "g", count: 32)) == nil)
-    }
-
-    @Test("the sharded set holds what a plain set holds, each hash counted once")
-    func shardedSetMatchesPlainSet() {
-        var sharded = EventIDHashSet(minimumCapacity: 1_000)
-        var plain: Set<EventIDHash> = []
-        for round in 0..<4 {
-            // Each round repeats half of the previous one's ids.
-            let batch = (round * 5_000..<round * 5_000 + 10_000).map { EventIDHash(id: "e\($0)") }
-            sharded.formUnion(batch)
-            plain.formUnion(batch)
-            #expect(sharded.count == plain.count)
-        }
-        #expect(sharded.count == 25_000)
-        #expect(plain.allSatisfy { sharded.contains($0) })
-        #expect(!(25_000..<26_000).contains { sharded.contains(EventIDHash(id: "e\($0)")) })
-        #expect(!EventIDHashSet().contains(EventIDHash(id: "e0")) && EventIDHashSet().count == 0)
     }
 }
