@@ -31,7 +31,7 @@ extension Event {
             throw EventDecodingError(field: "id", problem: "must be at most \(maximumIDLength) characters, got \(idLength)")
         }
         let typeName = try envelope.string("type")
-        guard let type = EventType.allCases.first(where: { $0.rawValue.utf8.elementsEqual(typeName.utf8) }) else {
+        guard let type = EventType.allCases.first(where: { $0.rawValue.hasSameUTF8(as: typeName) }) else {
             throw EventDecodingError(field: "type", problem: "unknown event type \(ObjectReader.quoted(typeName))")
         }
         let project = try envelope.string("project")
@@ -132,7 +132,7 @@ extension Event {
             let alias = try data.nonEmptyString("alias")
             // SPEC §4.15: an alias equal to its user links nothing and is invalid. JSON Schema cannot
             // compare two members, so this is the one rule only the decoder enforces.
-            if alias.utf8.elementsEqual(userID.utf8) {
+            if alias.hasSameUTF8(as: userID) {
                 throw EventDecodingError(field: data.fieldPath("alias"), problem: "must differ from user_id")
             }
             return .identity(Identity(userID: userID, alias: alias))
@@ -191,7 +191,7 @@ extension Event {
         var result: [String: String] = [:]
         for key in reader.object.keys {
             // A null member is a value of the wrong type here: the map holds strings only.
-            result[key] = try ObjectReader.string(reader.object.members[key]!, path: reader.fieldPath(key))
+            result[key] = try ObjectReader.string(reader.object[key]!, path: reader.fieldPath(key))
         }
         return result
     }

@@ -1,11 +1,84 @@
 /// A JSON object that remembers member order and the first repeated name, so validation can report both precisely.
+///
+/// Names are compared byte for byte (String's `==` is canonical equivalence, looser than JSON's
+/// names). Members are kept in two arrays and looked up by a linear search, faster than hashing
+/// for the dozen members of an event; an object of more members also gets an index.
 public struct JSONObject: Sendable, Equatable {
     /// Member names in document order, each once.
-    public internal(set) var keys: [String] = []
-    /// Each name's value (the first one when the name is repeated).
-    public internal(set) var members: [String: JSONValue] = [:]
+    public private(set) var keys: [String] = []
+    /// Each name's value (the first one when the name is repeated), in the order of `keys`.
+    public private(set) var values: [JSONValue] = []
     /// Kept instead of failing in the parser, so the error can carry the object's path.
     public internal(set) var firstDuplicateKey: String?
+    /// The position of each name, built once the object has more than `linearLimit` members.
+    private var positions: [UTF8Name: Int]?
 
-    public subscript(key: String) -> JSONValue? { members[key] }
+    private static let linearLimit = 16
+
+    public init() {}
+
+    public subscript(key: String) -> JSONValue? {
+        position(of: key).map { values[$0] }
+    }
+
+    /// Every member by name.
+    public var members: [String: JSONValue] {
+        Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Adds a member; a name already present keeps its first value and is remembered as the first
+    /// repeated name if it is one.
+    mutating func add(_ key: String, _ value: JSONValue) {
+        guard position(of: key) == nil else {
+            if firstDuplicateKey == nil { firstDuplicateKey = key }
+            return
+        }
+        keys.append(key)
+        values.append(value)
+        if positions != nil {
+            positions![UTF8Name(key)] = keys.count - 1
+        } else if keys.count > Self.linearLimit {
+            positions = Dictionary(uniqueKeysWithValues: keys.enumerated().map { (UTF8Name($0.element), $0.offset) })
+        }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[UTF8Name(key)] }
+        return keys.firstIndex { $0.hasSameUTF8(as: key) }
+    }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.keys == rhs.keys && lhs.values == rhs.values && lhs.firstDuplicateKey == rhs.firstDuplicateKey
+    }
+}
+
+/// A name hashed and compared by its UTF-8 bytes.
+private struct UTF8Name: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: UTF8Name, rhs: UTF8Name) -> Bool { lhs.text.hasSameUTF8(as: rhs.text) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension String {
+    /// Whether both strings are the same bytes in UTF-8 (`==` is canonical equivalence, looser).
+    @inlinable
+    package func hasSameUTF8(as other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        var left = self, right = other
+        return left.withUTF8 { leftBytes in right.withUTF8 { rightBytes in leftBytes.elementsEqual(rightBytes) } }
+    }
+
+    /// Whether the text holds U+0000 (the byte 0 in UTF-8), which PostgreSQL text cannot hold.
+    @inlinable
+    package var containsNUL: Bool {
+        var text = self
+        return text.withUTF8 { $0.contains(0) }
+    }
 }

@@ -109,12 +109,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if object.members[key] == nil {
-                object.keys.append(key)
-                object.members[key] = value
-            } else if object.firstDuplicateKey == nil {
-                object.firstDuplicateKey = key
-            }
+            object.add(key, value)
             skipWhitespace()
             guard index < bytes.count else { throw unexpected() }
             if bytes[index] == UInt8(ascii: ",") {

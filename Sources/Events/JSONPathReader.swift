@@ -47,7 +47,7 @@ public struct JSONPathReader: Sendable {
         switch value {
         case .object(let object):
             if let key = object.firstDuplicateKey { return key }
-            for key in object.keys { if let found = firstDuplicateKey(in: object.members[key]!) { return found } }
+            for member in object.values { if let found = firstDuplicateKey(in: member) { return found } }
             return nil
         case .array(let elements):
             for element in elements { if let found = firstDuplicateKey(in: element) { return found } }
@@ -132,7 +132,7 @@ public struct JSONPathReader: Sendable {
     public func string(refusingNUL: Bool = true) throws(JSONPathError) -> String {
         guard case .string(let text) = value else { throw error("must be a string, got \(value.typeName)") }
         // U+0000 is exactly the byte 0 in UTF-8.
-        if refusingNUL, text.utf8.contains(0) { throw error(Self.nulProblem) }
+        if refusingNUL, text.containsNUL { throw error(Self.nulProblem) }
         return text
     }
 }

@@ -24,10 +24,7 @@ struct ObjectReader {
         if let duplicate = object.firstDuplicateKey {
             throw EventDecodingError(field: path, problem: "duplicate field \(Self.quoted(duplicate))")
         }
-        // Length first: most names differ in length, and the byte comparison is the slow generic one.
-        for key in object.keys where !allowed.contains(where: {
-            $0.utf8.count == key.utf8.count && $0.utf8.elementsEqual(key.utf8)
-        }) {
+        for key in object.keys where !allowed.contains(where: { $0.hasSameUTF8(as: key) }) {
             throw EventDecodingError(field: path, problem: "unknown field \(Self.quoted(key))")
         }
     }
@@ -54,13 +51,13 @@ struct ObjectReader {
     func string(_ key: String) throws(EventDecodingError) -> String {
         let value = try required(key)
         // The common case without building the field's path (a String per field read).
-        if case .string(let string) = value, !string.utf8.contains(0) { return string }
+        if case .string(let string) = value, !string.containsNUL { return string }
         return try Self.string(value, path: fieldPath(key))
     }
 
     func optionalString(_ key: String) throws(EventDecodingError) -> String? {
         guard let value = optional(key) else { return nil }
-        if case .string(let string) = value, !string.utf8.contains(0) { return string }
+        if case .string(let string) = value, !string.containsNUL { return string }
         return try Self.string(value, path: fieldPath(key))
     }
 
@@ -70,7 +67,7 @@ struct ObjectReader {
         }
         // PostgreSQL text cannot hold U+0000: refused here rather than stopping a worker later.
         // U+0000 is exactly the byte 0 in UTF-8.
-        guard !string.utf8.contains(0) else {
+        guard !string.containsNUL else {
             throw EventDecodingError(field: path, problem: JSONPathReader.nulProblem)
         }
         return string
@@ -86,7 +83,7 @@ struct ObjectReader {
     where Value.RawValue == String {
         let text = try string(key)
         // Byte comparison: String equality is canonical equivalence, which is looser than the schema's `enum`.
-        if let value = Value.allCases.first(where: { $0.rawValue.utf8.elementsEqual(text.utf8) }) {
+        if let value = Value.allCases.first(where: { $0.rawValue.hasSameUTF8(as: text) }) {
             return value
         }
         let choices = Value.allCases.map { Self.quoted($0.rawValue) }.joined(separator: ", ")
