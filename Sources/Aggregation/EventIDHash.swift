@@ -16,12 +16,16 @@ public struct EventIDHash: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     public init(id: String) {
-        let digest = SHA256.hash(data: Array(id.utf8))
-        var high: UInt64 = 0, low: UInt64 = 0
-        for (index, byte) in digest.prefix(16).enumerated() {
-            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        var text = id
+        let digest = text.withUTF8 { SHA256.hash(data: $0) }
+        self = digest.withUnsafeBytes { bytes in
+            var high: UInt64 = 0, low: UInt64 = 0
+            for index in 0..<8 {
+                high = high << 8 | UInt64(bytes[index])
+                low = low << 8 | UInt64(bytes[index + 8])
+            }
+            return EventIDHash(high: high, low: low)
         }
-        self.init(high: high, low: low)
     }
 
     public static func < (lhs: EventIDHash, rhs: EventIDHash) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON object that remembers member order and the first repeated name, so validation can report both precisely.
 ///
 /// Names are compared byte for byte (String's `==` is canonical equivalence, looser than JSON's
@@ -72,7 +74,11 @@ extension String {
     package func hasSameUTF8(as other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var left = self, right = other
-        return left.withUTF8 { leftBytes in right.withUTF8 { rightBytes in leftBytes.elementsEqual(rightBytes) } }
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                leftBytes.isEmpty || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
+            }
+        }
     }
 
     /// Whether the text holds U+0000 (the byte 0 in UTF-8), which PostgreSQL text cannot hold.

@@ -125,7 +125,7 @@ struct BatchApplier {
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
         // this worker, if the partition came back to it after this batch was polled).
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
-        var events: [(event: Event, message: KafkaMessage)] = []
+        var events: [(event: Event, message: KafkaMessage, hash: EventIDHash)] = []
         events.reserveCapacity(batch.count)
         for item in batch {
             let message = item.message
@@ -143,7 +143,7 @@ struct BatchApplier {
                         reason: "type: \(event.type.rawValue) events do not belong on topic \(message.topic)"))
                     continue
                 }
-                events.append((event, message))
+                events.append((event, message, item.idHash ?? EventIDHash(id: event.id)))
             } catch {
                 outcome.deadLetters.append(DeadLetter(message: message, reason: "\(error)"))
             }
@@ -194,10 +194,10 @@ struct BatchApplier {
         let size = (messages.count + chunks - 1) / chunks
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             for index in chunk * size..<min(messages.count, (chunk + 1) * size) {
-                results.set(index, Result { () throws(EventDecodingError) in try Event.decode(json: messages[index].value) })
+                results.set(index, DecodedMessage(messages[index]))
             }
         }
-        return zip(messages, results.values).map { DecodedMessage(message: $0, event: $1) }
+        return results.values
     }
 
     /// Dead-letters one message and moves its partition's offset past it, inside the caller's
@@ -251,15 +251,14 @@ struct BatchApplier {
     /// The events whose id was never applied, each once (the first delivered), in delivery order,
     /// with their id hashes.
     func firstDeliveries(
-        of events: [(event: Event, message: KafkaMessage)]
+        of events: [(event: Event, message: KafkaMessage, hash: EventIDHash)]
     ) -> [(event: Event, message: KafkaMessage, hash: EventIDHash)] {
         var taken: Set<EventIDHash> = []
         var result: [(event: Event, message: KafkaMessage, hash: EventIDHash)] = []
         result.reserveCapacity(events.count)
-        for (event, message) in events {
-            let hash = EventIDHash(id: event.id)
-            guard !applied.contains(hash), taken.insert(hash).inserted else { continue }
-            result.append((event, message, hash))
+        for event in events {
+            guard !applied.contains(event.hash), taken.insert(event.hash).inserted else { continue }
+            result.append(event)
         }
         return result
     }
@@ -269,10 +268,13 @@ struct BatchApplier {
 struct DecodedMessage {
     let message: KafkaMessage
     let event: Result<Event, EventDecodingError>
+    /// The event id's hash, computed with the decoding (on the decoders' threads).
+    let idHash: EventIDHash?
 
     init(message: KafkaMessage, event: Result<Event, EventDecodingError>) {
         self.message = message
         self.event = event
+        idHash = try? EventIDHash(id: event.get().id)
     }
 
     init(_ message: KafkaMessage) {
@@ -296,7 +298,7 @@ private final class UnsafeResults: @unchecked Sendable {
     // Safe: every index is written by one iteration of `concurrentPerform` and read only after it
     // returned; a raw buffer, because concurrent writes through an array property would be
     // (rightly) reported as overlapping accesses.
-    private let buffer: UnsafeMutableBufferPointer<Result<Event, EventDecodingError>?>
+    private let buffer: UnsafeMutableBufferPointer<DecodedMessage?>
     init(count: Int) {
         buffer = .allocate(capacity: count)
         buffer.initialize(repeating: nil)
@@ -305,6 +307,6 @@ private final class UnsafeResults: @unchecked Sendable {
         buffer.deinitialize()
         buffer.deallocate()
     }
-    func set(_ index: Int, _ value: Result<Event, EventDecodingError>) { buffer[index] = value }
-    var values: [Result<Event, EventDecodingError>] { buffer.map { $0! } }
+    func set(_ index: Int, _ value: DecodedMessage) { buffer[index] = value }
+    var values: [DecodedMessage] { buffer.map { $0! } }
 }
