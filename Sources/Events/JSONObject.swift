@@ -70,7 +70,6 @@ private struct UTF8Name: Hashable, Sendable {
 
 extension String {
     /// Whether both strings are the same bytes in UTF-8 (`==` is canonical equivalence, looser).
-    @inlinable
     package func hasSameUTF8(as other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var left = self, right = other
@@ -82,7 +81,6 @@ extension String {
     }
 
     /// Whether the text holds U+0000 (the byte 0 in UTF-8), which PostgreSQL text cannot hold.
-    @inlinable
     package var containsNUL: Bool {
         var text = self
         return text.withUTF8 { $0.contains(0) }
