@@ -56,6 +56,12 @@ struct RebuildTests {
             ORDER BY c.relname
             """).map { $0[0] }
         #expect(fillFactors == ["funnel_daily fillfactor=70", "orders fillfactor=70"])
+        // And the state log's lz4 compression (migration 0011), on a server built with lz4 as Debian's is.
+        let compression = try harness.query("""
+            SELECT attcompression::text FROM pg_attribute
+            WHERE attrelid = 'pipeline.state_log'::regclass AND attname = 'body'
+            """).first?.first ?? nil
+        #expect(compression == "l")
 
         let oracle = data.oracle
         var differences = try ViewsEndToEndTests.differences(harness, oracle, summaries: [])

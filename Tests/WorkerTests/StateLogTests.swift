@@ -148,7 +148,8 @@ struct StateLogMigrationTests {
             VALUES ('school-a', 'o1', 'e1', '2026-03-01T10:00:00.000001Z', 'new'),
                    ('school-a', 'o1', 'e2', '2026-03-01T11:00:00Z', 'paid')
             """)
-        #expect(try all.migrate(connection) == ["0010_state_log.sql"])
+        let throughTen = try Migrator(migrations: all.migrations.filter { $0.version <= 10 }, logger: Logger(label: "test"))
+        #expect(try throughTen.migrate(connection) == ["0010_state_log.sql"])
         #expect(try connection.execute("SELECT to_regclass('pipeline.user_daily') IS NULL AND to_regclass('pipeline.order_events') IS NULL")
             .rows[0].decode(0, as: Bool.self))
 
