@@ -11,22 +11,19 @@ final class AppliedEvents {
         self.schema = schema
     }
 
-    /// Reads every stored batch of ids.
+    /// Reads every stored batch of ids, inside the caller's transaction (`BatchApplier.loadState`).
     func load(_ connection: PostgresConnection) throws {
-        hashes = []
-        try connection.transaction {
-            let total = try connection.execute("SELECT coalesce(sum(events), 0)::bigint FROM \(schema).applied_batches")
-                .rows[0].decode(0, as: Int64.self)
-            // Sized once: growing a set of a million hashes step by step rehashed it a dozen times.
-            hashes = Set(minimumCapacity: Int(total) + 100_000)
-            // A row is a batch's ids, up to 640 kB as hex: a few at a time, not millions of ids at once.
-            try connection.forEachRow("SELECT encode(id_hashes, 'hex') FROM \(schema).applied_batches", rowsPerFetch: 8) { row in
-                let text = try row.decode(0, as: String.self)
-                guard let batch = EventIDHash.parse(hex: text) else {
-                    throw StoredValueError(description: "\(schema).applied_batches: not 16-byte hashes")
-                }
-                hashes.formUnion(batch)
+        let total = try connection.execute("SELECT coalesce(sum(events), 0)::bigint FROM \(schema).applied_batches")
+            .rows[0].decode(0, as: Int64.self)
+        // Sized once: growing a set of a million hashes step by step rehashed it a dozen times.
+        hashes = Set(minimumCapacity: Int(total) + 100_000)
+        // A row is a batch's ids, up to 640 kB as hex: a few at a time, not millions of ids at once.
+        try connection.forEachRow("SELECT encode(id_hashes, 'hex') FROM \(schema).applied_batches", rowsPerFetch: 8) { row in
+            let text = try row.decode(0, as: String.self)
+            guard let batch = EventIDHash.parse(hex: text) else {
+                throw StoredValueError(description: "\(schema).applied_batches: not 16-byte hashes")
             }
+            hashes.formUnion(batch)
         }
     }
 

@@ -27,19 +27,18 @@ final class EntityStore {
         stateLog = StateLog(schema: schema, minimumSnapshotInterval: stateSnapshotInterval)
     }
 
-    /// Reads every entity row and the state log (the owner does this once, when it takes the lease).
+    /// Reads every entity row and the state log (the owner does this once, when it takes the lease),
+    /// inside the caller's transaction (`BatchApplier.loadState`: its cursors need one).
     func load(_ connection: PostgresConnection) throws {
         users = [:]
         orders = [:]
         payments = [:]
         adStats = [:]
-        try connection.transaction {
-            workerState = try stateLog.load(connection)
-            try loadOrders(connection)
-            try loadPayments(connection)
-            try loadAdStats(connection)
-            try loadUsers(connection)
-        }
+        workerState = try stateLog.load(connection)
+        try loadOrders(connection)
+        try loadPayments(connection)
+        try loadAdStats(connection)
+        try loadUsers(connection)
     }
 
     /// Entity rows held at once while loading (`forEachRow`).

@@ -20,8 +20,7 @@ final class KnownContacts {
     func check(schema: String, in connection: PostgresConnection) throws {
         let oid = try Self.contactsTable(schema: schema, in: connection)
         if oid != table {
-            users.removeAll()
-            chatActive.removeAll()
+            reset()
             table = oid
         }
     }

@@ -89,13 +89,17 @@ struct RegistrationsEndToEndTests {
 
 @Suite("a message PostgreSQL refuses")
 struct RefusedMessageTests {
+    /// 8,000 characters that do not compress: more than a btree index row can hold (about 2,700 bytes).
+    static func hugeUserID(seed: UInt64) -> String {
+        var random = SeededGenerator(seed: seed)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        return String((0..<8_000).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+    }
+
     @Test("is isolated and dead-lettered alone; the rest of its batch is applied")
     func isolatedAndDeadLettered() throws {
         let harness = try WorkerHarness(partitions: 1)
-        // 8,000 characters that do not compress: more than a btree index row can hold (about 2,700 bytes).
-        var random = SeededGenerator(seed: 3)
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        let hugeUser = String((0..<8_000).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        let hugeUser = Self.hugeUserID(seed: 3)
         try harness.produce((0..<10).map {
             registrationJSON(id: "r\($0)", user: $0 == 6 ? hugeUser : "u\($0)", at: "2026-04-0\(1 + $0 % 3)T12:00:00+03:00")
         })
@@ -120,9 +124,7 @@ struct RefusedMessageTests {
     @Test("the batch computed on top of a failed one is computed again from the reloaded state")
     func batchAfterTheFailedOneIsComputedAgain() throws {
         let harness = try WorkerHarness(partitions: 1)
-        var random = SeededGenerator(seed: 4)
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        let hugeUser = String((0..<8_000).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        let hugeUser = Self.hugeUserID(seed: 4)
         // Batches of 4. The first holds the refused registration (r2) and u1's registration on
         // 04-02; the second, computed while the first commits, u1's earlier one on 04-01 (which moves
         // u1's first registration) and an order of the refused user. Computed from the memory
