@@ -7,16 +7,24 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// The largest supported scale: 10^38 still fits in `Int128`.
     public static let maximumScale = 38
 
+    // The significand is kept as two 64-bit halves and the scale as one byte: an `Int128` field
+    // aligns the struct to 16 bytes (32 in all), and the worker holds millions of amounts in its
+    // ledgers and payments; this layout takes 24.
+    private let lowBits: UInt64
+    private let highBits: Int64
+    private let storedScale: UInt8
+
     /// The unscaled integer value.
-    public let significand: Int128
+    public var significand: Int128 { Int128(highBits) << 64 | Int128(lowBits) }
     /// The number of digits after the decimal point, `0...maximumScale`.
-    public let scale: Int
+    public var scale: Int { Int(storedScale) }
 
     /// Creates `significand × 10^-scale`; `scale` must be within `0...maximumScale`.
     public init(significand: Int128, scale: Int) {
         precondition((0...Self.maximumScale).contains(scale), "DecimalNumber scale \(scale) out of range")
-        self.significand = significand
-        self.scale = scale
+        lowBits = UInt64(truncatingIfNeeded: significand)
+        highBits = Int64(truncatingIfNeeded: significand >> 64)
+        storedScale = UInt8(scale)
     }
 
     public init(_ value: Int) {

@@ -128,6 +128,23 @@ import Events
         #expect(DecimalNumber(significand: -5, scale: 3).description == "-0.005")
     }
 
+    /// The significand is stored in two halves: every boundary between them must come back whole.
+    @Test func significandRoundTripsAcrossItsHalves() {
+        let values: [Int128] = [
+            0, 1, -1, Int128(Int64.max), Int128(Int64.min), Int128(UInt64.max), -Int128(UInt64.max),
+            Int128(UInt64.max) + 1, -(Int128(UInt64.max) + 1), Int128.max, Int128.min,
+            99_999_999_999_999_999_999_999_999_999_999_999_999, -99_999_999_999_999_999_999_999_999_999_999_999_999,
+        ]
+        for value in values {
+            for scale in [0, 2, 38] {
+                let number = DecimalNumber(significand: value, scale: scale)
+                #expect(number.significand == value && number.scale == scale, "\(value) scale \(scale)")
+            }
+        }
+        #expect(d("-18446744073709551616.5").significand == -184_467_440_737_095_516_165)
+        #expect(MemoryLayout<DecimalNumber>.stride == 24)
+    }
+
     private func pow10(_ exponent: Int) -> Int {
         (0..<exponent).reduce(1) { value, _ in value * 10 }
     }

@@ -111,4 +111,23 @@ import Events
         let dates = ["2026-03-01", "2025-12-31", "2026-02-28", "2026-01-01"].map { LocalDate($0)! }
         #expect(dates.sorted().map(\.description) == ["2025-12-31", "2026-01-01", "2026-02-28", "2026-03-01"])
     }
+
+    /// The packed word must order, compare and print like the (year, month, day) it packs, for
+    /// every day from the year -111 to 3065, through year 0.
+    @Test func packedDatesOrderAndRoundTripLikeTheirParts() {
+        var previous = LocalDate(daysSinceEpoch: -760_000)
+        #expect(previous.year < 1)
+        for days in -759_999...400_000 {
+            let date = LocalDate(daysSinceEpoch: days)
+            #expect(date.daysSinceEpoch == days)
+            #expect((previous.year, previous.month, previous.day) < (date.year, date.month, date.day))
+            #expect(previous < date && !(date < previous) && previous != date)
+            if days % 997 == 0, date.year >= 1 {
+                #expect(LocalDate(date.description) == date)
+                #expect(LocalDate(year: date.year, month: date.month, day: date.day) == date)
+            }
+            previous = date
+        }
+        #expect(MemoryLayout<LocalDate>.size == 4)
+    }
 }
