@@ -5,7 +5,7 @@ import Postgres
 /// repeats, and stores its new ids as one value (`applied_batches`) in its own transaction.
 final class AppliedEvents {
     let schema: String
-    private(set) var hashes: Set<EventIDHash> = []
+    private(set) var hashes = EventIDHashSet()
 
     init(schema: String) {
         self.schema = schema
@@ -15,8 +15,9 @@ final class AppliedEvents {
     func load(_ connection: PostgresConnection) throws {
         let total = try connection.execute("SELECT coalesce(sum(events), 0)::bigint FROM \(schema).applied_batches")
             .rows[0].decode(0, as: Int64.self)
-        // Sized once: growing a set of a million hashes step by step rehashed it a dozen times.
-        hashes = Set(minimumCapacity: Int(total) + 100_000)
+        // Sized once, so that loading moves no array.
+        hashes = EventIDHashSet()
+        hashes.reserveCapacity(Int(total))
         // A row is a batch's ids, up to 640 kB as hex: a few at a time, not millions of ids at once.
         try connection.forEachRow("SELECT encode(id_hashes, 'hex') FROM \(schema).applied_batches", rowsPerFetch: 8) { row in
             let text = try row.decode(0, as: String.self)
