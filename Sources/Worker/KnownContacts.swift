@@ -5,11 +5,15 @@ import Postgres
 /// its `chat_active` never turns false, so an id named again by a mail or chat event needs no
 /// insert, and one known active no update. Forgotten when the table is another one (a rebuild
 /// swapped in) and, to bound memory, when it holds `limit` ids.
+///
+/// Ids are kept as fingerprints: the first 16 bytes of SHA-256 over the project's length, the
+/// project and the id (`EventIDHash`'s hash), half what a `UserKey` takes in a set, and
+/// cryptographic, so that no id can be made to pass for another one and lose its row.
 final class KnownContacts {
     let limit: Int
     private var table: UInt32?
-    private var users: Set<UserKey> = []
-    private var chatActive: Set<UserKey> = []
+    private var users: Set<EventIDHash> = []
+    private var chatActive: Set<EventIDHash> = []
 
     init(limit: Int) {
         self.limit = limit
@@ -43,16 +47,21 @@ final class KnownContacts {
         return try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
     }
 
-    func contains(_ user: UserKey) -> Bool { users.contains(user) }
+    func contains(_ user: UserKey) -> Bool { users.contains(Self.fingerprint(user)) }
 
-    func isChatActive(_ user: UserKey) -> Bool { chatActive.contains(user) }
+    func isChatActive(_ user: UserKey) -> Bool { chatActive.contains(Self.fingerprint(user)) }
 
     /// Records ids of a committed batch, which all have rows now, and those now chat-active.
     func record(_ committed: Set<UserKey>, chatActive active: Set<UserKey> = []) {
         if users.count + committed.count > limit { users.removeAll(keepingCapacity: true) }
-        users.formUnion(committed)
+        users.formUnion(committed.lazy.map(Self.fingerprint))
         if chatActive.count + active.count > limit { chatActive.removeAll(keepingCapacity: true) }
-        chatActive.formUnion(active)
+        chatActive.formUnion(active.lazy.map(Self.fingerprint))
+    }
+
+    /// The project's length comes first, so that no two (project, id) pairs hash the same text.
+    static func fingerprint(_ user: UserKey) -> EventIDHash {
+        EventIDHash(id: "\(user.project.utf8.count):\(user.project)\(user.userID)")
     }
 
     var count: Int { users.count }

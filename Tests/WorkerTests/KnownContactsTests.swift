@@ -43,4 +43,16 @@ struct KnownContactsTests {
         try known.check(schema: "s", in: connection)
         #expect(known.count == 0)
     }
+
+    @Test("an id is not taken for another whose project and id join to the same text")
+    func fingerprintsKeepProjectAndIDApart() {
+        let pairs = [("ab", "c"), ("a", "bc"), ("", "abc"), ("abc", ""), ("1:a", "b"), ("1", ":ab")]
+        let prints = pairs.map { KnownContacts.fingerprint(UserKey(project: $0.0, userID: $0.1)) }
+        #expect(Set(prints).count == pairs.count)
+        let known = KnownContacts(limit: 10)
+        known.record([UserKey(project: "ab", userID: "c")], chatActive: [UserKey(project: "ab", userID: "c")])
+        #expect(known.contains(UserKey(project: "ab", userID: "c")))
+        #expect(!known.contains(UserKey(project: "a", userID: "bc")))
+        #expect(!known.isChatActive(UserKey(project: "a", userID: "bc")))
+    }
 }
