@@ -22,7 +22,14 @@ public struct WorkerStateRecords: Sendable, Equatable {
             days.add(delta, on: key.day)
             if !days.isEmpty { ledgers[key.user] = days }
         }
-        for (key, events) in newEvents { orderEvents[key, default: []] += events }
+        for (key, events) in newEvents {
+            // Exactly as many as it holds: an order has a few status events, and doubling left a
+            // third of every list empty.
+            var list = orderEvents.removeValue(forKey: key) ?? []
+            list.reserveCapacity(list.count + events.count)
+            list += events
+            orderEvents[key] = list
+        }
     }
 
     /// How many lines `encode` writes.
@@ -205,6 +212,9 @@ public struct LedgerDays: Sendable, Equatable {
             entries[index].measures += delta
             if entries[index].measures.isZero { entries.remove(at: index) }
         } else if !delta.isZero {
+            // A quarter more at a time, not Array's doubling: a user's ledger is a dozen days or
+            // so, and millions of them are the largest part of the worker's state.
+            if entries.count == entries.capacity { entries.reserveCapacity(entries.count + entries.count / 4 + 1) }
             entries.append((day, delta))
         }
     }
