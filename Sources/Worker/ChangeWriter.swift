@@ -50,8 +50,9 @@ struct ChangeWriter {
                 ON CONFLICT (project, user_id) DO NOTHING
                 """, [missing.map(\.project), missing.map(\.userID)] + Self.registrationColumns(states))
         }
-        // A user inserted above with the same registration is left alone.
-        let changed = Array(changes.users)
+        // Users inserted above already hold their new registration: only stored users are
+        // updated. (Sending every changed user made each new one a conflict that locked its row.)
+        let changed = changes.users.filter { loaded.users[$0.key] != nil }
         guard !changed.isEmpty else { return }
         try connection.execute("""
             INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
@@ -66,26 +67,32 @@ struct ChangeWriter {
             """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
     }
 
-    /// Ids of chat and mail events: missing rows are inserted (`DO NOTHING`), and `chat_active`
+    /// Ids of chat and mail events: missing rows are inserted, and `chat_active`
     /// only ever turns true. Ids the owner knows to have a row (or to be active) are left out by
     /// the caller: probing every mail and chat id was the largest statement of a batch.
     private func writeContacts(
         _ missing: [UserKey], chatActive: Set<UserKey>, newlyChatActive active: [UserKey], _ connection: OverlappedStatements
     ) throws {
         if !missing.isEmpty {
+            // A missing id that turned active gets its flag here too (inserted true, or set on a row
+            // the owner had forgotten), so the statement below leaves it out: a second statement
+            // over the ids just inserted made each a conflict that locked its row.
             try connection.execute("""
-                INSERT INTO \(schema).contacts (project, user_id, chat_active)
+                INSERT INTO \(schema).contacts AS c (project, user_id, chat_active)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])
-                ON CONFLICT (project, user_id) DO NOTHING
+                ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true
+                WHERE EXCLUDED.chat_active AND NOT c.chat_active
                 """, [missing.map(\.project), missing.map(\.userID), missing.map { chatActive.contains($0) }])
         }
-        guard !active.isEmpty else { return }
-        // Every row exists by now: this only sets the flag where it is still false.
+        let missingIDs = Set(missing)
+        let stored = active.filter { !missingIDs.contains($0) }
+        guard !stored.isEmpty else { return }
+        // Every row exists already: this only sets the flag where it is still false.
         try connection.execute("""
             INSERT INTO \(schema).contacts AS c (project, user_id, chat_active)
             SELECT k.project, k.user_id, true FROM unnest($1::text[], $2::text[]) AS k(project, user_id)
             ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true WHERE NOT c.chat_active
-            """, [active.map(\.project), active.map(\.userID)])
+            """, [stored.map(\.project), stored.map(\.userID)])
     }
 
     /// SPEC §4.12–4.14's inputs: each alias keeps its earliest link and each (user, lesson, kind)
