@@ -3,7 +3,8 @@
 /// three-quarters full), and it grows a small array at a time, never by copying the whole set.
 ///
 /// The worker holds every applied id (millions): this set was the largest part of its state. The
-/// hashes are SHA-256 prefixes, uniform already, so their bits choose the array with no hashing.
+/// hashes are SHA-256 prefixes, uniform already, so their bits choose the array and the place in
+/// it with no hashing.
 public struct EventIDHashSet: Sendable {
     private static let shardBits = 16
     private var shards: [ContiguousArray<EventIDHash>]
@@ -55,9 +56,34 @@ public struct EventIDHashSet: Sendable {
         Int(truncatingIfNeeded: hash.high >> UInt64(64 - shardBits))
     }
 
-    /// The first position whose hash is not below `hash` (binary search).
+    /// The first position whose hash is not below `hash`. The hashes are uniform, so the bits
+    /// after the shard's give the position to within a few places (interpolation); steps that
+    /// double from there bound it and a binary search ends it. That touches one or two cache lines
+    /// where a binary search over the whole array touched one per step, and hashes that do crowd
+    /// together cost a logarithm, not a walk.
     private static func firstIndex(notBelow hash: EventIDHash, in shard: ContiguousArray<EventIDHash>) -> Int {
-        var low = 0, high = shard.count
+        let count = shard.count
+        let guess = Int(truncatingIfNeeded: (hash.high << UInt64(shardBits)).multipliedFullWidth(by: UInt64(count)).high)
+        // The answer lies in low...high: every position below low holds a smaller hash, and high
+        // is count or holds one not below.
+        var low = guess, high = guess, step = 1
+        if guess < count, shard[guess] < hash {
+            low = guess + 1
+            high = min(count, low + step)
+            while high < count, shard[high] < hash {
+                low = high + 1
+                step <<= 1
+                high = min(count, low + step)
+            }
+        } else {
+            high = guess
+            low = max(0, high - step)
+            while low > 0, !(shard[low] < hash) {
+                high = low
+                step <<= 1
+                low = max(0, high - step)
+            }
+        }
         while low < high {
             let middle = (low + high) >> 1
             if shard[middle] < hash { low = middle + 1 } else { high = middle }
