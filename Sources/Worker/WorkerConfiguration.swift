@@ -49,9 +49,12 @@ public struct WorkerConfiguration: Sendable {
 
     /// Consumer properties the worker sets unless the configuration names them: librdkafka's
     /// default pre-fetch queue (64 MiB, plus 1 MiB per partition fetched) was most of the worker's
-    /// resident memory over a hundred partitions, and a batch of 20,000 envelopes needs ~8 MB.
+    /// resident memory over a hundred partitions. A queue of 8 MiB holds about 16,000 envelopes
+    /// and takes about twice that in librdkafka's heap (fetch buffers and message structs): at 16
+    /// MiB it held 69 MB at the 5M-event peak, and halving it cost no throughput (the broker
+    /// refills it while a batch commits).
     public static let consumerDefaults: [String: String] = [
-        "queued.max.messages.kbytes": "16384",
+        "queued.max.messages.kbytes": "8192",
         "max.partition.fetch.bytes": "262144",
     ]
 
