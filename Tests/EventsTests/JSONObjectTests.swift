@@ -1,4 +1,4 @@
-import Events
+@testable import Events
 import Testing
 
 /// Objects as the parser builds them: member order, first values of repeated names, lookups by bytes.
@@ -34,5 +34,23 @@ struct JSONObjectTests {
             #expect(object["caf\u{E9}"] == .number("1"))
             #expect(object["cafe\u{301}"] == .number("2"))
         }
+    }
+
+    @Test("member checks: a repeated allowed name lets no unknown member through, at 3 and at 70 members")
+    func memberChecks() throws {
+        func check(_ text: String, allowed: [String]) throws -> String? {
+            let reader = try ObjectReader(.object(Self.object(text)), path: "data")
+            do throws(EventDecodingError) {
+                try reader.checkMembers(allowed: allowed)
+                return nil
+            } catch { return error.problem }
+        }
+        #expect(try check(#"{"a":1,"b":2,"c":3}"#, allowed: ["c", "a", "b", "z"]) == nil)
+        #expect(try check(#"{"a":1,"x":2}"#, allowed: ["a", "a"]) == "unknown field \"x\"")
+        #expect(try check(#"{"a":1,"é":2}"#, allowed: ["a", "e\u{301}"]) == "unknown field \"é\"")
+        let names = (0..<70).map { "m\($0)" }
+        let wide = "{" + names.map { "\"\($0)\":0" }.joined(separator: ",") + "}"
+        #expect(try check(wide, allowed: names) == nil)
+        #expect(try check(wide, allowed: Array(names.dropLast())) == "unknown field \"m69\"")
     }
 }
