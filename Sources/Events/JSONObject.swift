@@ -3,8 +3,9 @@ import Foundation
 /// A JSON object that remembers member order and the first repeated name, so validation can report both precisely.
 ///
 /// Names are compared byte for byte (String's `==` is canonical equivalence, looser than JSON's
-/// names). Members are kept in two arrays and looked up by a linear search, faster than hashing
-/// for the dozen members of an event; an object of more members also gets an index.
+/// names). Members are kept in arrays (names, their hashes, values) and looked up by a linear
+/// search over the hashes, faster than a dictionary for the dozen members of an event; an object
+/// of more members also gets an index.
 public struct JSONObject: Sendable, Equatable {
     /// Member names in document order, each once.
     public private(set) var keys: [String] = []
