@@ -22,14 +22,14 @@ public struct WorkerStateRecords: Sendable, Equatable {
             days.add(delta, on: key.day)
             if !days.isEmpty { ledgers[key.user] = days }
         }
-        for (key, events) in newEvents {
-            // Exactly as many as it holds: an order has a few status events, and doubling left a
-            // third of every list empty.
-            var list = orderEvents.removeValue(forKey: key) ?? []
-            list.reserveCapacity(list.count + events.count)
-            list += events
-            orderEvents[key] = list
-        }
+        for (key, events) in newEvents { Self.append(events, exactlyTo: &orderEvents[key, default: []]) }
+    }
+
+    /// Grows `list` to exactly what it holds: an order has a few status events, and doubling left
+    /// a third of every list empty. In place, through the dictionary's subscript (one lookup).
+    private static func append(_ events: [OrderStatusEvent], exactlyTo list: inout [OrderStatusEvent]) {
+        list.reserveCapacity(list.count + events.count)
+        list += events
     }
 
     /// How many lines `encode` writes.
