@@ -99,7 +99,13 @@ public final class KafkaConsumer {
                 logger.warning("consumer error", metadata: ["error": "\(error)", "detail": "\(error.debugDescription)"])
             }
         }
-        return state.batch.filter { state.assignment.contains($0.topicPartition) }
+        // Checked once a run of one partition's messages, not once a message.
+        var kept: [KafkaMessage] = []
+        kept.reserveCapacity(state.batch.count)
+        for run in PartitionRun.runs(of: state.batch) where state.assignment.contains(run.partition) {
+            kept += state.batch[run.indices]
+        }
+        return kept
     }
 
     /// The partitions this member currently owns, as last set by a rebalance.

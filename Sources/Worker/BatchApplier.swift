@@ -125,28 +125,34 @@ struct BatchApplier {
         // Messages below the stored offset were applied by an earlier owner of the partition (or by
         // this worker, if the partition came back to it after this batch was polled).
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var assumedOffsets: [KafkaTopicPartition: Int64] = [:]
         var events: [(event: Event, message: KafkaMessage, hash: EventIDHash)] = []
         events.reserveCapacity(batch.count)
-        for item in batch {
-            let message = item.message
-            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
-            if message.offset < stored[partition, default: 0] {
-                outcome.alreadyApplied += 1
-                continue
-            }
-            nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
-            do {
-                let event = try item.event.get()
-                guard topics.topic(for: event.type) == message.topic else {
-                    outcome.deadLetters.append(DeadLetter(
-                        message: message,
-                        reason: "type: \(event.type.rawValue) events do not belong on topic \(message.topic)"))
+        for run in Self.partitionRuns(of: batch) {
+            let storedOffset = stored[run.partition, default: 0]
+            assumedOffsets[run.partition] = storedOffset
+            var next: Int64?
+            for item in batch[run.indices] {
+                let message = item.message
+                if message.offset < storedOffset {
+                    outcome.alreadyApplied += 1
                     continue
                 }
-                events.append((event, message, item.idHash ?? EventIDHash(id: event.id)))
-            } catch {
-                outcome.deadLetters.append(DeadLetter(message: message, reason: "\(error)"))
+                next = max(next ?? 0, message.offset + 1)
+                do {
+                    let event = try item.event.get()
+                    guard topics.topic(for: event.type) == message.topic else {
+                        outcome.deadLetters.append(DeadLetter(
+                            message: message,
+                            reason: "type: \(event.type.rawValue) events do not belong on topic \(message.topic)"))
+                        continue
+                    }
+                    events.append((event, message, item.idHash ?? EventIDHash(id: event.id)))
+                } catch {
+                    outcome.deadLetters.append(DeadLetter(message: message, reason: "\(error)"))
+                }
             }
+            if let next { nextOffsets[run.partition] = max(nextOffsets[run.partition] ?? 0, next) }
         }
 
         let fresh = firstDeliveries(of: events)
@@ -168,8 +174,7 @@ struct BatchApplier {
             outcome: outcome, state: state,
             newContacts: Array(changes.contacts.filter { !knownContacts.contains($0) }),
             newlyChatActive: Array(changes.chatActiveContacts.filter { !knownContacts.isChatActive($0) }),
-            nextOffsets: nextOffsets,
-            assumedOffsets: Dictionary(uniqueKeysWithValues: Set(batch.map(\.message.topicPartition)).map { ($0, stored[$0, default: 0]) }))
+            nextOffsets: nextOffsets, assumedOffsets: assumedOffsets)
     }
 
     /// Writes a prepared batch inside the caller's transaction (after its offsets were locked and
@@ -185,6 +190,12 @@ struct BatchApplier {
         try offsets.store(prepared.nextOffsets, in: connection)
     }
 
+    /// The partition runs of a decoded batch, read in place (a lazy map over the messages copied
+    /// every decoded message, its event included).
+    static func partitionRuns(of batch: [DecodedMessage]) -> [PartitionRun] {
+        PartitionRun.runs(count: batch.count) { (batch[$0].message.topic, batch[$0].message.partition, batch[$0].message.offset) }
+    }
+
     /// Decodes the messages on all cores: decoding is pure and was the largest share of the
     /// worker's own CPU time, while the rest of a batch is one transaction on one connection.
     static func decodeAll(_ messages: [KafkaMessage]) -> [DecodedMessage] {
@@ -197,7 +208,7 @@ struct BatchApplier {
                 results.set(index, DecodedMessage(messages[index]))
             }
         }
-        return results.values
+        return results.takeValues()
     }
 
     /// Dead-letters one message and moves its partition's offset past it, inside the caller's
@@ -240,10 +251,15 @@ struct BatchApplier {
     }
 
     /// The lowest offset of each partition among `messages`.
-    static func firstOffsets(of messages: some Sequence<KafkaMessage>) -> [KafkaTopicPartition: Int64] {
+    static func firstOffsets(of messages: [KafkaMessage]) -> [KafkaTopicPartition: Int64] {
+        firstOffsets(of: PartitionRun.runs(of: messages))
+    }
+
+    /// The lowest offset of each partition among `runs`.
+    static func firstOffsets(of runs: [PartitionRun]) -> [KafkaTopicPartition: Int64] {
         var first: [KafkaTopicPartition: Int64] = [:]
-        for message in messages {
-            first[message.topicPartition] = min(first[message.topicPartition] ?? message.offset, message.offset)
+        for run in runs {
+            first[run.partition] = min(first[run.partition] ?? run.lowestOffset, run.lowestOffset)
         }
         return first
     }
@@ -253,7 +269,7 @@ struct BatchApplier {
     func firstDeliveries(
         of events: [(event: Event, message: KafkaMessage, hash: EventIDHash)]
     ) -> [(event: Event, message: KafkaMessage, hash: EventIDHash)] {
-        var taken: Set<EventIDHash> = []
+        var taken = Set<EventIDHash>(minimumCapacity: events.count)
         var result: [(event: Event, message: KafkaMessage, hash: EventIDHash)] = []
         result.reserveCapacity(events.count)
         for event in events {
@@ -299,14 +315,20 @@ private final class UnsafeResults: @unchecked Sendable {
     // returned; a raw buffer, because concurrent writes through an array property would be
     // (rightly) reported as overlapping accesses.
     private let buffer: UnsafeMutableBufferPointer<DecodedMessage?>
+    private var taken = false
     init(count: Int) {
         buffer = .allocate(capacity: count)
         buffer.initialize(repeating: nil)
     }
     deinit {
-        buffer.deinitialize()
+        if !taken { buffer.deinitialize() }
         buffer.deallocate()
     }
     func set(_ index: Int, _ value: DecodedMessage) { buffer[index] = value }
-    var values: [DecodedMessage] { buffer.map { $0! } }
+    /// Moves the values out, once (copying them retained and released every message's buffers).
+    func takeValues() -> [DecodedMessage] {
+        precondition(!taken, "values taken twice")
+        taken = true
+        return buffer.indices.map { buffer.moveElement(from: $0)! }
+    }
 }

@@ -27,7 +27,7 @@ extension PipelineWorker {
     static func canRunAhead(
         _ batch: [DecodedMessage], prepared: BatchApplier.Prepared, expected: [KafkaTopicPartition: Int64]
     ) -> Bool {
-        let first = BatchApplier.firstOffsets(of: batch.lazy.map(\.message))
+        let first = BatchApplier.firstOffsets(of: BatchApplier.partitionRuns(of: batch))
         guard first.allSatisfy({ $0.value <= expected[$0.key, default: 0] }) else { return false }
         return !prepared.outcome.deadLetters.contains { $0.reason.hasPrefix(BatchProcessor.missingRatePrefix) }
     }

@@ -147,13 +147,12 @@ public final class PipelineWorker {
                 letters.map { $0.outgoing(to: self.configuration.topics.deadLetter) }, timeout: .seconds(30))
         }
 
-        func record(_ outcome: BatchApplier.Outcome, messages: [KafkaMessage], started: ContinuousClock.Instant) {
-            for message in messages {
-                let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
-                positions[partition] = max(positions[partition] ?? 0, message.offset + 1)
-            }
+        func record(_ outcome: BatchApplier.Outcome, batch: [DecodedMessage], started: ContinuousClock.Instant) {
             var perTopic: [String: Int] = [:]
-            for message in messages { perTopic[message.topic, default: 0] += 1 }
+            for run in BatchApplier.partitionRuns(of: batch) {
+                positions[run.partition] = max(positions[run.partition] ?? 0, run.highestOffset + 1)
+                perTopic[run.partition.topic, default: 0] += run.indices.count
+            }
             metrics.record(outcome, messagesPerTopic: perTopic, duration: ContinuousClock.now - started)
             summary.batches += 1
             summary.messages += outcome.messages
@@ -193,7 +192,7 @@ public final class PipelineWorker {
                 expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
                 return false
             }
-            record(outcome, messages: batch.map(\.message), started: started)
+            record(outcome, batch: batch, started: started)
             expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)
             return true
         }
@@ -208,7 +207,7 @@ public final class PipelineWorker {
             running = nil
             switch commit.wait() {
             case .success(let outcome):
-                record(outcome, messages: commit.batch.map(\.message), started: commit.started)
+                record(outcome, batch: commit.batch, started: commit.started)
                 return .clean
             case .failure(let error):
                 if error is LeaseLost { throw error }
