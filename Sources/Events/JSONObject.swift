@@ -36,12 +36,13 @@ public struct JSONObject: Sendable, Equatable {
     /// Adds a member; a name already present keeps its first value and is remembered as the first
     /// repeated name if it is one.
     mutating func add(_ key: String, _ value: JSONValue) {
-        guard position(of: key) == nil else {
+        let hash = Self.nameHash(key)
+        guard position(of: key, hash: hash) == nil else {
             if firstDuplicateKey == nil { firstDuplicateKey = key }
             return
         }
         keys.append(key)
-        keyHashes.append(Self.nameHash(key))
+        keyHashes.append(hash)
         values.append(value)
         if positions != nil {
             positions![UTF8Name(key)] = keys.count - 1
@@ -52,18 +53,44 @@ public struct JSONObject: Sendable, Equatable {
 
     /// The position of the member of this name in `keys`.
     func position(of key: String) -> Int? {
+        position(of: key, hash: positions == nil ? Self.nameHash(key) : 0)
+    }
+
+    /// As `position(of:)`, given `key`'s `nameHash` (unused once `positions` is built).
+    private func position(of key: String, hash: UInt64) -> Int? {
         if let positions { return positions[UTF8Name(key)] }
-        let hash = Self.nameHash(key)
         for index in keyHashes.indices where keyHashes[index] == hash && keys[index].hasSameUTF8(as: key) {
             return index
         }
         return nil
     }
 
-    private static func nameHash(_ name: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+    /// A 64-bit hash of the name's UTF-8 bytes, eight at a time (byte-wise FNV-1a, latency-bound
+    /// at a multiply per byte, was 3 % of the worker's CPU). Equal bytes give equal hashes, which
+    /// is all `position(of:)` needs: a match is confirmed by comparing the bytes.
+    static func nameHash(_ name: String) -> UInt64 {
+        func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var hash = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
+            var offset = 0
+            let raw = UnsafeRawBufferPointer(bytes)
+            while offset + 8 <= bytes.count {
+                hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            if offset < bytes.count {
+                var tail: UInt64 = 0
+                for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+                hash = mix(hash ^ tail)
+            }
+            return hash
+        }
+        func mix(_ value: UInt64) -> UInt64 {
+            let product = value &* 0xbf58_476d_1ce4_e5b9
+            return product ^ (product >> 31)
+        }
+        if let hashed = name.utf8.withContiguousStorageIfAvailable(hash) { return hashed }
+        var copy = name
+        return copy.withUTF8(hash)
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

@@ -53,4 +53,29 @@ struct JSONObjectTests {
         #expect(try check(wide, allowed: names) == nil)
         #expect(try check(wide, allowed: Array(names.dropLast())) == "unknown field \"m69\"")
     }
+
+    @Test("name hashes: equal for equal bytes, apart for names that differ in one byte, a length or a trailing NUL")
+    func nameHashes() {
+        var seen: [UInt64: String] = [:]
+        var names: Set<String> = ["", "\u{0}", "\u{0}\u{0}", "a", "a\u{0}", "é", "e\u{301}"]
+        // Every length around the eight-byte steps, and one-byte changes at each position.
+        for length in 0...25 {
+            let base = String(repeating: "k", count: length)
+            names.insert(base)
+            for position in 0..<length {
+                var bytes = Array(base.utf8)
+                bytes[position] = UInt8(ascii: "j")
+                names.insert(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        for name in names {
+            let hash = JSONObject.nameHash(name)
+            #expect(JSONObject.nameHash(String(decoding: Array(name.utf8), as: UTF8.self)) == hash)
+            if let other = seen[hash] { Issue.record("\(name.debugDescription) and \(other.debugDescription) hash alike") }
+            seen[hash] = name
+        }
+        // A long (not small) string and a bridged substring copy hash by their bytes too.
+        let long = String(repeating: "member_", count: 9)
+        #expect(JSONObject.nameHash(long) == JSONObject.nameHash(String(long.dropFirst(0))))
+    }
 }
