@@ -78,8 +78,10 @@ public struct JSONObject: Sendable, Equatable {
                 offset += 8
             }
             if offset < bytes.count {
+                // One copy of the last 1-7 bytes into a zeroed word (a byte loop with variable
+                // shifts held most of the samples: member names are mostly shorter than 8 bytes).
                 var tail: UInt64 = 0
-                for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+                withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset...])) }
                 hash = mix(hash ^ tail)
             }
             return hash
