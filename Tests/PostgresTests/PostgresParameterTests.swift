@@ -125,6 +125,22 @@ import Testing
         #expect(try connection.execute("SELECT cardinality($1::int4[])", [[Int]()]).rows[0][0] == "0")
         #expect(try connection.execute("SELECT ($1::int4[])[2][1]", [[[1, 2], [3, 4]]]).rows[0][0] == "3")
         #expect(try connection.execute("SELECT $1::bool[]", [[true, false]]).rows[0][0] == "{t,f}")
+
+        // [Int64], [Int] and [Bool] are written digit by digit: every extreme and sign round-trips.
+        let wide: [Int64] = [0, 7, -7, 9, 10, -10, 99, 100, 1_234_567_890_123, Int64.max, Int64.min, Int64.min + 1]
+        let wideBack = try connection.execute(
+            "SELECT value FROM unnest($1::int8[]) WITH ORDINALITY AS u(value, ordinal) ORDER BY ordinal", [wide])
+        #expect(try wideBack.rows.map { try $0.decode(0, as: Int64.self) } == wide)
+        let ints = [Int.min, -1, 0, 1, Int.max]
+        let intsBack = try connection.execute(
+            "SELECT value FROM unnest($1::int8[]) WITH ORDINALITY AS u(value, ordinal) ORDER BY ordinal", [ints])
+        #expect(try intsBack.rows.map { try $0.decode(0, as: Int.self) } == ints)
+        let flags = [false, true, true, false]
+        let flagsBack = try connection.execute(
+            "SELECT value FROM unnest($1::boolean[]) WITH ORDINALITY AS u(value, ordinal) ORDER BY ordinal", [flags])
+        #expect(try flagsBack.rows.map { try $0.decode(0, as: Bool.self) } == flags)
+        #expect([Int64]().postgresText == "{}")
+        #expect([Int64(-5), 0, 12].postgresText == "{-5,0,12}")
     }
 
     @Test func decodeErrorsNameTheColumn() throws {
