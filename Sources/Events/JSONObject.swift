@@ -21,6 +21,7 @@ public struct JSONObject: Sendable, Equatable {
     private var positions: [UTF8Name: Int]?
 
     private static let linearLimit = 16
+    private static let initialCapacity = 12
 
     public init() {}
 
@@ -40,6 +41,13 @@ public struct JSONObject: Sendable, Equatable {
         guard position(of: key, hash: hash) == nil else {
             if firstDuplicateKey == nil { firstDuplicateKey = key }
             return
+        }
+        if keys.isEmpty {
+            // Room for an event's envelope or data at once: growing three arrays 1, 2, 4, 8, 16
+            // was a twentieth of the worker's CPU.
+            keys.reserveCapacity(Self.initialCapacity)
+            keyHashes.reserveCapacity(Self.initialCapacity)
+            values.reserveCapacity(Self.initialCapacity)
         }
         keys.append(key)
         keyHashes.append(hash)
