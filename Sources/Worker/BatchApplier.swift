@@ -52,7 +52,7 @@ struct BatchApplier {
     func committed(_ outcome: Outcome) {
         if let changes = outcome.changes { store.apply(changes) }
         applied.insert(outcome.appliedIDs)
-        knownContacts.record(outcome.contacts, chatActive: outcome.chatActiveContacts)
+        knownContacts.record(fingerprints: outcome.contactFingerprints, chatActive: outcome.chatActiveFingerprints)
     }
 
     /// SQL for this applier's schema.
@@ -65,9 +65,10 @@ struct BatchApplier {
         var duplicates = 0
         var applied = 0
         var deadLetters: [DeadLetter] = []
-        /// Chat and mail ids that have contact rows once the batch's transaction commits, and those chat-active then.
-        var contacts: Set<UserKey> = []
-        var chatActiveContacts: Set<UserKey> = []
+        /// Chat and mail ids that have contact rows once the batch's transaction commits, and those
+        /// chat-active then, as `KnownContacts` fingerprints (each computed once per batch).
+        var contactFingerprints: [EventIDHash] = []
+        var chatActiveFingerprints: [EventIDHash] = []
         /// Ranges the broker no longer had, recorded by this batch (`pipeline.lost_ranges`).
         var lostRanges: [LostRange] = []
         /// What the batch wrote, and the ids it recorded as applied: for `committed`.
@@ -167,13 +168,13 @@ struct BatchApplier {
         // Refused events are not applied: a redrive must be able to apply them later.
         outcome.appliedIDs = fresh.indices.filter { changes.rejected[$0] == nil }.map { fresh[$0].hash }
         outcome.applied = outcome.appliedIDs.count
-        outcome.contacts = changes.contacts
-        outcome.chatActiveContacts = changes.chatActiveContacts
+        let contacts = knownContacts.unknown(changes.contacts)
+        let active = knownContacts.notKnownActive(changes.chatActiveContacts)
+        outcome.contactFingerprints = contacts.fingerprints
+        outcome.chatActiveFingerprints = active.fingerprints
         outcome.changes = changes
         return Prepared(
-            outcome: outcome, state: state,
-            newContacts: Array(changes.contacts.filter { !knownContacts.contains($0) }),
-            newlyChatActive: Array(changes.chatActiveContacts.filter { !knownContacts.isChatActive($0) }),
+            outcome: outcome, state: state, newContacts: contacts.unknown, newlyChatActive: active.unknown,
             nextOffsets: nextOffsets, assumedOffsets: assumedOffsets)
     }
 

@@ -47,16 +47,49 @@ final class KnownContacts {
         return try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
     }
 
-    func contains(_ user: UserKey) -> Bool { users.contains(Self.fingerprint(user)) }
+    func contains(_ user: UserKey) -> Bool { contains(fingerprint: Self.fingerprint(user)) }
 
-    func isChatActive(_ user: UserKey) -> Bool { chatActive.contains(Self.fingerprint(user)) }
+    func isChatActive(_ user: UserKey) -> Bool { isChatActive(fingerprint: Self.fingerprint(user)) }
+
+    func contains(fingerprint: EventIDHash) -> Bool { users.contains(fingerprint) }
+
+    func isChatActive(fingerprint: EventIDHash) -> Bool { chatActive.contains(fingerprint) }
 
     /// Records ids of a committed batch, which all have rows now, and those now chat-active.
     func record(_ committed: Set<UserKey>, chatActive active: Set<UserKey> = []) {
+        record(fingerprints: committed.map(Self.fingerprint), chatActive: active.map(Self.fingerprint))
+    }
+
+    /// As `record(_:chatActive:)`, given the ids' fingerprints (a batch computes each once).
+    func record(fingerprints committed: [EventIDHash], chatActive active: [EventIDHash]) {
         if users.count + committed.count > limit { users.removeAll(keepingCapacity: true) }
-        users.formUnion(committed.lazy.map(Self.fingerprint))
+        users.formUnion(committed)
         if chatActive.count + active.count > limit { chatActive.removeAll(keepingCapacity: true) }
-        chatActive.formUnion(active.lazy.map(Self.fingerprint))
+        chatActive.formUnion(active)
+    }
+
+    /// The ids of `contacts` not known to have a row, and the fingerprints of all of them.
+    func unknown(_ contacts: Set<UserKey>) -> (unknown: [UserKey], fingerprints: [EventIDHash]) {
+        unknown(contacts, where: contains(fingerprint:))
+    }
+
+    /// The ids of `active` not known to be chat-active, and the fingerprints of all of them.
+    func notKnownActive(_ active: Set<UserKey>) -> (unknown: [UserKey], fingerprints: [EventIDHash]) {
+        unknown(active, where: isChatActive(fingerprint:))
+    }
+
+    private func unknown(
+        _ ids: Set<UserKey>, where known: (EventIDHash) -> Bool
+    ) -> (unknown: [UserKey], fingerprints: [EventIDHash]) {
+        var unknown: [UserKey] = []
+        var fingerprints: [EventIDHash] = []
+        fingerprints.reserveCapacity(ids.count)
+        for id in ids {
+            let fingerprint = Self.fingerprint(id)
+            fingerprints.append(fingerprint)
+            if !known(fingerprint) { unknown.append(id) }
+        }
+        return (unknown, fingerprints)
     }
 
     /// The project's length comes first, so that no two (project, id) pairs hash the same text.

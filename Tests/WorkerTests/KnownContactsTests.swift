@@ -55,4 +55,24 @@ struct KnownContactsTests {
         #expect(!known.contains(UserKey(project: "a", userID: "bc")))
         #expect(!known.isChatActive(UserKey(project: "a", userID: "bc")))
     }
+
+    @Test("a batch's ids: the unknown ones to insert, and every id's fingerprint to record once it commits")
+    func unknownIDsOfABatch() {
+        let ids = (1...5).map { UserKey(project: "p", userID: "u\($0)") }
+        let known = KnownContacts(limit: 10)
+        known.record([ids[0], ids[1]], chatActive: [ids[1]])
+        let batch = Set(ids)
+        let contacts = known.unknown(batch)
+        #expect(Set(contacts.unknown) == Set(ids[2...]))
+        #expect(Set(contacts.fingerprints) == Set(ids.map(KnownContacts.fingerprint)))
+        let active = known.notKnownActive([ids[0], ids[1]])
+        #expect(active.unknown == [ids[0]])
+        #expect(Set(active.fingerprints) == Set([ids[0], ids[1]].map(KnownContacts.fingerprint)))
+
+        // Recording the fingerprints makes every id known, as recording the ids does.
+        known.record(fingerprints: contacts.fingerprints, chatActive: active.fingerprints)
+        #expect(known.unknown(batch).unknown.isEmpty)
+        #expect(known.notKnownActive([ids[0], ids[1]]).unknown.isEmpty)
+        #expect(!known.isChatActive(ids[4]))
+    }
 }
