@@ -163,34 +163,38 @@ struct ChangeWriter {
                                  $12::text[], $13::date[], $14::text[], $15::jsonb[], $16::text[], $17::text[],
                                  $18::text[])
             """
-        let (new, stored) = Self.splitByStored(changes.orders) { loaded.orders[$0] != nil }
-        if !new.isEmpty {
-            try connection.execute("INSERT INTO \(schema).orders \(columns)", Self.orderColumns(new))
-        }
-        guard !stored.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).orders AS o \(columns)
-            ON CONFLICT (project, order_id) DO UPDATE SET
-                user_id = EXCLUDED.user_id, status = EXCLUDED.status, amount = EXCLUDED.amount,
-                currency = EXCLUDED.currency, product = EXCLUDED.product, manager_id = EXCLUDED.manager_id,
-                created_at = EXCLUDED.created_at, created_day = EXCLUDED.created_day,
-                last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,
-                paid_day = EXCLUDED.paid_day, offer = EXCLUDED.offer, tags = EXCLUDED.tags,
-                deal_network = EXCLUDED.deal_network, deal_campaign_id = EXCLUDED.deal_campaign_id,
-                deal_ad_id = EXCLUDED.deal_ad_id
-            """, Self.orderColumns(stored))
+        try writeEntities(
+            changes.orders, isStored: { loaded.orders[$0] != nil }, table: "orders", columns: columns,
+            upsert: """
+                ON CONFLICT (project, order_id) DO UPDATE SET
+                    user_id = EXCLUDED.user_id, status = EXCLUDED.status, amount = EXCLUDED.amount,
+                    currency = EXCLUDED.currency, product = EXCLUDED.product, manager_id = EXCLUDED.manager_id,
+                    created_at = EXCLUDED.created_at, created_day = EXCLUDED.created_day,
+                    last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,
+                    paid_day = EXCLUDED.paid_day, offer = EXCLUDED.offer, tags = EXCLUDED.tags,
+                    deal_network = EXCLUDED.deal_network, deal_campaign_id = EXCLUDED.deal_campaign_id,
+                    deal_ad_id = EXCLUDED.deal_ad_id
+                """, encode: Self.orderColumns, connection)
     }
 
-    /// The entities of `changes` the batch's state did not hold, and those it did.
-    private static func splitByStored<State>(
-        _ changes: [EntityKey: State], isStored: (EntityKey) -> Bool
-    ) -> (new: [(key: EntityKey, value: State)], stored: [(key: EntityKey, value: State)]) {
+    /// Inserts the entities of `changes` that are not stored (plain INSERT: they have no row) and
+    /// upserts the stored ones, in `table` of this schema, `columns` being its column list and the
+    /// SELECT over unnest of `encode`'s parameters.
+    private func writeEntities<State>(
+        _ changes: [EntityKey: State], isStored: (EntityKey) -> Bool, table: String, columns: String, upsert: String,
+        encode: ([(key: EntityKey, value: State)]) -> [any PostgresEncodable], _ connection: OverlappedStatements
+    ) throws {
         var new: [(key: EntityKey, value: State)] = []
         var stored: [(key: EntityKey, value: State)] = []
         for change in changes {
             if isStored(change.key) { stored.append(change) } else { new.append(change) }
         }
-        return (new, stored)
+        if !new.isEmpty {
+            try connection.execute("INSERT INTO \(schema).\(table) \(columns)", encode(new))
+        }
+        if !stored.isEmpty {
+            try connection.execute("INSERT INTO \(schema).\(table) AS t \(columns)\n\(upsert)", encode(stored))
+        }
     }
 
     /// The eighteen columns of `orders`, as array parameters.
@@ -217,21 +221,18 @@ struct ChangeWriter {
                                  $7::numeric[], $8::date[], $9::timestamptz[], $10::text[], $11::text[], $12::text[],
                                  $13::numeric[], $14::date[], $15::text[])
             """
-        let (new, stored) = Self.splitByStored(changes.payments) { loaded.payments[$0] != nil }
-        if !new.isEmpty {
-            try connection.execute("INSERT INTO \(schema).payments \(columns)", Self.paymentColumns(new))
-        }
-        guard !stored.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).payments AS p \(columns)
-            ON CONFLICT (project, payment_id) DO UPDATE SET
-                accepted_at = EXCLUDED.accepted_at, accepted_id = EXCLUDED.accepted_id,
-                accepted_user = EXCLUDED.accepted_user, accepted_order = EXCLUDED.accepted_order,
-                accepted_amount = EXCLUDED.accepted_amount, accepted_day = EXCLUDED.accepted_day,
-                latest_at = EXCLUDED.latest_at, latest_id = EXCLUDED.latest_id, latest_status = EXCLUDED.latest_status,
-                latest_user = EXCLUDED.latest_user, latest_amount = EXCLUDED.latest_amount,
-                latest_day = EXCLUDED.latest_day, latest_order = EXCLUDED.latest_order
-            """, Self.paymentColumns(stored))
+        try writeEntities(
+            changes.payments, isStored: { loaded.payments[$0] != nil }, table: "payments", columns: columns,
+            upsert: """
+                ON CONFLICT (project, payment_id) DO UPDATE SET
+                    accepted_at = EXCLUDED.accepted_at, accepted_id = EXCLUDED.accepted_id,
+                    accepted_user = EXCLUDED.accepted_user, accepted_order = EXCLUDED.accepted_order,
+                    accepted_amount = EXCLUDED.accepted_amount, accepted_day = EXCLUDED.accepted_day,
+                    latest_at = EXCLUDED.latest_at, latest_id = EXCLUDED.latest_id,
+                    latest_status = EXCLUDED.latest_status, latest_user = EXCLUDED.latest_user,
+                    latest_amount = EXCLUDED.latest_amount, latest_day = EXCLUDED.latest_day,
+                    latest_order = EXCLUDED.latest_order
+                """, encode: Self.paymentColumns, connection)
     }
 
     /// The fifteen columns of `payments`, as array parameters.
