@@ -47,20 +47,12 @@ final class KnownContacts {
         return try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
     }
 
-    func contains(_ user: UserKey) -> Bool { contains(fingerprint: Self.fingerprint(user)) }
-
-    func isChatActive(_ user: UserKey) -> Bool { isChatActive(fingerprint: Self.fingerprint(user)) }
-
     func contains(fingerprint: EventIDHash) -> Bool { users.contains(fingerprint) }
 
     func isChatActive(fingerprint: EventIDHash) -> Bool { chatActive.contains(fingerprint) }
 
-    /// Records ids of a committed batch, which all have rows now, and those now chat-active.
-    func record(_ committed: Set<UserKey>, chatActive active: Set<UserKey> = []) {
-        record(fingerprints: committed.map(Self.fingerprint), chatActive: active.map(Self.fingerprint))
-    }
-
-    /// As `record(_:chatActive:)`, given the ids' fingerprints (a batch computes each once).
+    /// Records the fingerprints of a committed batch's ids, which all have rows now, and of those
+    /// now chat-active (a batch computes each once: `unknown`, `notKnownActive`).
     func record(fingerprints committed: [EventIDHash], chatActive active: [EventIDHash]) {
         if users.count + committed.count > limit { users.removeAll(keepingCapacity: true) }
         users.formUnion(committed)

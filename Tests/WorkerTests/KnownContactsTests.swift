@@ -76,3 +76,14 @@ struct KnownContactsTests {
         #expect(!known.isChatActive(ids[4]))
     }
 }
+
+/// The tests' view by id: the worker itself passes fingerprints computed once per batch.
+extension KnownContacts {
+    func contains(_ user: UserKey) -> Bool { contains(fingerprint: Self.fingerprint(user)) }
+
+    func isChatActive(_ user: UserKey) -> Bool { isChatActive(fingerprint: Self.fingerprint(user)) }
+
+    func record(_ committed: Set<UserKey>, chatActive active: Set<UserKey> = []) {
+        record(fingerprints: committed.map(Self.fingerprint), chatActive: active.map(Self.fingerprint))
+    }
+}
