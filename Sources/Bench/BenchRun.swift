@@ -158,6 +158,8 @@ public struct BenchRun {
         progress("pipeline worker --until-caught-up" + (options.workers > 1 ? " × \(options.workers)" : ""))
         let writesMeter = PostgresWrites(databaseURL: databaseURL, logger: logger)
         let writesBefore = try writesMeter.read()
+        let server = try ServerCPU(databaseURL: databaseURL, logger: logger)
+        let serverBefore = try server.seconds()
         let firstBatch = FirstBatchWatch(databaseURL: databaseURL, logger: logger)
         let names = options.workers == 1 ? ["worker"] : (1...options.workers).map { "worker-\($0)" }
         let usages = try runChildren(
@@ -175,6 +177,16 @@ public struct BenchRun {
         table.add("worker CPU", "\(String(format: "%.2f", (user + system) / Double(options.events) * 1e6)) s per million events",
                   "user \(String(format: "%.2f", user)) s + system \(String(format: "%.2f", system)) s (getrusage of the child"
                     + (options.workers == 1 ? ")" : "ren, summed)"))
+        // The worker's backend ends as the worker exits; its time reaches the postmaster's reaped
+        // total (or is still counted live) at this reading.
+        let serverSeconds = try server.seconds() - serverBefore
+        let perMillion = { (seconds: Double) in seconds / Double(options.events) * 1e6 }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let both = perMillion(user + system) + perMillion(serverSeconds)
+        table.add("PostgreSQL CPU", "\(String(format: "%.2f", perMillion(serverSeconds))) s per million events",
+                  "the server's processes (backends, WAL writer, checkpointer; /proc) during the worker's run; "
+                    + "worker + server \(String(format: "%.2f", both)) CPU s per million events: on \(cores) cores at most "
+                    + "\(Int(Double(cores) / both * 1e6)) events/s, were both always busy side by side")
         table.add("worker peak RSS", "\(usages.map(\.peakRSS).max()! / 1_048_576) MB",
                   "\(options.users) users known" + (options.workers == 1 ? "" : "; the largest of the \(options.workers) processes"))
         table.add("worker / consume ceiling", "\(percent(consume.total.seconds / wall.seconds))", "")

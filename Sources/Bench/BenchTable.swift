@@ -17,7 +17,7 @@ public struct BenchTable: Sendable {
 
     /// The names every complete run prints (the CI smoke test checks them).
     public static let requiredNames = [
-        "data set", "consume ceiling", "worker throughput", "worker CPU", "worker peak RSS", "worker / consume ceiling",
+        "data set", "consume ceiling", "worker throughput", "worker CPU", "PostgreSQL CPU", "worker peak RSS", "worker / consume ceiling",
         "exactly once", "PostgreSQL write ceiling", "worker / PostgreSQL ceiling", "PostgreSQL settings",
         "PostgreSQL writes per event", "recovery after restart",
         "BI queries, contractor / all projects",
