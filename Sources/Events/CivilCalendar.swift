@@ -50,6 +50,42 @@ enum CivilCalendar {
         return value
     }
 
+    /// `YYYY-MM-DD`, and with a second of the day `YYYY-MM-DDThh:mm:ssZ` (with `.ffffff` before
+    /// the `Z` when `fraction` is not 0), written into one buffer; nil for a year outside
+    /// 0000–9999, which the caller spells part by part. Each part as its own String, joined,
+    /// was 4 % of the worker's CPU: every row it writes carries its days and instants as text.
+    static func formatted(year: Int, month: Int, day: Int, secondOfDay: Int? = nil, fraction: Int = 0) -> String? {
+        guard (0...9999).contains(year) else { return nil }
+        let length = secondOfDay == nil ? 10 : (fraction == 0 ? 20 : 27)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            func put(_ value: Int, width: Int, at offset: Int) {
+                var rest = value
+                for index in (offset..<offset + width).reversed() {
+                    buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            guard let second = secondOfDay else { return length }
+            buffer[10] = UInt8(ascii: "T")
+            put(second / 3600, width: 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(second / 60 % 60, width: 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(second % 60, width: 2, at: 17)
+            if fraction != 0 {
+                buffer[19] = UInt8(ascii: ".")
+                put(fraction, width: 6, at: 20)
+            }
+            buffer[length - 1] = UInt8(ascii: "Z")
+            return length
+        }
+    }
+
     static func zeroPadded(_ value: Int, width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text

@@ -36,6 +36,11 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         let (days, secondOfDay) = Int(wholeSeconds).quotientAndRemainder(dividingBy: 86_400)
         let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
         let date = CivilCalendar.date(daysSinceEpoch: day)
+        if let text = CivilCalendar.formatted(
+            year: date.year, month: date.month, day: date.day, secondOfDay: second, fraction: Int(fraction)
+        ) {
+            return text
+        }
         let pad = CivilCalendar.zeroPadded
         var text = "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
             + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))"

@@ -69,6 +69,11 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
+        CivilCalendar.formatted(year: year, month: month, day: day) ?? spelledPartByPart
+    }
+
+    /// `description` for years `CivilCalendar.formatted` leaves out (before 0000 or after 9999).
+    var spelledPartByPart: String {
         "\(CivilCalendar.zeroPadded(year, width: 4))-\(CivilCalendar.zeroPadded(month, width: 2))-\(CivilCalendar.zeroPadded(day, width: 2))"
     }
 

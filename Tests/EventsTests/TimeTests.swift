@@ -46,6 +46,28 @@ import Events
         #expect(Instant(rfc3339: text)?.rfc3339String == utc)
     }
 
+    /// The one-buffer printing, against Foundation's Gregorian calendar in UTC and `%0Nd` formats,
+    /// for instants spread over 1900–2100 with fractions of every width.
+    @Test func printsLikeFoundation() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var generator = SystemRandomNumberGenerator()
+        let start: Int64 = -2_208_988_800_000_000  // 1900-01-01
+        let end: Int64 = 4_102_444_800_000_000  // 2100-01-01
+        let fractions: [Int64] = [0, 1, 9, 10, 99_999, 100_000, 500_000, 999_999]
+        for round in 0..<20_000 {
+            let whole = Int64.random(in: start / 1_000_000..<end / 1_000_000, using: &generator)
+            let fraction = round < fractions.count ? fractions[round] : Int64.random(in: 0..<1_000_000, using: &generator)
+            let instant = Instant(microsecondsSinceEpoch: whole * 1_000_000 + fraction)
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(whole)))
+            var expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!,
+                                  parts.hour!, parts.minute!, parts.second!)
+            if fraction != 0 { expected += String(format: ".%06d", fraction) }
+            #expect(instant.rfc3339String == expected + "Z")
+        }
+    }
+
     @Test func everyDayOfFourCenturiesRoundTrips() throws {
         // Day-by-day agreement between parsing and printing, across leap rules (1900, 2000, 2100).
         var instant = try #require(Instant(rfc3339: "1899-12-31T12:00:00Z"))
@@ -110,6 +132,30 @@ import Events
     @Test func ordersChronologically() {
         let dates = ["2026-03-01", "2025-12-31", "2026-02-28", "2026-01-01"].map { LocalDate($0)! }
         #expect(dates.sorted().map(\.description) == ["2025-12-31", "2026-01-01", "2026-02-28", "2026-03-01"])
+    }
+
+    /// Years 0000–9999 print as four digits (one buffer); others, which only day arithmetic
+    /// reaches, keep their part-by-part spelling.
+    @Test func printsEveryYearsDigits() {
+        for year in [0, 1, 9, 10, 99, 100, 999, 1000, 2026, 9999] {
+            let date = LocalDate(daysSinceEpoch: Self.daysSinceEpoch(year: year, month: 12, day: 31))
+            #expect(date.description == String(format: "%04d-12-31", year))
+        }
+        #expect(LocalDate(daysSinceEpoch: Self.daysSinceEpoch(year: 10_000, month: 1, day: 2)).description == "10000-01-02")
+        #expect(LocalDate(daysSinceEpoch: Self.daysSinceEpoch(year: -1, month: 3, day: 4)).description == "00-1-03-04")
+    }
+
+    /// Days since 1970-01-01, counted here independently of `CivilCalendar` (proleptic Gregorian).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+        let monthDays = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        var days = monthDays.prefix(month - 1).reduce(0, +) + day - 1
+        if year >= 1970 {
+            for earlier in 1970..<year { days += isLeap(earlier) ? 366 : 365 }
+        } else {
+            for later in year..<1970 { days -= isLeap(later) ? 366 : 365 }
+        }
+        return days
     }
 
     /// The packed word must order, compare and print like the (year, month, day) it packs, for
