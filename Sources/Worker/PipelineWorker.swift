@@ -208,6 +208,7 @@ public final class PipelineWorker {
             switch commit.wait() {
             case .success(let outcome):
                 record(outcome, batch: commit.batch, started: commit.started)
+                commit.releaseBatch()
                 return .clean
             case .failure(let error):
                 if error is LeaseLost { throw error }
