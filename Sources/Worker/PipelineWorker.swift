@@ -292,12 +292,11 @@ public final class PipelineWorker {
                 }
                 continue
             }
-            applier.committed(prepared.outcome)
             expected.merge(prepared.nextOffsets) { max($0, $1) }
             switch try settle() {
             case .clean: break
             case .reloaded:
-                // The memory was read again without this batch's changes: compute it again.
+                // The memory was read again: compute this batch again against it.
                 prefetched = batch + next.wait()
                 continue
             case .seeked:
@@ -307,6 +306,11 @@ public final class PipelineWorker {
             running = RunningCommit(batch: batch, started: started, on: committer) {
                 try self.commitAhead(prepared, applier: applier, connection: connection, publish: publish)
             }
+            // The batch's changes go into the memory while its transaction runs, before the next
+            // batch is computed against it. (Before the transaction started, this delayed its start
+            // whenever the previous one had ended first: PostgreSQL waited.) The transaction reads
+            // only `prepared`; if it fails, `settle` reads the memory again from the tables.
+            applier.committed(prepared.outcome)
             prefetched = next.wait()
         }
         try settle()
