@@ -143,19 +143,20 @@ struct BatchApplier {
                     continue
                 }
                 next = max(next ?? 0, offset + 1)
-                switch batch[position].event {
-                case .success(let event):
-                    let topic = batch[position].message.topic
-                    guard topics.topic(for: event.type) == topic else {
-                        outcome.deadLetters.append(DeadLetter(
-                            message: batch[position].message,
-                            reason: "type: \(event.type.rawValue) events do not belong on topic \(topic)"))
-                        continue
+                guard let type = batch[position].eventType, let hash = batch[position].idHash else {
+                    if case .failure(let error) = batch[position].event {
+                        outcome.deadLetters.append(DeadLetter(message: batch[position].message, reason: "\(error)"))
                     }
-                    candidates.append((position, batch[position].idHash ?? EventIDHash(id: event.id)))
-                case .failure(let error):
-                    outcome.deadLetters.append(DeadLetter(message: batch[position].message, reason: "\(error)"))
+                    continue
                 }
+                let topic = batch[position].message.topic
+                guard topics.topic(for: type) == topic else {
+                    outcome.deadLetters.append(DeadLetter(
+                        message: batch[position].message,
+                        reason: "type: \(type.rawValue) events do not belong on topic \(topic)"))
+                    continue
+                }
+                candidates.append((position, hash))
             }
             if let next { nextOffsets[run.partition] = max(nextOffsets[run.partition] ?? 0, next) }
         }
@@ -290,13 +291,22 @@ struct BatchApplier {
 struct DecodedMessage {
     let message: KafkaMessage
     let event: Result<Event, EventDecodingError>
-    /// The event id's hash, computed with the decoding (on the decoders' threads).
+    /// The event id's hash and the event's type, taken with the decoding (on the decoders'
+    /// threads); nil when the message did not decode. Reading them from `event` in `prepare`
+    /// copied every event there (retaining each of its strings) a second time.
     let idHash: EventIDHash?
+    let eventType: EventType?
 
     init(message: KafkaMessage, event: Result<Event, EventDecodingError>) {
         self.message = message
         self.event = event
-        idHash = try? EventIDHash(id: event.get().id)
+        if case .success(let decoded) = event {
+            idHash = EventIDHash(id: decoded.id)
+            eventType = decoded.type
+        } else {
+            idHash = nil
+            eventType = nil
+        }
     }
 
     init(_ message: KafkaMessage) {

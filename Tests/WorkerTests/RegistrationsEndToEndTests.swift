@@ -48,6 +48,31 @@ struct RegistrationsEndToEndTests {
                                      dimensions: [("topic", harness.topics.registrations)]) == 9)
 
         // The dead letters carry their reason and origin.
+        let letters = try Self.deadLetters(of: harness, expected: 2)
+        let reasons = letters.map { Self.header(DeadLetter.Header.reason, of: $0) }.sorted()
+        #expect(reasons.count == 2)
+        #expect(reasons.contains { $0.hasPrefix("data.user_id: missing") })
+        #expect(letters.allSatisfy { Self.header(DeadLetter.Header.topic, of: $0) == harness.topics.registrations })
+    }
+
+    @Test("an event on another type's topic is dead-lettered, naming both; the rest is applied")
+    func eventOnAnotherTypesTopic() throws {
+        let harness = try WorkerHarness()
+        try harness.produce([registrationJSON(id: "r1", user: "u1", at: "2026-03-02T10:00:00+03:00")])
+        try harness.produce([registrationJSON(id: "r2", user: "u2", at: "2026-03-02T11:00:00+03:00")],
+                            topic: harness.topics.orders)
+        let summary = try PipelineWorker(configuration: harness.workerConfiguration(), logger: harness.logger).run()
+        #expect(summary.applied == 1)
+        #expect(summary.deadLetters == 1)
+        #expect(try harness.registrationsDaily() == ["school-a 2026-03-02": 1])
+        let letters = try Self.deadLetters(of: harness, expected: 1)
+        #expect(letters.map { Self.header(DeadLetter.Header.reason, of: $0) }
+            == ["type: registration events do not belong on topic \(harness.topics.orders)"])
+        #expect(letters.map { Self.header(DeadLetter.Header.topic, of: $0) } == [harness.topics.orders])
+    }
+
+    /// Reads the harness's dead letter topic until `expected` letters came (or 20 s passed).
+    static func deadLetters(of harness: WorkerHarness, expected: Int) throws -> [KafkaMessage] {
         let consumer = try KafkaConsumer(
             configuration: harness.kafka, groupID: "dlq-reader-\(UUID())",
             rebalance: KafkaRebalanceHandler(onAssign: { _ in [:] }, onRevoke: { _ in }), logger: harness.logger)
@@ -55,17 +80,14 @@ struct RegistrationsEndToEndTests {
         try consumer.subscribe(topics: [harness.topics.deadLetter])
         var letters: [KafkaMessage] = []
         let deadline = Date().addingTimeInterval(20)
-        while letters.count < 2, Date() < deadline {
+        while letters.count < expected, Date() < deadline {
             letters += try consumer.pollBatch(maxMessages: 10, timeout: .milliseconds(500))
         }
-        let reasons = letters.map { message in
-            String(decoding: message.headers.first { $0.key == DeadLetter.Header.reason }?.value ?? [], as: UTF8.self)
-        }.sorted()
-        #expect(reasons.count == 2)
-        #expect(reasons.contains { $0.hasPrefix("data.user_id: missing") })
-        #expect(letters.allSatisfy { message in
-            message.headers.contains { $0.key == DeadLetter.Header.topic && $0.value == Array(harness.topics.registrations.utf8) }
-        })
+        return letters
+    }
+
+    static func header(_ key: String, of message: KafkaMessage) -> String {
+        String(decoding: message.headers.first { $0.key == key }?.value ?? [], as: UTF8.self)
     }
 
     @Test("a second run over the same topics changes nothing")
