@@ -41,6 +41,11 @@ enum CivilCalendar {
 
     /// Reads exactly `count` ASCII digits at `index`, or nil.
     static func digits(_ bytes: [UInt8], _ index: Int, _ count: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { digits($0, index, count) }
+    }
+
+    /// As `digits(_:_:_:)`, over bytes in place.
+    static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ count: Int) -> Int? {
         guard index >= 0, index + count <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index..<index + count] {
