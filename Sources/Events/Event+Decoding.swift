@@ -187,9 +187,10 @@ extension Event {
     private static func decodeClickIDs(_ value: JSONValue?, path: String) throws(EventDecodingError) -> [String: String]? {
         guard let value else { return nil }
         let reader = try ObjectReader(value, path: path)
-        try reader.checkMembers(allowed: reader.object.keys)
+        let keys = reader.object.keys
+        try reader.checkMembers(allowed: keys)
         var result: [String: String] = [:]
-        for key in reader.object.keys {
+        for key in keys {
             // A null member is a value of the wrong type here: the map holds strings only.
             result[key] = try ObjectReader.string(reader.object[key]!, path: reader.fieldPath(key))
         }

@@ -3,20 +3,24 @@ import Foundation
 /// A JSON object that remembers member order and the first repeated name, so validation can report both precisely.
 ///
 /// Names are compared byte for byte (String's `==` is canonical equivalence, looser than JSON's
-/// names). Members are kept in arrays (names, their hashes, values) and looked up by a linear
+/// names). Members are kept in one array (name, its hash, value) and looked up by a linear
 /// search over the hashes, faster than a dictionary for the dozen members of an event; an object
 /// of more members also gets an index.
 public struct JSONObject: Sendable, Equatable {
-    /// Member names in document order, each once.
-    public private(set) var keys: [String] = []
-    /// Each name's value (the first one when the name is repeated), in the order of `keys`.
-    public private(set) var values: [JSONValue] = []
+    /// One member. Name, hash and value share one array: three arrays were three allocations
+    /// for every object of every event (an envelope, its data and its UTM tags).
+    private struct Member: Sendable {
+        var key: String
+        /// A 64-bit hash of the name's bytes (`nameHash`): the linear search compares these, and
+        /// the bytes only where they match (comparing the names' bytes for every member was a
+        /// twentieth of the worker's CPU).
+        var hash: UInt64
+        var value: JSONValue
+    }
+
+    private var entries: [Member] = []
     /// Kept instead of failing in the parser, so the error can carry the object's path.
     public internal(set) var firstDuplicateKey: String?
-    /// A 64-bit FNV-1a hash of each name's bytes, in the order of `keys`: the linear search
-    /// compares these and the bytes only where they match (comparing the names' bytes for every
-    /// member was a twentieth of the worker's CPU).
-    private var keyHashes: [UInt64] = []
     /// The position of each name, built once the object has more than `linearLimit` members.
     private var positions: [UTF8Name: Int]?
 
@@ -25,8 +29,15 @@ public struct JSONObject: Sendable, Equatable {
 
     public init() {}
 
+    /// Member names in document order, each once.
+    public var keys: [String] { entries.map(\.key) }
+    /// Each name's value (the first one when the name is repeated), in the order of `keys`.
+    public var values: [JSONValue] { entries.map(\.value) }
+    /// How many distinct names the object has.
+    public var count: Int { entries.count }
+
     public subscript(key: String) -> JSONValue? {
-        position(of: key).map { values[$0] }
+        position(of: key).map { entries[$0].value }
     }
 
     /// Every member by name.
@@ -42,20 +53,14 @@ public struct JSONObject: Sendable, Equatable {
             if firstDuplicateKey == nil { firstDuplicateKey = key }
             return
         }
-        if keys.isEmpty {
-            // Room for an event's envelope or data at once: growing three arrays 1, 2, 4, 8, 16
-            // was a twentieth of the worker's CPU.
-            keys.reserveCapacity(Self.initialCapacity)
-            keyHashes.reserveCapacity(Self.initialCapacity)
-            values.reserveCapacity(Self.initialCapacity)
-        }
-        keys.append(key)
-        keyHashes.append(hash)
-        values.append(value)
+        // Room for an event's envelope or data at once: growing the array 1, 2, 4, 8, 16 was a
+        // twentieth of the worker's CPU.
+        if entries.isEmpty { entries.reserveCapacity(Self.initialCapacity) }
+        entries.append(Member(key: key, hash: hash, value: value))
         if positions != nil {
-            positions![UTF8Name(key)] = keys.count - 1
-        } else if keys.count > Self.linearLimit {
-            positions = Dictionary(uniqueKeysWithValues: keys.enumerated().map { (UTF8Name($0.element), $0.offset) })
+            positions![UTF8Name(key)] = entries.count - 1
+        } else if entries.count > Self.linearLimit {
+            positions = Dictionary(uniqueKeysWithValues: entries.enumerated().map { (UTF8Name($0.element.key), $0.offset) })
         }
     }
 
@@ -67,7 +72,7 @@ public struct JSONObject: Sendable, Equatable {
     /// As `position(of:)`, given `key`'s `nameHash` (unused once `positions` is built).
     private func position(of key: String, hash: UInt64) -> Int? {
         if let positions { return positions[UTF8Name(key)] }
-        for index in keyHashes.indices where keyHashes[index] == hash && keys[index].hasSameUTF8(as: key) {
+        for index in entries.indices where entries[index].hash == hash && entries[index].key.hasSameUTF8(as: key) {
             return index
         }
         return nil

@@ -26,12 +26,12 @@ struct ObjectReader {
         }
         // Each allowed name marks the member it finds; every member marked means every member is
         // allowed. Only otherwise (or past 64 members) is each member looked for in the list.
-        if object.keys.count <= 64 {
+        if object.count <= 64 {
             var found: UInt64 = 0
             for name in allowed {
                 if let position = object.position(of: name) { found |= 1 << UInt64(position) }
             }
-            if found.nonzeroBitCount == object.keys.count { return }
+            if found.nonzeroBitCount == object.count { return }
         }
         for key in object.keys where !allowed.contains(where: { $0.hasSameUTF8(as: key) }) {
             throw EventDecodingError(field: path, problem: "unknown field \(Self.quoted(key))")
