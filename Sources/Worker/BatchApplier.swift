@@ -143,7 +143,7 @@ struct BatchApplier {
                     continue
                 }
                 next = max(next ?? 0, offset + 1)
-                guard let type = batch[position].eventType, let hash = batch[position].idHash else {
+                guard let (hash, type) = batch[position].decoded else {
                     if case .failure(let error) = batch[position].event {
                         outcome.deadLetters.append(DeadLetter(message: batch[position].message, reason: "\(error)"))
                     }
@@ -294,18 +294,15 @@ struct DecodedMessage {
     /// The event id's hash and the event's type, taken with the decoding (on the decoders'
     /// threads); nil when the message did not decode. Reading them from `event` in `prepare`
     /// copied every event there (retaining each of its strings) a second time.
-    let idHash: EventIDHash?
-    let eventType: EventType?
+    let decoded: (idHash: EventIDHash, type: EventType)?
 
     init(message: KafkaMessage, event: Result<Event, EventDecodingError>) {
         self.message = message
         self.event = event
-        if case .success(let decoded) = event {
-            idHash = EventIDHash(id: decoded.id)
-            eventType = decoded.type
+        if case .success(let event) = event {
+            decoded = (EventIDHash(id: event.id), event.type)
         } else {
-            idHash = nil
-            eventType = nil
+            decoded = nil
         }
     }
 
