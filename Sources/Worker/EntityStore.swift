@@ -14,9 +14,9 @@ final class EntityStore {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
     /// Every user with a row.
-    private(set) var users: [UserKey: UserState] = [:]
-    private(set) var orders: [EntityKey: OrderState] = [:]
-    private(set) var payments: [EntityKey: PaymentState] = [:]
+    private(set) var users = DenseTable<UserKey, UserState>()
+    private(set) var orders = DenseTable<EntityKey, OrderState>()
+    private(set) var payments = DenseTable<EntityKey, PaymentState>()
     private(set) var adStats: [AdStatsKey: AdStatsState] = [:]
     /// Ledgers and order status events, as the state log holds them.
     private(set) var workerState = WorkerStateRecords()
@@ -30,9 +30,9 @@ final class EntityStore {
     /// Reads every entity row and the state log (the owner does this once, when it takes the lease),
     /// inside the caller's transaction (`BatchApplier.loadState`: its cursors need one).
     func load(_ connection: PostgresConnection) throws {
-        users = [:]
-        orders = [:]
-        payments = [:]
+        users = DenseTable()
+        orders = DenseTable()
+        payments = DenseTable()
         adStats = [:]
         workerState = try stateLog.load(connection)
         try loadOrders(connection)
@@ -63,12 +63,12 @@ final class EntityStore {
 
     /// Takes in a committed batch's changes (what `ChangeWriter` wrote).
     func apply(_ changes: BatchChanges) {
-        for user in changes.usersSeen where users[user] == nil { users[user] = UserState() }
-        users.merge(changes.users) { $1 }
-        orders.merge(changes.orders) { $1 }
+        for user in changes.usersSeen where users[user] == nil { users.set(UserState(), for: user) }
+        users.merge(changes.users)
+        orders.merge(changes.orders)
         workerState.add(userDaily: changes.userDaily, orderEvents: changes.newOrderEvents)
         stateLog.committed(records: changes.workerStateRecordCount)
-        payments.merge(changes.payments) { $1 }
+        payments.merge(changes.payments)
         adStats.merge(changes.adStats) { $1 }
     }
 
@@ -87,7 +87,7 @@ final class EntityStore {
             FROM \(schema).orders o
             """, rowsPerFetch: Self.rowsPerFetch) { row in
             let key = EntityKey(project: try row.decode(0, as: String.self), id: try row.decode(1, as: String.self))
-            orders[key] = OrderState(
+            orders.set(OrderState(
                 latest: EventStamp(at: try row.instant(10), id: try row.decode(11, as: String.self)),
                 userID: try row.decode(2, as: String.self),
                 status: try row.enumeration(3, OrderStatus.self),
@@ -102,7 +102,7 @@ final class EntityStore {
                 },
                 createdAt: try row.instant(8),
                 createdDay: try row.date(9),
-                paidDay: try row.optionalDate(12))
+                paidDay: try row.optionalDate(12)), for: key)
         }
     }
 
@@ -127,7 +127,7 @@ final class EntityStore {
                 stamp: EventStamp(at: try row.instant(8), id: try row.decode(9, as: String.self)),
                 status: try row.enumeration(10, PaymentStatus.self), userID: try row.decode(11, as: String.self),
                 orderID: try row.decode(14, as: String.self), amount: try row.decimal(12), day: try row.date(13))
-            payments[key] = PaymentState(firstAccepted: accepted, latest: latest)
+            payments.set(PaymentState(firstAccepted: accepted, latest: latest), for: key)
         }
     }
 
@@ -164,7 +164,7 @@ final class EntityStore {
                                              campaignID: try row.decode(6, as: String.self),
                                              adID: try row.decode(7, as: String.self)))
             }
-            users[key] = UserState(firstRegistration: first)
+            users.set(UserState(firstRegistration: first), for: key)
         }
     }
 }
