@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events", "PipelineTestSupport"], exclude: ["Samples", "validate_samples.py"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Events", "PipelineTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PipelineTestSupport"]),
-        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Events", "SeededRandom"]),
         .testTarget(name: "NormalizersTests", dependencies: ["Normalizers", "Events", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "PipelineTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [

@@ -1,24 +1,13 @@
 import Aggregation
+import SeededRandom
 import Testing
 
 /// The worker's entity tables: every answer must be what `Dictionary` gives for the same writes.
 @Suite("dense table")
 struct DenseTableTests {
-    /// A small deterministic generator (SplitMix64), so a failure repeats.
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("sets, replacements and merges agree with Dictionary through many growths", arguments: [1, 2, 3])
     func agreesWithDictionary(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         var table = DenseTable<String, [Int]>()
         var reference: [String: [Int]] = [:]
         if seed == 3 { table.reserveCapacity(10_000) }

@@ -1,25 +1,14 @@
 import Aggregation
+import SeededRandom
 import Testing
 
 /// The applied ids' set: every answer must be what `Set<EventIDHash>` gives for the same inserts.
 @Suite("event id hash set")
 struct EventIDHashSetTests {
-    /// A small deterministic generator (SplitMix64), so a failure repeats.
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("inserts, repeats and lookups agree with Set, for hashes spread out and for hashes sharing their first bits",
           arguments: [0, 48, 60])
     func agreesWithSet(sharedTopBits: Int) {
-        var random = SplitMix(state: UInt64(sharedTopBits) + 1)
+        var random = SeededGenerator(seed: UInt64(sharedTopBits) + 1)
         let mask: UInt64 = sharedTopBits == 0 ? .max : .max >> UInt64(sharedTopBits)
         var drawn: [EventIDHash] = []
         for _ in 0..<60_000 {
