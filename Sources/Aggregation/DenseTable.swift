@@ -15,6 +15,7 @@ public struct DenseTable<Key: Hashable, Value> {
     /// How many keys have a value.
     public var count: Int { values.count }
 
+    /// Whether no key has a value.
     public var isEmpty: Bool { values.isEmpty }
 
     /// The value stored for `key`.
@@ -39,12 +40,6 @@ public struct DenseTable<Key: Hashable, Value> {
     /// Stores every value of `other`, replacing the ones there.
     public mutating func merge(_ other: [Key: Value]) {
         for (key, value) in other { set(value, for: key) }
-    }
-
-    /// Makes room for `total` entries in all: loading a stored state then moves nothing.
-    public mutating func reserveCapacity(_ total: Int) {
-        positions.reserveCapacity(total)
-        values.reserveCapacity(total)
     }
 }
 

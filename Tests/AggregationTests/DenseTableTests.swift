@@ -10,7 +10,6 @@ struct DenseTableTests {
         var random = SeededGenerator(seed: seed)
         var table = DenseTable<String, [Int]>()
         var reference: [String: [Int]] = [:]
-        if seed == 3 { table.reserveCapacity(10_000) }
         for step in 0..<40_000 {
             // Keys from a range about half the steps wide: about half the writes replace a value.
             let key = "k\(random.next() % 20_000)"

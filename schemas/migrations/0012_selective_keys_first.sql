@@ -4,6 +4,8 @@
 -- them (`_bt_compare` and its text comparisons): with `project`, which a school shares with
 -- every row, first, every comparison near the leaf went on through two to five text columns. The
 -- keys hold the same columns, so uniqueness and the statements' conflict targets are unchanged.
+-- On a database with history, each statement rebuilds its table's key under an exclusive lock:
+-- the worker and BI queries wait for it, so migrate in a quiet hour.
 ALTER TABLE pipeline.users DROP CONSTRAINT users_pkey, ADD PRIMARY KEY (user_id, project);
 ALTER TABLE pipeline.contacts DROP CONSTRAINT contacts_pkey, ADD PRIMARY KEY (user_id, project);
 ALTER TABLE pipeline.activity_months DROP CONSTRAINT activity_months_pkey,
