@@ -20,6 +20,35 @@ struct BIAccessTiming {
         ("creative_burnout", "SELECT * FROM bi.creative_burnout WHERE project = $1"),
     ]
 
+    /// The views that read every id of a project at query time (people, their activity, chat
+    /// members): what keeping those ids as logs of arrays (migration 0013) costs a BI query.
+    static let populationQueries: [(name: String, sql: String)] = [
+        ("cohorts_monthly", "SELECT * FROM bi.cohorts_monthly WHERE project = $1"),
+        ("retention_monthly", "SELECT * FROM bi.retention_monthly WHERE project = $1"),
+        ("community_conversion", "SELECT * FROM bi.community_conversion WHERE project = $1"),
+        ("repeat_purchases", "SELECT * FROM bi.repeat_purchases WHERE project = $1"),
+        ("chat_daily", "SELECT * FROM bi.chat_daily WHERE project = $1"),
+    ]
+
+    /// The median of `runs` of each population query as the all-projects role (after `measure`
+    /// granted it): the total in ms and each query's.
+    static func measurePopulation(databaseURL: String, logger: Logger, runs: Int = 3) throws -> (milliseconds: Double, detail: String) {
+        let reader = try PostgresConnection(
+            connectionString: databaseURL.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://bench_reader:bench@"),
+            logger: logger)
+        defer { reader.close() }
+        var total = 0.0, rows = 0
+        var parts: [String] = []
+        for (name, sql) in populationQueries {
+            rows += try reader.execute(sql, [project]).rows.count
+            let time = try median(runs) { _ = try reader.execute(sql, [project]) }
+            total += time
+            parts.append("\(name) \(format(time))")
+        }
+        return (total, "median of \(runs) runs as the all-projects role, \(project), ms: " + parts.joined(separator: ", ")
+                    + "; \(rows) rows")
+    }
+
     struct Result {
         var readerMilliseconds: Double
         var contractorMilliseconds: Double

@@ -223,6 +223,8 @@ public struct BenchRun {
                   "\(String(format: "%.1f", access.contractorMilliseconds)) / \(String(format: "%.1f", access.readerMilliseconds)) ms"
                       + " (\(String(format: "%.2f", access.contractorMilliseconds / max(access.readerMilliseconds, 0.001)))×)",
                   access.detail)
+        let population = try BIAccessTiming.measurePopulation(databaseURL: databaseURL, logger: logger)
+        table.add("BI queries over every id", "\(String(format: "%.1f", population.milliseconds)) ms", population.detail)
 
         // PostgreSQL's rate for the worker's own write pattern.
         if options.writeCeiling {

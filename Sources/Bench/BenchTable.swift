@@ -20,7 +20,7 @@ public struct BenchTable: Sendable {
         "data set", "consume ceiling", "worker throughput", "worker CPU", "PostgreSQL CPU", "worker peak RSS", "worker / consume ceiling",
         "exactly once", "PostgreSQL write ceiling", "worker / PostgreSQL ceiling", "PostgreSQL settings",
         "PostgreSQL writes per event", "recovery after restart",
-        "BI queries, contractor / all projects",
+        "BI queries, contractor / all projects", "BI queries over every id",
     ]
 
     /// A fixed-width text table.
