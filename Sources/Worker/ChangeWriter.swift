@@ -67,32 +67,43 @@ struct ChangeWriter {
             """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
     }
 
-    /// Ids of chat and mail events: missing rows are inserted, and `chat_active`
-    /// only ever turns true. Ids the owner knows to have a row (or to be active) are left out by
-    /// the caller: probing every mail and chat id was the largest statement of a batch.
+    /// Ids of chat and mail events, appended to `contacts_log` as one row of arrays: the ids not
+    /// known to be there (with their flag) and those newly chat-active (`true`). BI groups them per
+    /// id (`bool_or`), so an id appended twice changes nothing. Ids the owner knows to be logged
+    /// (or to be active) are left out by the caller.
     private func writeContacts(
         _ missing: [UserKey], chatActive: Set<UserKey>, newlyChatActive active: [UserKey], _ connection: OverlappedStatements
     ) throws {
-        if !missing.isEmpty {
-            // A missing id that turned active gets its flag here too (inserted true, or set on a row
-            // the owner had forgotten), so the statement below leaves it out: a second statement
-            // over the ids just inserted made each a conflict that locked its row.
-            try connection.execute("""
-                INSERT INTO \(schema).contacts AS c (project, user_id, chat_active)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])
-                ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true
-                WHERE EXCLUDED.chat_active AND NOT c.chat_active
-                """, [missing.map(\.project), missing.map(\.userID), missing.map { chatActive.contains($0) }])
-        }
         let missingIDs = Set(missing)
-        let stored = active.filter { !missingIDs.contains($0) }
-        guard !stored.isEmpty else { return }
-        // Every row exists already: this only sets the flag where it is still false.
-        try connection.execute("""
-            INSERT INTO \(schema).contacts AS c (project, user_id, chat_active)
-            SELECT k.project, k.user_id, true FROM unnest($1::text[], $2::text[]) AS k(project, user_id)
-            ON CONFLICT (project, user_id) DO UPDATE SET chat_active = true WHERE NOT c.chat_active
-            """, [stored.map(\.project), stored.map(\.userID)])
+        let entries = missing.map { (id: $0, active: chatActive.contains($0)) }
+            + active.filter { !missingIDs.contains($0) }.map { (id: $0, active: true) }
+        try appendToLog("contacts_log", entries, project: \.id.project, columns: [
+            ("user_ids", "text", { $0.map(\.id.userID) }), ("chat_active", "boolean", { $0.map(\.active) }),
+        ], connection)
+    }
+
+    /// Appends `elements` to an id log (migration 0013) as one row per project: its `project` and,
+    /// per column, the array of the project's elements' values (name, element type, values).
+    private func appendToLog<Element>(
+        _ table: String, _ elements: [Element], project: (Element) -> String,
+        columns: [(name: String, type: String, values: ([Element]) -> any PostgresEncodable)],
+        _ connection: OverlappedStatements
+    ) throws {
+        guard !elements.isEmpty else { return }
+        var rows: [String] = []
+        var parameters: [any PostgresEncodable] = []
+        for (project, group) in Dictionary(grouping: elements, by: project) {
+            parameters.append(project)
+            var placeholders = ["$\(parameters.count)"]
+            for column in columns {
+                parameters.append(column.values(group))
+                placeholders.append("$\(parameters.count)::\(column.type)[]")
+            }
+            rows.append("(" + placeholders.joined(separator: ", ") + ")")
+        }
+        try connection.execute(
+            "INSERT INTO \(schema).\(table) (project, \(columns.map(\.name).joined(separator: ", "))) VALUES "
+                + rows.joined(separator: ", "), parameters)
     }
 
     /// SPEC §4.12–4.14's inputs: each alias keeps its earliest link and each (user, lesson, kind)
@@ -129,16 +140,11 @@ struct ChangeWriter {
                     firsts.map(\.value.day.description),
                 ])
         }
-        let months = Array(changes.activityMonths)
-        guard !months.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).activity_months (project, user_id, month, contact)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::boolean[])
-            ON CONFLICT DO NOTHING
-            """, [
-                months.map(\.user.project), months.map(\.user.userID), months.map(\.month.description),
-                months.map(\.contact),
-            ])
+        // A set where BI reads (`user_activity` takes the distinct months).
+        try appendToLog("activity_months_log", Array(changes.activityMonths), project: \.user.project, columns: [
+            ("user_ids", "text", { $0.map(\.user.userID) }), ("months", "date", { $0.map(\.month.description) }),
+            ("contact", "boolean", { $0.map(\.contact) }),
+        ], connection)
     }
 
     /// The first-registration columns of `users`, as six array parameters.
@@ -407,16 +413,11 @@ struct ChangeWriter {
                     daily.map(\.value.messages), daily.map(\.value.joins), daily.map(\.value.leaves),
                 ])
         }
-        let members = Array(changes.chatMembers)
-        guard !members.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).chat_members_daily (project, chat_id, day, user_id)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[])
-            ON CONFLICT DO NOTHING
-            """, [
-                members.map(\.chatDay.project), members.map(\.chatDay.chatID), members.map(\.chatDay.day.description),
-                members.map(\.userID),
-            ])
+        // A set where BI reads (`chat_daily` counts distinct members).
+        try appendToLog("chat_members_log", Array(changes.chatMembers), project: \.chatDay.project, columns: [
+            ("chat_ids", "text", { $0.map(\.chatDay.chatID) }), ("days", "date", { $0.map(\.chatDay.day.description) }),
+            ("user_ids", "text", { $0.map(\.userID) }),
+        ], connection)
     }
 
     /// Rows keyed by their event's id, as `mail_clicks`: an event is applied once (its id is in

@@ -1,9 +1,9 @@
 import Aggregation
 import Postgres
 
-/// Chat and mail ids this worker saw committed in its contacts table: a row is never deleted and
-/// its `chat_active` never turns false, so an id named again by a mail or chat event needs no
-/// insert, and one known active no update. Forgotten when the table is another one (a rebuild
+/// Chat and mail ids this worker saw committed in its contacts log (`contacts_log`): an id once
+/// logged stays (compaction merges, never drops) and its `chat_active` never turns false, so an
+/// id named again by a mail or chat event needs no entry, and one known active no second one. Forgotten when the table is another one (a rebuild
 /// swapped in) and, to bound memory, when it holds `limit` ids.
 ///
 /// Ids are kept as fingerprints: the first 16 bytes of SHA-256 over the project's length, the
@@ -19,7 +19,7 @@ final class KnownContacts {
         self.limit = limit
     }
 
-    /// Reads which table `schema.contacts` is inside the caller's transaction, after the offsets are
+    /// Reads which table `schema.contacts_log` is inside the caller's transaction, after the offsets are
     /// locked (a swap locks them first, so the table cannot change before this transaction ends).
     func check(schema: String, in connection: PostgresConnection) throws {
         let oid = try Self.contactsTable(schema: schema, in: connection)
@@ -29,10 +29,10 @@ final class KnownContacts {
         }
     }
 
-    /// Throws `LeaseLost` if `schema.contacts` is not the table these ids were seen in (a batch
+    /// Throws `LeaseLost` if `schema.contacts_log` is not the table these ids were seen in (a batch
     /// computed ahead was filtered with them); changes nothing.
     func verify(schema: String, in connection: PostgresConnection) throws {
-        guard try Self.contactsTable(schema: schema, in: connection) == table else { throw LeaseLost(reason: "\(schema).contacts is another table (a rebuild was swapped in)") }
+        guard try Self.contactsTable(schema: schema, in: connection) == table else { throw LeaseLost(reason: "\(schema).contacts_log is another table (a rebuild was swapped in)") }
     }
 
     /// Forgets every id (the memory they were recorded with was dropped).
@@ -43,7 +43,7 @@ final class KnownContacts {
     }
 
     private static func contactsTable(schema: String, in connection: PostgresConnection) throws -> UInt32? {
-        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts"]).rows
+        let rows = try connection.execute("SELECT to_regclass($1)::oid::bigint", ["\(schema).contacts_log"]).rows
         return try rows.first.flatMap { try $0.decodeIfPresent(0, as: Int64.self) }.map { UInt32(truncatingIfNeeded: $0) }
     }
 

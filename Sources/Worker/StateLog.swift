@@ -55,7 +55,7 @@ final class StateLog {
     var snapshotDue: Bool { recordsSinceSnapshot >= max(minimumSnapshotInterval, snapshotRecords) }
 
     /// Writes `state` (what every row holds together) as snapshot rows and deletes the rows before
-    /// them, in one transaction checked against the lease: an owner that lost it (its memory may
+    /// them, and compacts the id logs (`SetLogs`), in one transaction checked against the lease: an owner that lost it (its memory may
     /// lag the log) cannot replace newer rows. A crash before the commit leaves the rows as they were.
     func writeSnapshot(
         _ state: WorkerStateRecords, lease: WorkerLease?, _ connection: PostgresConnection,
@@ -78,6 +78,8 @@ final class StateLog {
             } else {
                 try connection.execute("DELETE FROM \(schema).state_log")
             }
+            // The id logs grow with every batch like this log: compacted at the same pace.
+            try SetLogs(schema: schema).compact(in: connection)
             try beforeCommit?()
         }
         snapshotRecords = records

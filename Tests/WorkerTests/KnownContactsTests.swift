@@ -8,7 +8,7 @@ import Testing
 /// The worker's memory of chat and mail ids with rows, against a real PostgreSQL catalog.
 @Suite("known contacts")
 struct KnownContactsTests {
-    @Test("remembered for one contacts table; forgotten when another table takes its name, and at the limit")
+    @Test("remembered for one contacts log; forgotten when another table takes its name, and at the limit")
     func rememberedPerTable() throws {
         var logger = Logger(label: "known-contacts-tests")
         logger.logLevel = .error
@@ -16,7 +16,7 @@ struct KnownContactsTests {
         let connection = try PostgresConnection(connectionString: url, logger: logger)
         defer { connection.close() }
         try connection.execute("CREATE SCHEMA s")
-        try connection.execute("CREATE TABLE s.contacts (project text, user_id text)")
+        try connection.execute("CREATE TABLE s.contacts_log (project text, user_ids text[])")
         func user(_ id: String) -> UserKey { UserKey(project: "p", userID: id) }
 
         let known = KnownContacts(limit: 3)
@@ -28,8 +28,8 @@ struct KnownContactsTests {
         #expect(known.isChatActive(user("u2")) && !known.isChatActive(user("u1")))
 
         // What a rebuild's swap does: another table under the same name.
-        try connection.execute("ALTER TABLE s.contacts RENAME TO retired_contacts")
-        try connection.execute("CREATE TABLE s.contacts (project text, user_id text)")
+        try connection.execute("ALTER TABLE s.contacts_log RENAME TO retired_contacts")
+        try connection.execute("CREATE TABLE s.contacts_log (project text, user_ids text[])")
         try known.check(schema: "s", in: connection)
         #expect(known.count == 0)
         #expect(!known.isChatActive(user("u2")))
@@ -39,7 +39,7 @@ struct KnownContactsTests {
         #expect(known.contains(user("u3")) && known.contains(user("u4")))
         #expect(!known.contains(user("u1")) && known.count == 2)
 
-        try connection.execute("DROP TABLE s.contacts")
+        try connection.execute("DROP TABLE s.contacts_log")
         try known.check(schema: "s", in: connection)
         #expect(known.count == 0)
     }

@@ -17,6 +17,26 @@ CREATE SCHEMA bi;
 CREATE SCHEMA bi_all;
 REVOKE ALL ON SCHEMA bi_all FROM PUBLIC;
 
+-- The elements of the id logs (migration 0013), one log row's at a time. `unnest` over a column
+-- tells the planner 10 rows per log row, which made it probe the aliases' and users' indexes once
+-- per id; these say 20,000 (a row holds a batch's ids or up to 100,000 compacted ones), so it
+-- hashes. STRICT keeps PostgreSQL from inlining them (and losing the estimate); they read nothing
+-- but their arguments.
+CREATE FUNCTION bi_all.contact_elements(text[], boolean[])
+RETURNS TABLE (user_id text, chat_active boolean)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
+AS $$ SELECT * FROM unnest($1, $2) $$;
+
+CREATE FUNCTION bi_all.activity_month_elements(text[], date[], boolean[])
+RETURNS TABLE (user_id text, month date, contact boolean)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
+AS $$ SELECT * FROM unnest($1, $2, $3) $$;
+
+CREATE FUNCTION bi_all.chat_member_elements(text[], date[], text[])
+RETURNS TABLE (chat_id text, day date, user_id text)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
+AS $$ SELECT * FROM unnest($1, $2, $3) $$;
+
 -- Rows whose figures all went back to zero (a user's figures moved to another attribution)
 -- stay in the table for the next delta but are not facts any more: the views leave them out.
 CREATE VIEW bi_all.funnel_daily AS
@@ -86,9 +106,10 @@ CREATE VIEW bi_all.people AS
 WITH ids AS (
     SELECT project, user_id, false AS chat_active FROM pipeline.users
     UNION ALL
-    SELECT c.project, coalesce(a.user_id, c.user_id), c.chat_active
-    FROM pipeline.contacts c
-    LEFT JOIN pipeline.aliases a ON a.project = c.project AND a.alias = c.user_id
+    SELECT l.project, coalesce(a.user_id, c.user_id), c.chat_active
+    FROM pipeline.contacts_log l
+    CROSS JOIN LATERAL bi_all.contact_elements(l.user_ids, l.chat_active) AS c
+    LEFT JOIN pipeline.aliases a ON a.project = l.project AND a.alias = c.user_id
 )
 SELECT i.project, i.user_id, bool_or(i.chat_active) AS chat_active, u.first_reg_day,
        date_trunc('month', u.first_reg_day)::date AS cohort_month
@@ -239,10 +260,11 @@ LEFT JOIN credit c USING (project, channel, letter_id);
 -- Active members are people: a member's ids that resolve to one user count once (§4.12).
 CREATE VIEW bi_all.chat_daily AS
 WITH members AS (
-    SELECT m.project, m.chat_id, m.day, count(DISTINCT coalesce(a.user_id, m.user_id)) AS active_members
-    FROM pipeline.chat_members_daily m
-    LEFT JOIN pipeline.aliases a ON a.project = m.project AND a.alias = m.user_id
-    GROUP BY m.project, m.chat_id, m.day
+    SELECT l.project, m.chat_id, m.day, count(DISTINCT coalesce(a.user_id, m.user_id)) AS active_members
+    FROM pipeline.chat_members_log l
+    CROSS JOIN LATERAL bi_all.chat_member_elements(l.chat_ids, l.days, l.user_ids) AS m
+    LEFT JOIN pipeline.aliases a ON a.project = l.project AND a.alias = m.user_id
+    GROUP BY l.project, m.chat_id, m.day
 )
 SELECT d.project, d.chat_id, d.day, d.messages, coalesce(m.active_members, 0) AS active_members,
        d.joins, d.leaves
@@ -438,9 +460,10 @@ GROUP BY f.project, f.course_id, f.lesson_id;
 -- (ids resolved, §4.12), learning events, orders' created_at (the order's current user) and
 -- payments' first acceptance (its user). Each user of a cohort counts once per month.
 CREATE VIEW bi_all.user_activity AS
-SELECT m.project, CASE WHEN m.contact THEN coalesce(a.user_id, m.user_id) ELSE m.user_id END AS user_id, m.month
-FROM pipeline.activity_months m
-LEFT JOIN pipeline.aliases a ON m.contact AND a.project = m.project AND a.alias = m.user_id
+SELECT l.project, CASE WHEN m.contact THEN coalesce(a.user_id, m.user_id) ELSE m.user_id END AS user_id, m.month
+FROM pipeline.activity_months_log l
+CROSS JOIN LATERAL bi_all.activity_month_elements(l.user_ids, l.months, l.contact) AS m
+LEFT JOIN pipeline.aliases a ON m.contact AND a.project = l.project AND a.alias = m.user_id
 UNION
 SELECT project, user_id, date_trunc('month', created_day)::date FROM pipeline.orders
 UNION

@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import Migrations
+import PipelineTestSupport
+import Postgres
+import Testing
+@testable import Worker
+
+@Suite("the id logs: contacts, activity months and chat members as rows of arrays (migration 0013)")
+struct SetLogsTests {
+    /// A database migrated through `lastVersion` (every migration when nil).
+    static func migrated(through lastVersion: Int? = nil) throws -> PostgresConnection {
+        let url = try ThrowawayPostgres.shared.createDatabase(prefix: "setlogs")
+        let connection = try PostgresConnection(connectionString: url, logger: Logger(label: "test"))
+        let all = try Migrator(
+            directory: WorkerHarness.packageRoot.appendingPathComponent("schemas/migrations"), logger: Logger(label: "test"))
+        let chosen = all.migrations.filter { lastVersion == nil || $0.version <= lastVersion! }
+        _ = try Migrator(migrations: chosen, logger: Logger(label: "test")).migrate(connection)
+        return connection
+    }
+
+    /// Each row of `table` as "project: elements", elements joined by "," and each element's values by "/".
+    static func rows(_ table: String, _ arrays: [String], _ connection: PostgresConnection) throws -> [String] {
+        let zipped = "array_to_string(ARRAY(SELECT concat_ws('/', " + arrays.indices.map { "e.c\($0)::text" }.joined(separator: ", ")
+            + ") FROM unnest(" + arrays.joined(separator: ", ") + ") AS e(" + arrays.indices.map { "c\($0)" }.joined(separator: ", ")
+            + ")), ',')"
+        return try connection.execute("SELECT project || ': ' || \(zipped) FROM pipeline.\(table) ORDER BY 1").rows
+            .map { try $0.decode(0, as: String.self) }
+    }
+
+    /// The distinct elements of `table` as "project/values", sorted.
+    static func elements(_ table: String, _ arrays: [String], _ connection: PostgresConnection) throws -> [String] {
+        try rows(table, arrays, connection).flatMap { row -> [String] in
+            let parts = row.split(separator: ":", maxSplits: 1).map(String.init)
+            let project = parts[0]
+            return parts[1].trimmingCharacters(in: .whitespaces).split(separator: ",").map { "\(project)/\($0)" }
+        }.sorted()
+    }
+
+    @Test("compaction merges duplicates (a contact active once stays active), one project per row, at most a chunk each")
+    func compaction() throws {
+        let connection = try Self.migrated()
+        defer { connection.close() }
+        _ = try connection.execute("""
+            INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES
+                ('a', '{u1,u2,u3}', '{f,f,t}'), ('b', '{u1}', '{f}'), ('a', '{u1,u2,u4}', '{t,f,f}'), ('a', '{u3}', '{f}')
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.activity_months_log (project, user_ids, months, contact) VALUES
+                ('a', '{u1,u1,u2}', '{2026-01-01,2026-02-01,2026-01-01}', '{t,t,f}'),
+                ('a', '{u1,u2}', '{2026-01-01,2026-01-01}', '{t,t}')
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.chat_members_log (project, chat_ids, days, user_ids) VALUES
+                ('a', '{c1,c1}', '{2026-01-05,2026-01-05}', '{u1,u2}'), ('a', '{c1,c2}', '{2026-01-05,2026-01-05}', '{u1,u1}'),
+                ('b', '{c1}', '{2026-01-05}', '{u1}')
+            """)
+        try connection.transaction {
+            var logs = SetLogs(schema: "pipeline")
+            logs.chunkElements = 2
+            try logs.compact(in: connection)
+        }
+
+        // a: u1 active (second row), u2 never, u3 active (first row), u4 never; b: u1 never.
+        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection)
+            == ["a/u1/true", "a/u2/false", "a/u3/true", "a/u4/false", "b/u1/false"])
+        // (u1, January, contact) was logged twice; (u2, January) once as a contact, once not: both stay.
+        #expect(try Self.elements("activity_months_log", ["user_ids", "months", "contact"], connection)
+            == ["a/u1/2026-01-01/true", "a/u1/2026-02-01/true", "a/u2/2026-01-01/false", "a/u2/2026-01-01/true"])
+        #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection)
+            == ["a/c1/2026-01-05/u1", "a/c1/2026-01-05/u2", "a/c2/2026-01-05/u1", "b/c1/2026-01-05/u1"])
+        // Four elements of a and one of b in chunks of two: rows of 2, 2 and 1 for a, 1 for b.
+        let sizes = try connection.execute(
+            "SELECT project || ' ' || cardinality(user_ids) FROM pipeline.contacts_log ORDER BY 1").rows
+            .map { try $0.decode(0, as: String.self) }
+        #expect(sizes == ["a 2", "a 2", "b 1"])
+    }
+
+    @Test("migration 0013 carries the three tables' rows over, per project, and drops the tables")
+    func migration() throws {
+        let connection = try Self.migrated(through: 12)
+        defer { connection.close() }
+        _ = try connection.execute("""
+            INSERT INTO pipeline.contacts (project, user_id, chat_active) VALUES ('a', 'u1', true), ('a', 'tg:7', false), ('b', 'u1', false)
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.activity_months (project, user_id, month, contact) VALUES
+                ('a', 'u1', '2026-01-01', true), ('a', 'u1', '2026-01-01', false), ('b', 'u9', '2026-03-01', false)
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.chat_members_daily (project, chat_id, day, user_id) VALUES ('a', 'c1', '2026-01-05', 'tg:7')
+            """)
+        let all = try Migrator(
+            directory: WorkerHarness.packageRoot.appendingPathComponent("schemas/migrations"), logger: Logger(label: "test"))
+        let applied = try Migrator(migrations: all.migrations.filter { $0.version <= 13 }, logger: Logger(label: "test"))
+            .migrate(connection)
+        #expect(applied == ["0013_id_set_logs.sql"])
+
+        #expect(try Self.rows("contacts_log", ["user_ids", "chat_active"], connection).count == 2, "one row per project")
+        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection)
+            == ["a/tg:7/false", "a/u1/true", "b/u1/false"])
+        #expect(try Self.elements("activity_months_log", ["user_ids", "months", "contact"], connection)
+            == ["a/u1/2026-01-01/false", "a/u1/2026-01-01/true", "b/u9/2026-03-01/false"])
+        #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection) == ["a/c1/2026-01-05/tg:7"])
+        #expect(try connection.execute("""
+            SELECT to_regclass('pipeline.contacts') IS NULL AND to_regclass('pipeline.activity_months') IS NULL
+               AND to_regclass('pipeline.chat_members_daily') IS NULL
+            """).rows[0].decode(0, as: Bool.self))
+    }
+}
