@@ -13,7 +13,7 @@ public struct FirstRegistration: Sendable, Hashable {
     }
 }
 
-/// What decides a user's attribution and cohort (`pipeline.users`).
+/// What decides a user's attribution and cohort (`pipeline.users_log`).
 public struct UserState: Sendable, Hashable {
     public var firstRegistration: FirstRegistration?
 

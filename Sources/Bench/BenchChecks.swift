@@ -6,6 +6,14 @@ import Verification
 import Worker
 
 extension BenchRun {
+    /// Each stored user once, with whether they registered (`u.first_reg_at` not null in any entry
+    /// of the log: a first registration only moves earlier, never away), as a subquery's body.
+    static let distinctUsersSQL = """
+        SELECT l.project, u.user_id, bool_or(u.first_reg_at IS NOT NULL) AS registered
+        FROM pipeline.users_log l CROSS JOIN LATERAL unnest(l.user_ids, l.first_reg_at) AS u(user_id, first_reg_at)
+        GROUP BY l.project, u.user_id
+        """
+
     /// The outcome of the exactly-once check.
     struct Check {
         var passed: Bool
@@ -42,7 +50,8 @@ extension BenchRun {
         } else {
             // Totals the generator knows, counted from the stored state independently of the views' arithmetic.
             let registered = try connection.execute(
-                "SELECT count(*) FROM pipeline.users WHERE first_reg_at IS NOT NULL").rows[0].decode(0, as: Int.self)
+                "SELECT count(*) FILTER (WHERE registered) FROM (\(Self.distinctUsersSQL)) users")
+                .rows[0].decode(0, as: Int.self)
             if registered != registeredUsers { problems.append("\(registered) registered users stored, \(registeredUsers) generated") }
             method = "totals: ids, \(registered) registered users (the oracle runs up to \(options.oracleLimit) events)"
         }

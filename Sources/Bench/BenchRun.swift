@@ -267,7 +267,7 @@ public struct BenchRun {
         let applied = try connection.execute("SELECT coalesce(sum(next_offset), 0)::bigint FROM pipeline.consumer_offsets")
             .rows[0].decode(0, as: Int64.self)
         let state = try connection.execute("""
-            SELECT (SELECT count(*) FROM pipeline.users), (SELECT count(*) FROM pipeline.orders),
+            SELECT (SELECT count(*) FROM (\(Self.distinctUsersSQL)) users), (SELECT count(*) FROM pipeline.orders),
                    (SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches)::bigint
             """).rows[0]
         var more = BenchEvents(settings: BenchEvents.Settings(count: 2_000, users: options.users, seed: options.seed &+ 1))

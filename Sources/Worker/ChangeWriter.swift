@@ -36,35 +36,24 @@ struct ChangeWriter {
         }
     }
 
-    /// Two statements: every missing row is inserted (a user not in the batch's state has no row
-    /// yet: the owner's memory holds every user with a row), and changed first registrations are
-    /// updated.
+    /// Appends to `users_log` the users the owner did not hold (it holds every logged user) and
+    /// those whose first registration moved earlier, with their state: BI and a new owner take each
+    /// user's earliest logged first registration.
     private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
-        let missing = Array(changes.usersSeen.filter { loaded.users[$0] == nil })
-        if !missing.isEmpty {
-            let states = missing.map { changes.users[$0] ?? UserState() }
-            try connection.execute("""
-                INSERT INTO \(schema).users (project, user_id, first_reg_at, first_reg_id, first_reg_day,
-                                            network, campaign_id, ad_id)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
-                                     $6::text[], $7::text[], $8::text[])
-                """, [missing.map(\.project), missing.map(\.userID)] + Self.registrationColumns(states))
+        var logged = changes.users.filter { loaded.users[$0.key] != nil || changes.usersSeen.contains($0.key) }
+            .map { (key: $0.key, value: $0.value) }
+        for user in changes.usersSeen where loaded.users[user] == nil && changes.users[user] == nil {
+            logged.append((key: user, value: UserState()))
         }
-        // Users inserted above already hold their new registration: only stored users are
-        // updated. (Sending every changed user made each new one a conflict that locked its row.)
-        let changed = changes.users.filter { loaded.users[$0.key] != nil }
-        guard !changed.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).users AS u (project, user_id, first_reg_at, first_reg_id, first_reg_day,
-                                              network, campaign_id, ad_id)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[],
-                                 $6::text[], $7::text[], $8::text[])
-            ON CONFLICT (project, user_id) DO UPDATE SET
-                first_reg_at = EXCLUDED.first_reg_at, first_reg_id = EXCLUDED.first_reg_id,
-                first_reg_day = EXCLUDED.first_reg_day, network = EXCLUDED.network,
-                campaign_id = EXCLUDED.campaign_id, ad_id = EXCLUDED.ad_id
-            WHERE u.first_reg_id IS DISTINCT FROM EXCLUDED.first_reg_id
-            """, [changed.map(\.key.project), changed.map(\.key.userID)] + Self.registrationColumns(changed.map(\.value)))
+        try appendToLog("users_log", logged, project: \.key.project, columns: [
+            ("user_ids", "text", { $0.map(\.key.userID) }),
+            ("first_reg_at", "timestamptz", { $0.map { $0.value.firstRegistration?.stamp.at.rfc3339String } }),
+            ("first_reg_ids", "text", { $0.map { $0.value.firstRegistration?.stamp.id } }),
+            ("first_reg_day", "date", { $0.map { $0.value.firstRegistration?.day.description } }),
+            ("networks", "text", { $0.map(\.value.attribution.network) }),
+            ("campaign_ids", "text", { $0.map(\.value.attribution.campaignID) }),
+            ("ad_ids", "text", { $0.map(\.value.attribution.adID) }),
+        ], connection)
     }
 
     /// Ids of chat and mail events, appended to `contacts_log` as one row of arrays: the ids not
@@ -145,16 +134,6 @@ struct ChangeWriter {
             ("user_ids", "text", { $0.map(\.user.userID) }), ("months", "date", { $0.map(\.month.description) }),
             ("contact", "boolean", { $0.map(\.contact) }),
         ], connection)
-    }
-
-    /// The first-registration columns of `users`, as six array parameters.
-    private static func registrationColumns(_ states: [UserState]) -> [any PostgresEncodable] {
-        [
-            states.map { $0.firstRegistration?.stamp.at.rfc3339String },
-            states.map { $0.firstRegistration?.stamp.id },
-            states.map { $0.firstRegistration?.day.description },
-            states.map(\.attribution.network), states.map(\.attribution.campaignID), states.map(\.attribution.adID),
-        ]
     }
 
     /// Orders the batch's state did not hold are new rows (the owner holds every order with one):
@@ -362,31 +341,16 @@ struct ChangeWriter {
                     daily.map(\.value.bounced), daily.map(\.value.spam),
                 ])
         }
+        // Each reader's earliest open and click in this batch; BI takes the earliest over the log.
         let recipients = Array(Set(changes.firstOpens.keys).union(changes.firstClicks.keys))
-        if !recipients.isEmpty {
-            try connection.execute("""
-                INSERT INTO \(schema).mail_recipients AS r (project, channel, letter_id, user_id, first_open_at,
-                                                           first_open_day, first_click_at, first_click_day)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::date[],
-                                     $7::timestamptz[], $8::date[])
-                ON CONFLICT (project, channel, letter_id, user_id) DO UPDATE SET
-                    first_open_day = CASE WHEN r.first_open_at IS NULL OR EXCLUDED.first_open_at < r.first_open_at
-                                          THEN EXCLUDED.first_open_day ELSE r.first_open_day END,
-                    first_open_at = CASE WHEN r.first_open_at IS NULL OR EXCLUDED.first_open_at < r.first_open_at
-                                         THEN EXCLUDED.first_open_at ELSE r.first_open_at END,
-                    first_click_day = CASE WHEN r.first_click_at IS NULL OR EXCLUDED.first_click_at < r.first_click_at
-                                           THEN EXCLUDED.first_click_day ELSE r.first_click_day END,
-                    first_click_at = CASE WHEN r.first_click_at IS NULL OR EXCLUDED.first_click_at < r.first_click_at
-                                          THEN EXCLUDED.first_click_at ELSE r.first_click_at END
-                """, [
-                    recipients.map(\.letter.project), recipients.map(\.letter.channel), recipients.map(\.letter.letterID),
-                    recipients.map(\.userID),
-                    recipients.map { changes.firstOpens[$0]?.at.rfc3339String },
-                    recipients.map { changes.firstOpens[$0]?.day.description },
-                    recipients.map { changes.firstClicks[$0]?.at.rfc3339String },
-                    recipients.map { changes.firstClicks[$0]?.day.description },
-                ])
-        }
+        try appendToLog("mail_recipients_log", recipients, project: \.letter.project, columns: [
+            ("channels", "text", { $0.map(\.letter.channel) }), ("letter_ids", "text", { $0.map(\.letter.letterID) }),
+            ("user_ids", "text", { $0.map(\.userID) }),
+            ("first_open_at", "timestamptz", { $0.map { changes.firstOpens[$0]?.at.rfc3339String } }),
+            ("first_open_day", "date", { $0.map { changes.firstOpens[$0]?.day.description } }),
+            ("first_click_at", "timestamptz", { $0.map { changes.firstClicks[$0]?.at.rfc3339String } }),
+            ("first_click_day", "date", { $0.map { changes.firstClicks[$0]?.day.description } }),
+        ], connection)
         // New rows, each of one applied event (see `writeRegistrations`).
         let clicks = changes.mailClicks
         guard !clicks.isEmpty else { return }

@@ -13,7 +13,7 @@ import Postgres
 final class EntityStore {
     /// The schema of the state tables (`pipeline`, or a rebuild's schema).
     let schema: String
-    /// Every user with a row.
+    /// Every user in `users_log`, with the earliest first registration logged.
     private(set) var users = DenseTable<UserKey, UserState>()
     private(set) var orders = DenseTable<EntityKey, OrderState>()
     private(set) var payments = DenseTable<EntityKey, PaymentState>()
@@ -148,11 +148,16 @@ final class EntityStore {
         }
     }
 
+    /// Every entry of `users_log`, folded: a user's state is the entry with the earliest first
+    /// registration (a batch logs a user when new and whenever that registration moves earlier).
     private func loadUsers(_ connection: PostgresConnection) throws {
         try connection.forEachRow("""
-            SELECT u.project, u.user_id, \(SQL.micros("u.first_reg_at")), u.first_reg_id, u.first_reg_day::text,
+            SELECT l.project, u.user_id, \(SQL.micros("u.first_reg_at")), u.first_reg_id, u.first_reg_day::text,
                    u.network, u.campaign_id, u.ad_id
-            FROM \(schema).users u
+            FROM \(schema).users_log l
+            CROSS JOIN LATERAL unnest(l.user_ids, l.first_reg_at, l.first_reg_ids, l.first_reg_day, l.networks,
+                                      l.campaign_ids, l.ad_ids)
+                AS u(user_id, first_reg_at, first_reg_id, first_reg_day, network, campaign_id, ad_id)
             """, rowsPerFetch: Self.rowsPerFetch) { row in
             let key = UserKey(project: try row.decode(0, as: String.self), userID: try row.decode(1, as: String.self))
             var first: FirstRegistration?
@@ -163,6 +168,9 @@ final class EntityStore {
                     attribution: Attribution(network: try row.decode(5, as: String.self),
                                              campaignID: try row.decode(6, as: String.self),
                                              adID: try row.decode(7, as: String.self)))
+            }
+            if let held = users[key] {
+                guard let first, held.firstRegistration.map({ first.stamp < $0.stamp }) ?? true else { return }
             }
             users.set(UserState(firstRegistration: first), for: key)
         }

@@ -1,7 +1,7 @@
 import Postgres
 
-/// The logs of ids that BI reads only as sets (`contacts_log`, `activity_months_log`,
-/// `chat_members_log`, migration 0013): each batch appends one row of arrays, and compaction
+/// The logs that BI reads only grouped (`users_log`, `contacts_log`, `activity_months_log`,
+/// `chat_members_log`, `mail_recipients_log`, migration 0013): each batch appends one row of arrays, and compaction
 /// rewrites a log as its distinct elements in rows of at most `chunkElements`, so that what BI
 /// unnests stays about the size of the set. Runs server-side, inside the caller's transaction.
 struct SetLogs {
@@ -10,8 +10,16 @@ struct SetLogs {
     /// Elements per compacted row (a row is one TOASTed value; 100,000 ids are a few MB).
     var chunkElements = 100_000
 
-    /// Rewrites the three logs with their duplicates merged: a contact keeps `bool_or` of its flags.
+    /// Rewrites the five logs with their duplicates merged: a user keeps the entry of its earliest
+    /// first registration, a contact `bool_or` of its flags, a letter's reader the earliest open and click.
     func compact(in connection: PostgresConnection) throws {
+        try rewrite(table: "users_log",
+                    arrays: ["user_ids", "first_reg_at", "first_reg_ids", "first_reg_day", "networks", "campaign_ids", "ad_ids"],
+                    elements: ["user_id", "first_reg_at", "first_reg_id", "first_reg_day", "network", "campaign_id", "ad_id"],
+                    merged: """
+                        SELECT DISTINCT ON (project, user_id) * FROM elements
+                        ORDER BY project, user_id, first_reg_at NULLS LAST, first_reg_id COLLATE "C"
+                        """, in: connection)
         try rewrite(table: "contacts_log", arrays: ["user_ids", "chat_active"], elements: ["user_id", "chat_active"],
                     merged: "SELECT project, user_id, bool_or(chat_active) AS chat_active FROM elements GROUP BY project, user_id",
                     in: connection)
@@ -19,6 +27,15 @@ struct SetLogs {
                     elements: ["user_id", "month", "contact"], merged: "SELECT DISTINCT * FROM elements", in: connection)
         try rewrite(table: "chat_members_log", arrays: ["chat_ids", "days", "user_ids"],
                     elements: ["chat_id", "day", "user_id"], merged: "SELECT DISTINCT * FROM elements", in: connection)
+        try rewrite(table: "mail_recipients_log",
+                    arrays: ["channels", "letter_ids", "user_ids", "first_open_at", "first_open_day", "first_click_at",
+                             "first_click_day"],
+                    elements: ["channel", "letter_id", "user_id", "open_at", "open_day", "click_at", "click_day"],
+                    merged: """
+                        SELECT project, channel, letter_id, user_id, min(open_at) AS open_at, min(open_day) AS open_day,
+                               min(click_at) AS click_at, min(click_day) AS click_day
+                        FROM elements GROUP BY project, channel, letter_id, user_id
+                        """, in: connection)
     }
 
     /// One statement: the rows deleted, their elements (`project` and `elements`, the unnested

@@ -80,7 +80,7 @@ struct BIReaderTests {
         defer { reader.close() }
         #expect(try reader.execute("SELECT count(*) FROM bi.funnel_daily").rows[0][0] == "0")
         #expect(try reader.execute("SELECT count(*) FROM bi.traffic_summary('p', '2026-01-01', '2026-01-31')").rows[0][0] == "0")
-        for table in ["pipeline.users", "pipeline.funnel_daily", "pipeline.consumer_offsets", "pipeline.applied_batches", "pipeline.worker_lease",
+        for table in ["pipeline.users_log", "pipeline.funnel_daily", "pipeline.consumer_offsets", "pipeline.applied_batches", "pipeline.worker_lease",
                       "pipeline.fx_rates"] {
             do {
                 _ = try reader.execute("SELECT * FROM \(table)")

@@ -161,7 +161,9 @@ struct AccessControlTests {
                 return false
             }
         }
-        #expect(refused("SELECT count(*) FROM pipeline.users"))
+        #expect(refused("SELECT count(*) FROM pipeline.users_log"))
+        #expect(refused("SELECT count(*) FROM pipeline.contacts_log"))
+        #expect(refused("SELECT * FROM bi_all.user_elements('{u1}', '{2026-01-01}')"))
         #expect(refused("SELECT count(*) FROM pipeline.access_grants"))
         #expect(refused("SELECT count(*) FROM bi_all.funnel_daily"))
         #expect(refused("SET ROLE postgres"))

@@ -147,11 +147,12 @@ struct RefusedMessageTests {
     func batchAfterTheFailedOneIsComputedAgain() throws {
         let harness = try WorkerHarness(partitions: 1)
         let hugeUser = Self.hugeUserID(seed: 4)
-        // Batches of 4. The first holds the refused registration (r2) and u1's registration on
-        // 04-02; the second, computed while the first commits, u1's earlier one on 04-01 (which moves
-        // u1's first registration) and an order of the refused user. Computed from the memory
-        // with the first batch's changes in it, that order would find its user known and commit;
-        // computed again from the reloaded state, it must insert the user, which is refused.
+        // Batches of 4. The first holds the refused registration (r2: its user id is too long for
+        // the registrations' index) and u1's registration on 04-02; the second, computed while the
+        // first commits, u1's earlier one on 04-01 (which moves u1's first registration) and an
+        // order of the refused registration's user (users_log has no index: the order is applied).
+        // Computed from the memory with the first batch's changes in it, that order would find its
+        // user known and not log it; computed again from the reloaded state, it logs the user.
         try harness.produce([
             registrationJSON(id: "r0", user: "u1", at: "2026-04-02T12:00:00+03:00"),
             registrationJSON(id: "r1", user: "u2", at: "2026-04-02T12:00:00+03:00"),
@@ -165,16 +166,24 @@ struct RefusedMessageTests {
         var configuration = harness.workerConfiguration(batch: 4)
         configuration.maxBatchWait = .milliseconds(500)
         let summary = try PipelineWorker(configuration: configuration, logger: harness.logger).run()
-        #expect(summary.applied == 6)
-        #expect(summary.deadLetters == 2)
+        #expect(summary.applied == 7)
+        #expect(summary.deadLetters == 1)
         #expect(summary.reloads >= 1)
         // Registrations by day: every applied registration event; new users: each user's first day
-        // (u1 on 04-01, not 04-02); the refused user counts nowhere.
+        // (u1 on 04-01, not 04-02); the refused registration counts nowhere.
         #expect(try harness.registrationsDaily() == [
             "school-a 2026-04-01": 2, "school-a 2026-04-02": 2, "school-a 2026-04-03": 2,
         ])
         #expect(try harness.query("SELECT day::text, new_users::text FROM pipeline.new_users_daily WHERE new_users <> 0 ORDER BY day")
             == [["2026-04-01", "2"], ["2026-04-02", "1"], ["2026-04-03", "2"]])
-        #expect(try harness.query("SELECT count(*)::text FROM pipeline.users") == [["5"]])
+        // u1…u5, and the refused registration's user through its order, without a registration.
+        #expect(try harness.query("""
+            SELECT count(DISTINCT u.user_id)::text FROM pipeline.users_log l CROSS JOIN LATERAL unnest(l.user_ids) AS u(user_id)
+            """) == [["6"]])
+        #expect(try harness.query("""
+            SELECT count(*)::text, count(u.first_reg_at)::text
+            FROM pipeline.users_log l CROSS JOIN LATERAL unnest(l.user_ids, l.first_reg_at) AS u(user_id, first_reg_at)
+            WHERE u.user_id = $1
+            """, [hugeUser]) == [["1", "0"]])
     }
 }

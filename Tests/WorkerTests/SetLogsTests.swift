@@ -6,7 +6,7 @@ import Postgres
 import Testing
 @testable import Worker
 
-@Suite("the id logs: contacts, activity months and chat members as rows of arrays (migration 0013)")
+@Suite("the id logs: users, contacts, activity months, chat members and letters' readers as rows of arrays (migration 0013)")
 struct SetLogsTests {
     /// A database migrated through `lastVersion` (every migration when nil).
     static func migrated(through lastVersion: Int? = nil) throws -> PostgresConnection {
@@ -37,7 +37,7 @@ struct SetLogsTests {
         }.sorted()
     }
 
-    @Test("compaction merges duplicates (a contact active once stays active), one project per row, at most a chunk each")
+    @Test("compaction merges duplicates (a user's earliest registration, a contact active once stays active, a reader's earliest touches), one project per row, at most a chunk each")
     func compaction() throws {
         let connection = try Self.migrated()
         defer { connection.close() }
@@ -55,6 +55,23 @@ struct SetLogsTests {
                 ('a', '{c1,c1}', '{2026-01-05,2026-01-05}', '{u1,u2}'), ('a', '{c1,c2}', '{2026-01-05,2026-01-05}', '{u1,u1}'),
                 ('b', '{c1}', '{2026-01-05}', '{u1}')
             """)
+        // u1 logged new (no registration), then with a registration at 10:00 (e9), then an earlier one at
+        // 10:00 with a smaller id (e10 < e9 byte-wise); u2 never registered.
+        _ = try connection.execute("""
+            INSERT INTO pipeline.users_log (project, user_ids, first_reg_at, first_reg_ids, first_reg_day, networks,
+                                            campaign_ids, ad_ids) VALUES
+                ('a', '{u1,u2}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{(unattributed),(unattributed)}', '{"",""}', '{"",""}'),
+                ('a', '{u1}', '{2026-01-05T10:00:00Z}', '{e9}', '{2026-01-05}', '{vk_ads}', '{c9}', '{a9}'),
+                ('a', '{u1}', '{2026-01-05T10:00:00Z}', '{e10}', '{2026-01-05}', '{yandex}', '{c10}', '{a10}')
+            """)
+        // u1's open of L1 was logged at 10:00, then an earlier one at 09:00 (a late event); the click once.
+        _ = try connection.execute("""
+            INSERT INTO pipeline.mail_recipients_log (project, channels, letter_ids, user_ids, first_open_at, first_open_day,
+                                                      first_click_at, first_click_day) VALUES
+                ('a', '{email,email}', '{L1,L2}', '{u1,u1}', '{2026-01-05T10:00:00Z,2026-01-06T10:00:00Z}',
+                 '{2026-01-05,2026-01-06}', '{NULL,NULL}', '{NULL,NULL}'),
+                ('a', '{email}', '{L1}', '{u1}', '{2026-01-04T09:00:00Z}', '{2026-01-04}', '{2026-01-07T08:00:00Z}', '{2026-01-07}')
+            """)
         try connection.transaction {
             var logs = SetLogs(schema: "pipeline")
             logs.chunkElements = 2
@@ -69,6 +86,14 @@ struct SetLogsTests {
             == ["a/u1/2026-01-01/true", "a/u1/2026-02-01/true", "a/u2/2026-01-01/false", "a/u2/2026-01-01/true"])
         #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection)
             == ["a/c1/2026-01-05/u1", "a/c1/2026-01-05/u2", "a/c2/2026-01-05/u1", "b/c1/2026-01-05/u1"])
+        _ = try connection.execute("SET TIME ZONE 'UTC'")
+        #expect(try Self.elements("users_log", ["user_ids", "first_reg_at", "first_reg_ids", "first_reg_day", "networks",
+                                               "campaign_ids", "ad_ids"], connection)
+            == ["a/u1/2026-01-05 10:00:00+00/e10/2026-01-05/yandex/c10/a10", "a/u2/(unattributed)//"])
+        #expect(try Self.elements("mail_recipients_log", ["channels", "letter_ids", "user_ids", "first_open_at",
+                                                         "first_open_day", "first_click_at", "first_click_day"], connection)
+            == ["a/email/L1/u1/2026-01-04 09:00:00+00/2026-01-04/2026-01-07 08:00:00+00/2026-01-07",
+                "a/email/L2/u1/2026-01-06 10:00:00+00/2026-01-06"])
         // Four elements of a and one of b in chunks of two: rows of 2, 2 and 1 for a, 1 for b.
         let sizes = try connection.execute(
             "SELECT project || ' ' || cardinality(user_ids) FROM pipeline.contacts_log ORDER BY 1").rows
@@ -76,7 +101,7 @@ struct SetLogsTests {
         #expect(sizes == ["a 2", "a 2", "b 1"])
     }
 
-    @Test("migration 0013 carries the three tables' rows over, per project, and drops the tables")
+    @Test("migration 0013 carries the five tables' rows over, per project, and drops the tables")
     func migration() throws {
         let connection = try Self.migrated(through: 12)
         defer { connection.close() }
@@ -90,6 +115,15 @@ struct SetLogsTests {
         _ = try connection.execute("""
             INSERT INTO pipeline.chat_members_daily (project, chat_id, day, user_id) VALUES ('a', 'c1', '2026-01-05', 'tg:7')
             """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.users (project, user_id, first_reg_at, first_reg_id, first_reg_day, network, campaign_id, ad_id)
+            VALUES ('a', 'u1', '2026-01-05T10:00:00Z', 'e1', '2026-01-05', 'vk_ads', 'c1', 'a1'), ('b', 'u2', NULL, NULL, NULL,
+                    '(unattributed)', '', '')
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.mail_recipients (project, channel, letter_id, user_id, first_open_at, first_open_day)
+            VALUES ('b', 'telegram', 'L3', 'tg:7', '2026-01-05T10:00:00Z', '2026-01-05')
+            """)
         let all = try Migrator(
             directory: WorkerHarness.packageRoot.appendingPathComponent("schemas/migrations"), logger: Logger(label: "test"))
         let applied = try Migrator(migrations: all.migrations.filter { $0.version <= 13 }, logger: Logger(label: "test"))
@@ -102,9 +136,17 @@ struct SetLogsTests {
         #expect(try Self.elements("activity_months_log", ["user_ids", "months", "contact"], connection)
             == ["a/u1/2026-01-01/false", "a/u1/2026-01-01/true", "b/u9/2026-03-01/false"])
         #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection) == ["a/c1/2026-01-05/tg:7"])
+        _ = try connection.execute("SET TIME ZONE 'UTC'")
+        #expect(try Self.elements("users_log", ["user_ids", "first_reg_at", "first_reg_ids", "first_reg_day", "networks",
+                                               "campaign_ids", "ad_ids"], connection)
+            == ["a/u1/2026-01-05 10:00:00+00/e1/2026-01-05/vk_ads/c1/a1", "b/u2/(unattributed)//"])
+        #expect(try Self.elements("mail_recipients_log", ["channels", "letter_ids", "user_ids", "first_open_at",
+                                                         "first_open_day", "first_click_at", "first_click_day"], connection)
+            == ["b/telegram/L3/tg:7/2026-01-05 10:00:00+00/2026-01-05"])
         #expect(try connection.execute("""
             SELECT to_regclass('pipeline.contacts') IS NULL AND to_regclass('pipeline.activity_months') IS NULL
-               AND to_regclass('pipeline.chat_members_daily') IS NULL
+               AND to_regclass('pipeline.chat_members_daily') IS NULL AND to_regclass('pipeline.mail_recipients') IS NULL
+               AND to_regclass('pipeline.users') IS NULL
             """).rows[0].decode(0, as: Bool.self))
     }
 }

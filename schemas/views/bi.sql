@@ -22,6 +22,11 @@ REVOKE ALL ON SCHEMA bi_all FROM PUBLIC;
 -- per id; these say 20,000 (a row holds a batch's ids or up to 100,000 compacted ones), so it
 -- hashes. STRICT keeps PostgreSQL from inlining them (and losing the estimate); they read nothing
 -- but their arguments.
+CREATE FUNCTION bi_all.user_elements(text[], date[])
+RETURNS TABLE (user_id text, first_reg_day date)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
+AS $$ SELECT * FROM unnest($1, $2) $$;
+
 CREATE FUNCTION bi_all.contact_elements(text[], boolean[])
 RETURNS TABLE (user_id text, chat_active boolean)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
@@ -36,6 +41,12 @@ CREATE FUNCTION bi_all.chat_member_elements(text[], date[], text[])
 RETURNS TABLE (chat_id text, day date, user_id text)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
 AS $$ SELECT * FROM unnest($1, $2, $3) $$;
+
+CREATE FUNCTION bi_all.recipient_elements(text[], text[], text[], timestamptz[], date[], timestamptz[], date[])
+RETURNS TABLE (channel text, letter_id text, user_id text, first_open_at timestamptz, first_open_day date,
+               first_click_at timestamptz, first_click_day date)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
+AS $$ SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7) $$;
 
 -- Rows whose figures all went back to zero (a user's figures moved to another attribution)
 -- stay in the table for the next delta but are not facts any more: the views leave them out.
@@ -101,21 +112,24 @@ FROM per_ad;
 -- SPEC §4.8's users of a project after §4.12's resolution: the ids of registration, order and
 -- payment events, and the ids of chat and mail events with each linked alias replaced by the user
 -- of its earliest link; `chat_active` when any of a user's chat ids wrote a message. The cohort is
--- the user's own first registration (aliases carry none). A helper: not narrowed, not in bi.
+-- the user's own first registration (aliases carry none): the earliest logged for the user, whose
+-- first registration only ever moves earlier (a registration's local day grows with its instant).
+-- A helper: not narrowed, not in bi.
 CREATE VIEW bi_all.people AS
 WITH ids AS (
-    SELECT project, user_id, false AS chat_active FROM pipeline.users
+    SELECT l.project, u.user_id, false AS chat_active, u.first_reg_day
+    FROM pipeline.users_log l
+    CROSS JOIN LATERAL bi_all.user_elements(l.user_ids, l.first_reg_day) AS u
     UNION ALL
-    SELECT l.project, coalesce(a.user_id, c.user_id), c.chat_active
+    SELECT l.project, coalesce(a.user_id, c.user_id), c.chat_active, NULL
     FROM pipeline.contacts_log l
     CROSS JOIN LATERAL bi_all.contact_elements(l.user_ids, l.chat_active) AS c
     LEFT JOIN pipeline.aliases a ON a.project = l.project AND a.alias = c.user_id
 )
-SELECT i.project, i.user_id, bool_or(i.chat_active) AS chat_active, u.first_reg_day,
-       date_trunc('month', u.first_reg_day)::date AS cohort_month
-FROM ids i
-LEFT JOIN pipeline.users u ON u.project = i.project AND u.user_id = i.user_id
-GROUP BY i.project, i.user_id, u.first_reg_day;
+SELECT project, user_id, bool_or(chat_active) AS chat_active, min(first_reg_day) AS first_reg_day,
+       date_trunc('month', min(first_reg_day))::date AS cohort_month
+FROM ids
+GROUP BY project, user_id;
 
 CREATE VIEW bi_all.cohorts_monthly AS
 WITH cohort_of AS (
@@ -176,15 +190,18 @@ FROM facts
 GROUP BY project, manager_id, day;
 
 -- Each person's first open and first click of each letter: the earliest over the ids that
--- resolve to them (§4.12), so a late link merges an alias's opens into its user's. The local day
+-- resolve to them (§4.12) and over the log's entries of each id (a later batch may log an earlier
+-- touch), so a late link merges an alias's opens into its user's. The local day
 -- of the earliest instant is the earliest day. A helper: not narrowed, not in bi.
 CREATE VIEW bi_all.letter_readers AS
-SELECT r.project, r.channel, r.letter_id, coalesce(a.user_id, r.user_id) AS user_id,
+SELECT l.project, r.channel, r.letter_id, coalesce(a.user_id, r.user_id) AS user_id,
        min(r.first_open_at) AS first_open_at, min(r.first_open_day) AS first_open_day,
        min(r.first_click_at) AS first_click_at, min(r.first_click_day) AS first_click_day
-FROM pipeline.mail_recipients r
-LEFT JOIN pipeline.aliases a ON a.project = r.project AND a.alias = r.user_id
-GROUP BY r.project, r.channel, r.letter_id, coalesce(a.user_id, r.user_id);
+FROM pipeline.mail_recipients_log l
+CROSS JOIN LATERAL bi_all.recipient_elements(l.channels, l.letter_ids, l.user_ids, l.first_open_at, l.first_open_day,
+                                             l.first_click_at, l.first_click_day) AS r
+LEFT JOIN pipeline.aliases a ON a.project = l.project AND a.alias = r.user_id
+GROUP BY l.project, r.channel, r.letter_id, coalesce(a.user_id, r.user_id);
 
 CREATE VIEW bi_all.mail_daily AS
 WITH firsts AS (
