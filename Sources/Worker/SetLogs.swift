@@ -44,12 +44,11 @@ struct SetLogs {
     private func rewrite(
         table: String, arrays: [String], elements: [String], merged: String, in connection: PostgresConnection
     ) throws {
-        let unnested = "unnest(" + arrays.map { "r.\($0)" }.joined(separator: ", ") + ")"
+        // In the select list the arrays are stepped in lockstep (they have equal lengths).
+        let unnested = zip(arrays, elements).map { "unnest(r.\($0)) AS \($1)" }.joined(separator: ", ")
         try connection.execute("""
             WITH removed AS (DELETE FROM \(schema).\(table) RETURNING *),
-            elements AS (
-                SELECT r.project, e.* FROM removed r CROSS JOIN LATERAL \(unnested) AS e(\(elements.joined(separator: ", ")))
-            ),
+            elements AS (SELECT r.project, \(unnested) FROM removed r),
             merged AS (\(merged))
             INSERT INTO \(schema).\(table) (project, \(arrays.joined(separator: ", ")))
             SELECT project, \(elements.map { "array_agg(\($0))" }.joined(separator: ", "))

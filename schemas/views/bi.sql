@@ -21,32 +21,34 @@ REVOKE ALL ON SCHEMA bi_all FROM PUBLIC;
 -- tells the planner 10 rows per log row, which made it probe the aliases' and users' indexes once
 -- per id; these say 20,000 (a row holds a batch's ids or up to 100,000 compacted ones), so it
 -- hashes. STRICT keeps PostgreSQL from inlining them (and losing the estimate); they read nothing
--- but their arguments.
+-- but their arguments. `unnest` in the select list steps the arrays in lockstep (arrays of a row
+-- have equal lengths: the tables check it), about four times faster than `unnest(a, b, …)` in FROM,
+-- which copies each array's elements into a store of its own first.
 CREATE FUNCTION bi_all.user_elements(text[], date[])
 RETURNS TABLE (user_id text, first_reg_day date)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
-AS $$ SELECT * FROM unnest($1, $2) $$;
+AS $$ SELECT unnest($1), unnest($2) $$;
 
 CREATE FUNCTION bi_all.contact_elements(text[], boolean[])
 RETURNS TABLE (user_id text, chat_active boolean)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
-AS $$ SELECT * FROM unnest($1, $2) $$;
+AS $$ SELECT unnest($1), unnest($2) $$;
 
 CREATE FUNCTION bi_all.activity_month_elements(text[], date[], boolean[])
 RETURNS TABLE (user_id text, month date, contact boolean)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
-AS $$ SELECT * FROM unnest($1, $2, $3) $$;
+AS $$ SELECT unnest($1), unnest($2), unnest($3) $$;
 
 CREATE FUNCTION bi_all.chat_member_elements(text[], date[], text[])
 RETURNS TABLE (chat_id text, day date, user_id text)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
-AS $$ SELECT * FROM unnest($1, $2, $3) $$;
+AS $$ SELECT unnest($1), unnest($2), unnest($3) $$;
 
 CREATE FUNCTION bi_all.recipient_elements(text[], text[], text[], timestamptz[], date[], timestamptz[], date[])
 RETURNS TABLE (channel text, letter_id text, user_id text, first_open_at timestamptz, first_open_day date,
                first_click_at timestamptz, first_click_day date)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
-AS $$ SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7) $$;
+AS $$ SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7) $$;
 
 -- Rows whose figures all went back to zero (a user's figures moved to another attribution)
 -- stay in the table for the next delta but are not facts any more: the views leave them out.
