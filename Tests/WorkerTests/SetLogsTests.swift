@@ -8,6 +8,11 @@ import Testing
 
 @Suite("the id logs: users, contacts, activity months, chat members and letters' readers as rows of arrays (migration 0013)")
 struct SetLogsTests {
+    static let usersArrays = ["user_ids", "first_reg_at", "first_reg_ids", "first_reg_day", "networks", "campaign_ids", "ad_ids"]
+    static let recipientsArrays = [
+        "channels", "letter_ids", "user_ids", "first_open_at", "first_open_day", "first_click_at", "first_click_day",
+    ]
+
     /// A database migrated through `lastVersion` (every migration when nil).
     static func migrated(through lastVersion: Int? = nil) throws -> PostgresConnection {
         let url = try ThrowawayPostgres.shared.createDatabase(prefix: "setlogs")
@@ -87,11 +92,9 @@ struct SetLogsTests {
         #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection)
             == ["a/c1/2026-01-05/u1", "a/c1/2026-01-05/u2", "a/c2/2026-01-05/u1", "b/c1/2026-01-05/u1"])
         _ = try connection.execute("SET TIME ZONE 'UTC'")
-        #expect(try Self.elements("users_log", ["user_ids", "first_reg_at", "first_reg_ids", "first_reg_day", "networks",
-                                               "campaign_ids", "ad_ids"], connection)
+        #expect(try Self.elements("users_log", Self.usersArrays, connection)
             == ["a/u1/2026-01-05 10:00:00+00/e10/2026-01-05/yandex/c10/a10", "a/u2/(unattributed)//"])
-        #expect(try Self.elements("mail_recipients_log", ["channels", "letter_ids", "user_ids", "first_open_at",
-                                                         "first_open_day", "first_click_at", "first_click_day"], connection)
+        #expect(try Self.elements("mail_recipients_log", Self.recipientsArrays, connection)
             == ["a/email/L1/u1/2026-01-04 09:00:00+00/2026-01-04/2026-01-07 08:00:00+00/2026-01-07",
                 "a/email/L2/u1/2026-01-06 10:00:00+00/2026-01-06"])
         // Four elements of a and one of b in chunks of two: rows of 2, 2 and 1 for a, 1 for b.
@@ -137,11 +140,9 @@ struct SetLogsTests {
             == ["a/u1/2026-01-01/false", "a/u1/2026-01-01/true", "b/u9/2026-03-01/false"])
         #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection) == ["a/c1/2026-01-05/tg:7"])
         _ = try connection.execute("SET TIME ZONE 'UTC'")
-        #expect(try Self.elements("users_log", ["user_ids", "first_reg_at", "first_reg_ids", "first_reg_day", "networks",
-                                               "campaign_ids", "ad_ids"], connection)
+        #expect(try Self.elements("users_log", Self.usersArrays, connection)
             == ["a/u1/2026-01-05 10:00:00+00/e1/2026-01-05/vk_ads/c1/a1", "b/u2/(unattributed)//"])
-        #expect(try Self.elements("mail_recipients_log", ["channels", "letter_ids", "user_ids", "first_open_at",
-                                                         "first_open_day", "first_click_at", "first_click_day"], connection)
+        #expect(try Self.elements("mail_recipients_log", Self.recipientsArrays, connection)
             == ["b/telegram/L3/tg:7/2026-01-05 10:00:00+00/2026-01-05"])
         #expect(try connection.execute("""
             SELECT to_regclass('pipeline.contacts') IS NULL AND to_regclass('pipeline.activity_months') IS NULL
