@@ -33,9 +33,7 @@ struct BIAccessTiming {
     /// The median of `runs` of each population query as the all-projects role (after `measure`
     /// granted it): the total in ms and each query's.
     static func measurePopulation(databaseURL: String, logger: Logger, runs: Int = 3) throws -> (milliseconds: Double, detail: String) {
-        let reader = try PostgresConnection(
-            connectionString: databaseURL.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://bench_reader:bench@"),
-            logger: logger)
+        let reader = try connect("bench_reader", databaseURL: databaseURL, logger: logger)
         defer { reader.close() }
         var total = 0.0, rows = 0
         var parts: [String] = []
@@ -62,12 +60,8 @@ struct BIAccessTiming {
         try access.grant([AccessGrant(role: "bench_reader", project: nil)], password: "bench", in: admin)
         try access.grant(try AccessControl.grants(role: "bench_contractor", project: project, network: network, campaigns: []),
                          password: "bench", in: admin)
-        func connect(_ role: String) throws -> PostgresConnection {
-            try PostgresConnection(
-                connectionString: databaseURL.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role):bench@"),
-                logger: logger)
-        }
-        let reader = try connect("bench_reader"), contractor = try connect("bench_contractor")
+        let reader = try connect("bench_reader", databaseURL: databaseURL, logger: logger)
+        let contractor = try connect("bench_contractor", databaseURL: databaseURL, logger: logger)
         defer {
             reader.close()
             contractor.close()
@@ -90,6 +84,13 @@ struct BIAccessTiming {
             readerMilliseconds: readerTotal, contractorMilliseconds: contractorTotal,
             detail: "median of \(runs) runs, ms as the all-projects role / as a contractor of \(network) in \(project): "
                 + parts.joined(separator: ", ") + "; rows \(rows.reader) / \(rows.contractor)")
+    }
+
+    /// A connection as `role` (password `bench`, as `measure` grants it) to the bench's database.
+    private static func connect(_ role: String, databaseURL: String, logger: Logger) throws -> PostgresConnection {
+        try PostgresConnection(
+            connectionString: databaseURL.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role):bench@"),
+            logger: logger)
     }
 
     private static func median(_ runs: Int, _ body: () throws -> Void) throws -> Double {

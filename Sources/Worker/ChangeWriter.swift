@@ -40,8 +40,7 @@ struct ChangeWriter {
     /// those whose first registration moved earlier, with their state: BI and a new owner take each
     /// user's earliest logged first registration.
     private func writeUsers(_ changes: BatchChanges, loaded: BatchState, _ connection: OverlappedStatements) throws {
-        var logged = changes.users.filter { loaded.users[$0.key] != nil || changes.usersSeen.contains($0.key) }
-            .map { (key: $0.key, value: $0.value) }
+        var logged = changes.users.map { (key: $0.key, value: $0.value) }
         for user in changes.usersSeen where loaded.users[user] == nil && changes.users[user] == nil {
             logged.append((key: user, value: UserState()))
         }

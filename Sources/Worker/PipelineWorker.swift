@@ -107,7 +107,7 @@ public final class PipelineWorker {
             stateSnapshotInterval: configuration.stateSnapshotInterval)
         let loadStarted = ContinuousClock.now
         try applier.loadState(connection)
-        let batchesBeforeLoad = summary.batches
+        let batchesBeforeThisLease = summary.batches
         logger.info("state loaded", metadata: [
             "users": "\(applier.store.users.count)", "orders": "\(applier.store.orders.count)",
             "applied_ids": "\(applier.applied.count)", "seconds": "\(loadStarted.duration(to: .now))"])
@@ -249,7 +249,7 @@ public final class PipelineWorker {
             // A snapshot due when the lease was taken (the last owner stopped past the threshold)
             // waits for the first batch, so that a new owner applies something within a second: with
             // the id logs' compaction (`SetLogs`) a snapshot takes about one at a million users.
-            if applier.store.stateLog.snapshotDue, running != nil || summary.batches > batchesBeforeLoad {
+            if applier.store.stateLog.snapshotDue, running != nil || summary.batches > batchesBeforeThisLease {
                 // The memory must hold committed batches only: the snapshot replaces the log with it.
                 try settle()
                 do {

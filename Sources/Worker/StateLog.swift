@@ -55,8 +55,9 @@ final class StateLog {
     var snapshotDue: Bool { recordsSinceSnapshot >= max(minimumSnapshotInterval, snapshotRecords) }
 
     /// Writes `state` (what every row holds together) as snapshot rows and deletes the rows before
-    /// them, and compacts the id logs (`SetLogs`), in one transaction checked against the lease: an owner that lost it (its memory may
-    /// lag the log) cannot replace newer rows. A crash before the commit leaves the rows as they were.
+    /// them, and compacts the id logs (`SetLogs`), in one transaction checked against the lease: an
+    /// owner that lost it (its memory may lag the log) cannot replace newer rows. A crash before the
+    /// commit leaves the rows as they were.
     func writeSnapshot(
         _ state: WorkerStateRecords, lease: WorkerLease?, _ connection: PostgresConnection,
         beforeCommit: (() throws -> Void)? = nil
