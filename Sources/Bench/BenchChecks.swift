@@ -35,7 +35,7 @@ extension BenchRun {
         if applied.contains(nil) || applied.map({ $0 ?? 0 }).reduce(0, +) != distinctCount {
             problems.append("worker summaries \(summaries.map { "\"\($0)\"" }.joined(separator: ", ")) do not add up to \(distinctCount) applied")
         }
-        for summary in summaries where !summary.hasSuffix(" 0 dead letters") { problems.append("dead letters: \(summary)") }
+        for summary in summaries where WorkerSummaryLine.deadLetters(in: summary) != 0 { problems.append("dead letters: \(summary)") }
         let stored = try connection.execute("SELECT coalesce(sum(events), 0) FROM pipeline.applied_batches").rows[0].decode(0, as: Int.self)
         if stored != distinctCount { problems.append("\(stored) ids stored, \(distinctCount) distinct envelopes") }
         var method: String
@@ -99,12 +99,31 @@ enum WorkerTuning {
     static let consumerProperties: [String: String] = WorkerConfiguration.consumerDefaults
 }
 
-/// Reads the worker's closing line ("worker done: 25 batches, 486801 messages, 472224 applied, …").
+/// Reads the worker's closing line ("worker done: 25 batches, 486801 messages, 472224 applied, …,
+/// 0 dead letters; waited 1.14 s for messages, 5.18 s for commits").
 enum WorkerSummaryLine {
     /// The number before " applied,", or nil when the line has none.
     static func applied(in line: String) -> Int? {
-        guard let range = line.range(of: " applied,") else { return nil }
-        let number = line[..<range.lowerBound].reversed().prefix { $0.isNumber }
-        return number.isEmpty ? nil : Int(String(number.reversed()))
+        number(before: " applied,", in: line).flatMap { Int($0) }
+    }
+
+    /// The number before " dead letters", or nil when the line has none.
+    static func deadLetters(in line: String) -> Int? {
+        number(before: " dead letters", in: line).flatMap { Int($0) }
+    }
+
+    /// Seconds the owner's thread waited for the broker and for running transactions, or nil when
+    /// the line has none.
+    static func waits(in line: String) -> (messages: Double, commits: Double)? {
+        guard let messages = number(before: " s for messages", in: line).flatMap({ Double($0) }),
+              let commits = number(before: " s for commits", in: line).flatMap({ Double($0) }) else { return nil }
+        return (messages, commits)
+    }
+
+    /// The digits (and decimal point) right before `marker`.
+    private static func number(before marker: String, in line: String) -> String? {
+        guard let range = line.range(of: marker) else { return nil }
+        let number = String(line[..<range.lowerBound].reversed().prefix { $0.isNumber || $0 == "." }.reversed())
+        return number.isEmpty ? nil : number
     }
 }

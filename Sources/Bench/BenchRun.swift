@@ -171,9 +171,17 @@ public struct BenchRun {
         let workerRate = Double(options.events) / wall.seconds
         let applying = join.map { wall - $0 }
         let who = options.workers == 1 ? "the real binary" : "\(options.workers) processes of the real binary in one group"
+        let waits = try names.compactMap { name -> (messages: Double, commits: Double)? in
+            let output = try String(contentsOfFile: work + "/\(name).out", encoding: .utf8)
+            return output.split(separator: "\n").last { $0.hasPrefix("worker done:") }.flatMap { WorkerSummaryLine.waits(in: String($0)) }
+        }
+        let waited = waits.isEmpty ? "" : String(
+            format: "; waited %.2f s for the broker and %.2f s for PostgreSQL's commits (the applying thread%@)",
+            waits.map(\.messages).reduce(0, +), waits.map(\.commits).reduce(0, +), waits.count == 1 ? "" : "s, summed")
         table.add("worker throughput", "\(Int(workerRate)) events/s",
                   "\(options.events) envelopes in \(seconds(wall)) s wall, \(who), until caught up; "
-                    + (applying.map { "\(rate(options.events, $0)) events/s after the first batch committed at \(seconds(join!)) s (start-up: lease, state, partitions)" } ?? ""))
+                    + (applying.map { "\(rate(options.events, $0)) events/s after the first batch committed at \(seconds(join!)) s (start-up: lease, state, partitions)" } ?? "")
+                    + waited)
         table.add("worker CPU", "\(String(format: "%.2f", (user + system) / Double(options.events) * 1e6)) s per million events",
                   "user \(String(format: "%.2f", user)) s + system \(String(format: "%.2f", system)) s (getrusage of the child"
                     + (options.workers == 1 ? ")" : "ren, summed)"))

@@ -104,9 +104,16 @@ struct WorkerCommand: AsyncParsableCommand {
             print("""
                 worker done: \(totals.batches) batches, \(totals.messages) messages, \(totals.applied) applied, \
                 \(totals.duplicates) duplicate ids, \(totals.alreadyApplied) already applied, \
-                \(totals.deadLetters) dead letters
+                \(totals.deadLetters) dead letters; waited \(Self.seconds(totals.waitingForMessages)) s for messages, \
+                \(Self.seconds(totals.waitingForCommits)) s for commits
                 """)
         }
+    }
+
+    /// A duration as seconds with two decimals, for the summary line.
+    private static func seconds(_ duration: Duration) -> String {
+        let (whole, attoseconds) = duration.components
+        return String(format: "%.2f", Double(whole) + Double(attoseconds) / 1e18)
     }
 }
 

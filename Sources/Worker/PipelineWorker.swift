@@ -40,6 +40,10 @@ public final class PipelineWorker {
         /// Batches computed ahead whose transaction failed: the state was reloaded and the batch
         /// applied alone (a message PostgreSQL refuses, a passing failure).
         public var reloads = 0
+        /// Time the owner's thread waited for the broker: polling with nothing yet fetched.
+        public var waitingForMessages: Duration = .zero
+        /// Time the owner's thread waited for a running batch's transaction to end.
+        public var waitingForCommits: Duration = .zero
     }
 
     /// Stands by for the lease and, holding it, consumes until `shouldStop` returns true or, with
@@ -206,7 +210,10 @@ public final class PipelineWorker {
         func settle() throws -> Settled {
             guard let commit = running else { return .clean }
             running = nil
-            switch commit.wait() {
+            let waitStarted = ContinuousClock.now
+            let result = commit.wait()
+            summary.waitingForCommits += waitStarted.duration(to: .now)
+            switch result {
             case .success(let outcome):
                 record(outcome, batch: commit.batch, started: commit.started)
                 commit.releaseBatch()
@@ -268,9 +275,11 @@ public final class PipelineWorker {
             prefetched = []
             if batch.count < ramp.current {
                 // Wait for messages only when nothing is carried over: a carried batch goes at once.
+                let pollStarted = ContinuousClock.now
                 let more = batch.isEmpty
                     ? try consumer.pollBatch(maxMessages: ramp.current, timeout: configuration.maxBatchWait)
                     : try consumer.pollQueued(maxMessages: ramp.current - batch.count)
+                if batch.isEmpty { summary.waitingForMessages += pollStarted.duration(to: .now) }
                 batch += BatchApplier.decodeAll(more)
             }
             if !batch.isEmpty { ramp.grow() }

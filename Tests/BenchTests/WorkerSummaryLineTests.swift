@@ -16,4 +16,20 @@ struct WorkerSummaryLineTests {
     func missing(line: String) {
         #expect(WorkerSummaryLine.applied(in: line) == nil)
     }
+
+    @Test("dead letters and the applying thread's waits", arguments: [
+        ("worker done: 59 batches, 1000000 messages, 970068 applied, 29932 duplicate ids, 0 already applied, 10 dead letters; waited 1.14 s for messages, 5.18 s for commits", 10, 1.14, 5.18),
+        ("worker done: 1 batches, 3 messages, 0 applied, 3 duplicate ids, 0 already applied, 0 dead letters; waited 0.00 s for messages, 12.50 s for commits", 0, 0, 12.5),
+    ])
+    func waits(line: String, deadLetters: Int, messages: Double, commits: Double) {
+        #expect(WorkerSummaryLine.deadLetters(in: line) == deadLetters)
+        let waits = WorkerSummaryLine.waits(in: line)
+        #expect(waits?.messages == messages)
+        #expect(waits?.commits == commits)
+    }
+
+    @Test("no waits in a line without them (a worker before they were printed)")
+    func noWaits() {
+        #expect(WorkerSummaryLine.waits(in: "worker done: 1 batches, 3 messages, 0 applied, 3 duplicate ids, 0 already applied, 0 dead letters") == nil)
+    }
 }
