@@ -21,6 +21,9 @@ final class EntityStore {
     /// Ledgers and order status events, as the state log holds them.
     private(set) var workerState = WorkerStateRecords()
     let stateLog: StateLog
+    /// Compacts the id logs after each snapshot, off the batches' path; without one the snapshot's
+    /// transaction compacts them.
+    var logCompactor: LogCompactor?
 
     init(schema: String, stateSnapshotInterval: Int = 200_000) {
         self.schema = schema
@@ -76,7 +79,8 @@ final class EntityStore {
     /// last one outgrow it (in its own transaction, fenced by the lease).
     func snapshotIfDue(lease: WorkerLease?, _ connection: PostgresConnection) throws {
         guard stateLog.snapshotDue else { return }
-        try stateLog.writeSnapshot(workerState, lease: lease, connection)
+        try stateLog.writeSnapshot(workerState, lease: lease, compactingLogs: logCompactor == nil, connection)
+        logCompactor?.request()
     }
 
     private func loadOrders(_ connection: PostgresConnection) throws {

@@ -109,6 +109,9 @@ public final class PipelineWorker {
             offsets: offsets, topics: configuration.topics, projects: configuration.projects,
             attributionRules: configuration.attributionRules, lease: lease,
             stateSnapshotInterval: configuration.stateSnapshotInterval)
+        let compactor = LogCompactor(databaseURL: configuration.databaseURL, schema: configuration.stateSchema, logger: logger)
+        applier.store.logCompactor = compactor
+        defer { compactor.finish() }
         let loadStarted = ContinuousClock.now
         try applier.loadState(connection)
         let batchesBeforeThisLease = summary.batches

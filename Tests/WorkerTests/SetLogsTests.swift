@@ -15,13 +15,18 @@ struct SetLogsTests {
 
     /// A database migrated through `lastVersion` (every migration when nil).
     static func migrated(through lastVersion: Int? = nil) throws -> PostgresConnection {
+        try migratedDatabase(through: lastVersion).connection
+    }
+
+    /// As `migrated`, with the database's URL.
+    static func migratedDatabase(through lastVersion: Int? = nil) throws -> (url: String, connection: PostgresConnection) {
         let url = try ThrowawayPostgres.shared.createDatabase(prefix: "setlogs")
         let connection = try PostgresConnection(connectionString: url, logger: Logger(label: "test"))
         let all = try Migrator(
             directory: WorkerHarness.packageRoot.appendingPathComponent("schemas/migrations"), logger: Logger(label: "test"))
         let chosen = all.migrations.filter { lastVersion == nil || $0.version <= lastVersion! }
         _ = try Migrator(migrations: chosen, logger: Logger(label: "test")).migrate(connection)
-        return connection
+        return (url, connection)
     }
 
     /// Each row of `table` as "project: elements", elements joined by "," and each element's values by "/".
@@ -102,6 +107,38 @@ struct SetLogsTests {
             "SELECT project || ' ' || cardinality(user_ids) FROM pipeline.contacts_log ORDER BY 1").rows
             .map { try $0.decode(0, as: String.self) }
         #expect(sizes == ["a 2", "a 2", "b 1"])
+    }
+
+    @Test("the worker's compactor runs on its own connection beside a batch's open transaction: it neither waits for the row that transaction appends nor removes it")
+    func compactorBesideABatch() throws {
+        let (url, connection) = try Self.migratedDatabase()
+        defer { connection.close() }
+        _ = try connection.execute("""
+            INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES
+                ('a', '{u1,u2}', '{f,f}'), ('a', '{u1,u3}', '{t,f}'), ('a', '{u2}', '{f}')
+            """)
+        let batch = try PostgresConnection(connectionString: url, logger: Logger(label: "test"))
+        defer { batch.close() }
+        _ = try batch.execute("BEGIN")
+        _ = try batch.execute("INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES ('a', '{u2,u4}', '{t,f}')")
+
+        let compactor = LogCompactor(databaseURL: url, schema: "pipeline", logger: Logger(label: "test"))
+        compactor.request()
+        // Returns once the compaction ended: it did not wait for the open transaction.
+        compactor.finish()
+        // The three committed rows became one; the open transaction's row is not visible yet.
+        #expect(try Self.rows("contacts_log", ["user_ids", "chat_active"], connection).count == 1)
+        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection) == ["a/u1/true", "a/u2/false", "a/u3/false"])
+
+        _ = try batch.execute("COMMIT")
+        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection)
+            == ["a/u1/true", "a/u2/false", "a/u2/true", "a/u3/false", "a/u4/false"])
+        // The next compaction merges it too: u2 was active once.
+        compactor.request()
+        compactor.finish()
+        #expect(try Self.rows("contacts_log", ["user_ids", "chat_active"], connection).count == 1)
+        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection)
+            == ["a/u1/true", "a/u2/true", "a/u3/false", "a/u4/false"])
     }
 
     @Test("migration 0013 carries the five tables' rows over, per project, and drops the tables")
