@@ -30,18 +30,23 @@ final class EntityStore {
         stateLog = StateLog(schema: schema, minimumSnapshotInterval: stateSnapshotInterval)
     }
 
-    /// Reads every entity row and the state log (the owner does this once, when it takes the lease),
-    /// inside the caller's transaction (`BatchApplier.loadState`: its cursors need one).
-    func load(_ connection: PostgresConnection) throws {
+    /// Reads every entity row (the owner does this when it takes the lease), inside the caller's
+    /// transaction (`BatchApplier.loadState`: its cursors need one). Touches only the entity
+    /// tables in memory, so it may run beside `loadStateLog` on another thread and connection.
+    func loadEntities(_ connection: PostgresConnection) throws {
         users = DenseTable()
         orders = DenseTable()
         payments = DenseTable()
         adStats = [:]
-        workerState = try stateLog.load(connection)
         try loadOrders(connection)
         try loadPayments(connection)
         try loadAdStats(connection)
         try loadUsers(connection)
+    }
+
+    /// Reads the state log (ledgers and order events), inside the caller's transaction.
+    func loadStateLog(_ connection: PostgresConnection) throws {
+        workerState = try stateLog.load(connection)
     }
 
     /// Entity rows held at once while loading (`forEachRow`).

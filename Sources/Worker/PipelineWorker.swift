@@ -113,7 +113,7 @@ public final class PipelineWorker {
         applier.store.logCompactor = compactor
         defer { compactor.finish() }
         let loadStarted = ContinuousClock.now
-        try applier.loadState(connection)
+        try applier.loadState(connection, databaseURL: configuration.databaseURL)
         let batchesBeforeThisLease = summary.batches
         logger.info("state loaded", metadata: [
             "users": "\(applier.store.users.count)", "orders": "\(applier.store.orders.count)",
@@ -227,7 +227,7 @@ public final class PipelineWorker {
                               metadata: ["error": "\(error)"])
                 summary.reloads += 1
                 metrics.recordReload()
-                try applier.loadState(connection)
+                try applier.loadState(connection, databaseURL: configuration.databaseURL)
                 applier.knownContacts.reset()
                 try applier.knownContacts.check(schema: configuration.stateSchema, in: connection)
                 expected = try offsets.nextOffsets(for: consumer.assignment, in: connection)

@@ -36,7 +36,7 @@ struct WorkerLeaseTests {
             projects: ProjectDirectory(), attributionRules: .default, lease: first)
         let connection = try harness.connection()
         defer { connection.close() }
-        try applier.loadState(connection)
+        try applier.loadState(connection, databaseURL: harness.databaseURL)
         let batch = StockSettingsTests.messages(
             (0..<3).map { registrationJSON(id: "f\($0)", user: "u\($0)", at: "2026-04-01T12:00:00Z") }, topics: harness.topics)
         let applied = try connection.transaction {
