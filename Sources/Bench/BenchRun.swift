@@ -204,7 +204,8 @@ public struct BenchRun {
                   String(format: "%.2f rows, %.0f WAL bytes", Double(written.rows) / Double(options.events),
                          Double(written.walBytes) / Double(options.events)),
                   "\(written.rows) rows inserted, updated or deleted in schema pipeline (pg_stat_user_tables), "
-                    + "\(written.walBytes / 1_048_576) MiB of WAL, over \(options.events) envelopes; per table: "
+                    + "\(written.walBytes / 1_048_576) MiB of WAL in \(written.walRecords) records, \(written.fullPageImages) of them with "
+                    + "full-page images (pg_stat_wal: a page's first change after a checkpoint, up to 8 kB), over \(options.events) envelopes; per table: "
                     + written.perTable.prefix(12).map {
                         "\($0.table) \(String(format: "%.2f", Double($0.rows) / Double(options.events)))"
                     }.joined(separator: ", "))

@@ -8,6 +8,11 @@ struct PostgresWrites {
     struct Reading {
         var rows: Int64
         var walPosition: String
+        /// Full-page images written to the WAL so far (`pg_stat_wal.wal_fpi`): a page's first change
+        /// after each checkpoint logs the whole page, up to 8 kB, besides the change.
+        var fullPageImages: Int64
+        /// WAL records written so far (`pg_stat_wal.wal_records`).
+        var walRecords: Int64
         /// Row operations per table so far.
         var rowsPerTable: [String: Int64]
     }
@@ -29,12 +34,14 @@ struct PostgresWrites {
         var perTable: [String: Int64] = [:]
         for row in tables { perTable[try row.decode(0, as: String.self)] = try row.decode(1, as: Int64.self) }
         let position = try connection.execute("SELECT pg_current_wal_lsn()::text").rows[0].decode(0, as: String.self)
-        return Reading(rows: perTable.values.reduce(0, +), walPosition: position, rowsPerTable: perTable)
+        let wal = try connection.execute("SELECT wal_fpi, wal_records FROM pg_stat_wal").rows[0]
+        return Reading(rows: perTable.values.reduce(0, +), walPosition: position, fullPageImages: try wal.decode(0, as: Int64.self),
+                       walRecords: try wal.decode(1, as: Int64.self), rowsPerTable: perTable)
     }
 
     /// Rows and WAL bytes written from `before` to `after`.
     func difference(from before: Reading, to after: Reading) throws
-        -> (rows: Int64, walBytes: Int64, perTable: [(table: String, rows: Int64)])
+        -> (rows: Int64, walBytes: Int64, walRecords: Int64, fullPageImages: Int64, perTable: [(table: String, rows: Int64)])
     {
         let connection = try PostgresConnection(connectionString: databaseURL, logger: logger)
         defer { connection.close() }
@@ -43,6 +50,7 @@ struct PostgresWrites {
         ).rows[0].decode(0, as: Int64.self)
         let perTable = after.rowsPerTable.map { ($0.key, $0.value - (before.rowsPerTable[$0.key] ?? 0)) }
             .filter { $0.1 != 0 }.sorted { $0.1 > $1.1 }
-        return (after.rows - before.rows, bytes, perTable)
+        return (after.rows - before.rows, bytes, after.walRecords - before.walRecords,
+                after.fullPageImages - before.fullPageImages, perTable)
     }
 }
