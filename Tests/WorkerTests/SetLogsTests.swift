@@ -85,6 +85,7 @@ struct SetLogsTests {
         try connection.transaction {
             var logs = SetLogs(schema: "pipeline")
             logs.chunkElements = 2
+            logs.rarelyDuplicatedRowLimit = 0
             try logs.compact(in: connection)
         }
 
@@ -113,32 +114,73 @@ struct SetLogsTests {
     func compactorBesideABatch() throws {
         let (url, connection) = try Self.migratedDatabase()
         defer { connection.close() }
+        let arrays = ["user_ids", "months", "contact"]
         _ = try connection.execute("""
-            INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES
-                ('a', '{u1,u2}', '{f,f}'), ('a', '{u1,u3}', '{t,f}'), ('a', '{u2}', '{f}')
+            INSERT INTO pipeline.activity_months_log (project, user_ids, months, contact) VALUES
+                ('a', '{u1,u2}', '{2026-01-01,2026-01-01}', '{t,t}'), ('a', '{u1,u3}', '{2026-01-01,2026-02-01}', '{t,f}'),
+                ('a', '{u2}', '{2026-01-01}', '{t}')
             """)
         let batch = try PostgresConnection(connectionString: url, logger: Logger(label: "test"))
         defer { batch.close() }
         _ = try batch.execute("BEGIN")
-        _ = try batch.execute("INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES ('a', '{u2,u4}', '{t,f}')")
+        _ = try batch.execute("""
+            INSERT INTO pipeline.activity_months_log (project, user_ids, months, contact)
+            VALUES ('a', '{u2,u4}', '{2026-01-01,2026-03-01}', '{t,f}')
+            """)
 
         let compactor = LogCompactor(databaseURL: url, schema: "pipeline", logger: Logger(label: "test"))
         compactor.request()
         // Returns once the compaction ended: it did not wait for the open transaction.
         compactor.finish()
         // The three committed rows became one; the open transaction's row is not visible yet.
-        #expect(try Self.rows("contacts_log", ["user_ids", "chat_active"], connection).count == 1)
-        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection) == ["a/u1/true", "a/u2/false", "a/u3/false"])
+        #expect(try Self.rows("activity_months_log", arrays, connection).count == 1)
+        #expect(try Self.elements("activity_months_log", arrays, connection)
+            == ["a/u1/2026-01-01/true", "a/u2/2026-01-01/true", "a/u3/2026-02-01/false"])
 
         _ = try batch.execute("COMMIT")
-        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection)
-            == ["a/u1/true", "a/u2/false", "a/u2/true", "a/u3/false", "a/u4/false"])
-        // The next compaction merges it too: u2 was active once.
+        #expect(try Self.elements("activity_months_log", arrays, connection)
+            == ["a/u1/2026-01-01/true", "a/u2/2026-01-01/true", "a/u2/2026-01-01/true", "a/u3/2026-02-01/false",
+                "a/u4/2026-03-01/false"])
+        // The next compaction merges it too.
         compactor.request()
         compactor.finish()
+        #expect(try Self.rows("activity_months_log", arrays, connection).count == 1)
+        #expect(try Self.elements("activity_months_log", arrays, connection)
+            == ["a/u1/2026-01-01/true", "a/u2/2026-01-01/true", "a/u3/2026-02-01/false", "a/u4/2026-03-01/false"])
+    }
+
+    @Test("users_log and contacts_log, which hold few duplicates, are rewritten only past a number of rows; the other logs always")
+    func rarelyDuplicatedLogsWaitForRows() throws {
+        let connection = try Self.migrated()
+        defer { connection.close() }
+        _ = try connection.execute("""
+            INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES
+                ('a', '{u1}', '{f}'), ('a', '{u2}', '{f}'), ('a', '{u1}', '{t}')
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.users_log (project, user_ids, first_reg_at, first_reg_ids, first_reg_day, networks,
+                                            campaign_ids, ad_ids) VALUES
+                ('a', '{u1}', '{NULL}', '{NULL}', '{NULL}', '{(unattributed)}', '{""}', '{""}'),
+                ('a', '{u2}', '{NULL}', '{NULL}', '{NULL}', '{(unattributed)}', '{""}', '{""}')
+            """)
+        _ = try connection.execute("""
+            INSERT INTO pipeline.chat_members_log (project, chat_ids, days, user_ids) VALUES
+                ('a', '{c1}', '{2026-01-05}', '{u1}'), ('a', '{c1}', '{2026-01-05}', '{u1}')
+            """)
+        var logs = SetLogs(schema: "pipeline")
+        logs.rarelyDuplicatedRowLimit = 3
+        try logs.compact(in: connection)
+        // 3 and 2 rows, not more than 3: left as they are; the chat members' duplicate merged.
+        #expect(try Self.rows("contacts_log", ["user_ids", "chat_active"], connection).count == 3)
+        #expect(try Self.rows("users_log", Self.usersArrays, connection).count == 2)
+        #expect(try Self.elements("chat_members_log", ["chat_ids", "days", "user_ids"], connection) == ["a/c1/2026-01-05/u1"])
+
+        _ = try connection.execute("INSERT INTO pipeline.contacts_log (project, user_ids, chat_active) VALUES ('a', '{u3}', '{f}')")
+        try logs.compact(in: connection)
+        // 4 rows: rewritten, u1 active once stays active.
         #expect(try Self.rows("contacts_log", ["user_ids", "chat_active"], connection).count == 1)
-        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection)
-            == ["a/u1/true", "a/u2/true", "a/u3/false", "a/u4/false"])
+        #expect(try Self.elements("contacts_log", ["user_ids", "chat_active"], connection) == ["a/u1/true", "a/u2/false", "a/u3/false"])
+        #expect(try Self.rows("users_log", Self.usersArrays, connection).count == 2)
     }
 
     @Test("migration 0013 carries the five tables' rows over, per project, and drops the tables")
