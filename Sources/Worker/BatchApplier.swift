@@ -55,7 +55,7 @@ struct BatchApplier {
                 throw StoredValueError(description: "pg_export_snapshot() returned \"\(snapshot)\"")
             }
             let store = self.store
-            let entities = BackgroundWork {
+            let entities = BackgroundWork<Void, any Error> {
                 let helper = try PostgresConnection(
                     connectionString: databaseURL, logger: Logger(label: "pipeline.worker.state-load"))
                 defer { helper.close() }
@@ -372,29 +372,6 @@ private final class UnsafeResults: @unchecked Sendable {
         precondition(!taken, "values taken twice")
         taken = true
         return buffer.indices.map { buffer.moveElement(from: $0)! }
-    }
-}
-
-/// A throwing piece of work run on a global queue while the caller does something else; `wait`
-/// returns its outcome.
-private final class BackgroundWork: @unchecked Sendable {
-    // Safe: `outcome` is written once on the worker thread before `done` is signalled, and read only
-    // after `wait` took that signal. The body touches only what the caller leaves to it until then.
-    private let done = DispatchSemaphore(value: 0)
-    private var outcome: Result<Void, any Error> = .success(())
-
-    init(_ body: @escaping () throws -> Void) {
-        nonisolated(unsafe) let body = body
-        DispatchQueue.global().async {
-            self.outcome = Result { try body() }
-            self.done.signal()
-        }
-    }
-
-    /// Waits for the work to end; rethrows its error. Call once.
-    func wait() throws {
-        done.wait()
-        try outcome.get()
     }
 }
 

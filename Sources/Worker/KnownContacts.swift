@@ -3,8 +3,9 @@ import Postgres
 
 /// Chat and mail ids this worker saw committed in its contacts log (`contacts_log`): an id once
 /// logged stays (compaction merges, never drops) and its `chat_active` never turns false, so an
-/// id named again by a mail or chat event needs no entry, and one known active no second one. Forgotten when the table is another one (a rebuild
-/// swapped in) and, to bound memory, when it holds `limit` ids.
+/// id named again by a mail or chat event needs no entry, and one known active no second one.
+/// Forgotten when the table is another one (a rebuild swapped in) and, to bound memory, when it
+/// holds `limit` ids.
 ///
 /// Ids are kept as fingerprints: the first 16 bytes of SHA-256 over the project's length, the
 /// project and the id (`EventIDHash`'s hash), half what a `UserKey` takes in a set, and

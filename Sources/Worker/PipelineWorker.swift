@@ -286,7 +286,9 @@ public final class PipelineWorker {
                 batch += BatchApplier.decodeAll(more)
             }
             if !batch.isEmpty { ramp.grow() }
-            let next = BackgroundDecoding(try consumer.pollQueued(maxMessages: ramp.current))
+            // The next batch, decoded on another thread while this one is applied.
+            let queued = try consumer.pollQueued(maxMessages: ramp.current)
+            let next = queued.isEmpty ? BackgroundWork(finished: []) : BackgroundWork { BatchApplier.decodeAll(queued) }
             guard !batch.isEmpty else {
                 try settle()
                 prefetched = next.wait()
@@ -377,30 +379,5 @@ public final class PipelineWorker {
             }
         }
         return result
-    }
-}
-
-/// A batch decoded on another thread while the current batch is applied.
-private final class BackgroundDecoding: @unchecked Sendable {
-    // Safe: `decoded` is written once on the decoding thread before `done` is signalled, and
-    // read only after `wait` took that signal.
-    private let done = DispatchSemaphore(value: 0)
-    private var decoded: [DecodedMessage] = []
-
-    init(_ messages: [KafkaMessage]) {
-        guard !messages.isEmpty else {
-            done.signal()
-            return
-        }
-        DispatchQueue.global().async {
-            self.decoded = BatchApplier.decodeAll(messages)
-            self.done.signal()
-        }
-    }
-
-    /// The decoded batch, once decoding finished; call once.
-    func wait() -> [DecodedMessage] {
-        done.wait()
-        return decoded
     }
 }
