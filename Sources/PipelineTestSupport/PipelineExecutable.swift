@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,18 +17,34 @@ public enum PipelineExecutable {
         return besideTests
     }
 
-    /// A TCP port on 127.0.0.1 nobody listens on now (the kernel's pick for port 0: bound, read, released).
+    /// A TCP port on 127.0.0.1 nobody listens on now, for a child process to bind.
+    ///
+    /// Picked below the kernel's ephemeral range (32768–60999 on Linux), where neither `bind(0)` nor
+    /// an outgoing connection ever lands: a port the kernel picked and this function released could be
+    /// handed to another test's listener or client before the child binds it, and the child would then
+    /// fail with "address already in use". Each port is returned at most once per test process.
     public static func freePort() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: childPortRange)
+            guard claimedPorts.withLock({ $0.insert(port).inserted }) else { continue }
+            if try canBind(port: port) { return port }
+        }
+        throw TestSupportError.loopback("no free port in \(childPortRange) after 200 tries")
+    }
+
+    /// Where `freePort()` picks: below Linux's default ephemeral range.
+    static let childPortRange = 20_000...32_000
+    private static let claimedPorts = Mutex<Set<Int>>([])
+
+    /// Whether a listener could bind 127.0.0.1:`port` now (the socket is closed again at once).
+    private static func canBind(port: Int) throws -> Bool {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw TestSupportError.loopback("socket: \(String(cString: strerror(errno)))") }
         defer { close(socketFD) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw TestSupportError.loopback("bind: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The status code of one HTTP/1.1 request without a body, over a fresh connection to 127.0.0.1.

@@ -194,6 +194,8 @@ struct PollCommandServiceTests {
         let kafka = try KafkaFixture()
         let vk = FakeAPI { request, _ in PollCommandEndToEndTests.vk(request) }
         let port = try Self.freePort()
+        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("poll-sigterm-\(UUID()).log")
+        defer { try? FileManager.default.removeItem(at: errorLog) }
         let (status, metrics) = try await vk.serve { vkURL in
             let process = try ChildProcess(
                 executable: try PollCommandEndToEndTests.pipelineExecutable().path,
@@ -203,9 +205,9 @@ struct PollCommandServiceTests {
                     "LOG_LEVEL": "error", "DATABASE_URL": "", "KAFKA_BROKERS": kafka.cluster.bootstrapServers,
                     "PIPELINE_VK_ADS_TOKEN": "vk-token",
                 ],
-                standardOutput: .discard)
+                standardOutput: .discard, standardError: .file(errorLog.path))
             // The first poll's row, then the metrics that counted it.
-            #expect(try await kafka.messages(count: 1).count == 1)
+            #expect(try await kafka.messages(count: 1).count == 1, "stderr: \(Self.text(of: errorLog))")
             let transport = URLSessionTransport(timeout: .seconds(5))
             var metrics = ""
             for _ in 0..<100 {
@@ -221,7 +223,7 @@ struct PollCommandServiceTests {
             let status = try await onOwnThread { process.wait().status }
             return (status, metrics)
         }
-        #expect(status == 0)
+        #expect(status == 0, "stderr: \(Self.text(of: errorLog))")
         let lines = Set(metrics.split(separator: "\n").map(String.init))
         #expect(lines.contains(#"pipeline_poll_runs_total{source="vk_ads",outcome="success"} 1"#))
         #expect(lines.contains(#"pipeline_poll_runs_total{source="vk_ads",outcome="failure"} 0"#))
@@ -230,4 +232,6 @@ struct PollCommandServiceTests {
         let seconds = lastSuccess.flatMap { Double($0.split(separator: " ").last!) } ?? 0
         #expect(seconds > 1_700_000_000)
     }
+
+    static func text(of file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 }
