@@ -31,6 +31,16 @@ struct DigestCommand: AsyncParsableCommand {
     @Flag(help: "Print the message instead of sending it.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp(
+        "How long one request to the Bot API may go unanswered before it is retried (seconds).", valueName: "seconds"))
+    var telegramTimeout = 30
+
+    func validate() throws {
+        guard (1...3_600).contains(telegramTimeout) else {
+            throw ValidationError("--telegram-timeout: must be 1 to 3600 seconds, got \(telegramTimeout)")
+        }
+    }
+
     func run() async throws {
         let settings = try global.settings()
         let projectSettings = settings.projects.settings(for: project)
@@ -79,7 +89,8 @@ struct DigestCommand: AsyncParsableCommand {
             print(text)
             return
         }
-        let bot = TelegramBot(token: destination.token, apiBase: destination.api, logger: logger)
+        var bot = TelegramBot(token: destination.token, apiBase: destination.api, logger: logger)
+        bot.requestTimeout = .seconds(telegramTimeout)
         let message = try await bot.sendMessage(chatID: destination.chat, text: text, parseMode: DigestRenderer.parseMode)
         print("sent the digest of \(project) for \(day) to chat \(destination.chat) (message \(message))")
     }

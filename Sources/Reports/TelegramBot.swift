@@ -19,6 +19,8 @@ public struct TelegramBot: Sendable {
     public var maximumRetries = 3
     /// The longest `retry_after` worth waiting for; a longer one fails at once. Default 120 s.
     public var maximumRetryAfter: Duration = .seconds(120)
+    /// How long one request may go unanswered before it counts as unreachable and is retried. Default 30 s.
+    public var requestTimeout: Duration = .seconds(30)
     /// Waits between attempts; injected so that tests do not sleep.
     public var sleep: @Sendable (Duration) async throws -> Void
     private let token: String
@@ -44,7 +46,7 @@ public struct TelegramBot: Sendable {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = body
-        request.timeoutInterval = 30
+        request.timeoutInterval = Double(requestTimeout.components.seconds)
         let host = apiBase.host ?? "the Bot API"
 
         var retry = 0

@@ -10,8 +10,17 @@ import Testing
 struct TelegramBotTests {
     static let token = "123456:AAE-secret_token"
 
+    /// The client under test, with a request timeout far beyond any stall of this process.
+    ///
+    /// The fake answers from Swift's cooperative pool, which long synchronous tests elsewhere in the
+    /// run can hold for minutes on two cores: with the product's 30 s, the client timed out on a
+    /// request the fake had already recorded and sent it again, which the test saw as one request
+    /// too many (a fresh clone's test run, 2026-12-07; reproduced with six tests blocking the pool
+    /// for 75 s). Timeouts are not what these tests are about; the retries they check answer at once.
     static func bot(_ base: URL, sleeper: RecordingSleeper) -> TelegramBot {
-        TelegramBot(token: token, apiBase: base, session: URLSession(configuration: .ephemeral), sleep: sleeper.sleep)
+        var bot = TelegramBot(token: token, apiBase: base, session: URLSession(configuration: .ephemeral), sleep: sleeper.sleep)
+        bot.requestTimeout = .seconds(900)
+        return bot
     }
 
     @Test("the request: POST /bot<token>/sendMessage with a JSON body of chat_id, text, parse_mode")
