@@ -51,7 +51,7 @@ struct BatchApplier {
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let snapshot = try connection.execute("SELECT pg_export_snapshot()").rows[0].decode(0, as: String.self)
             // SET TRANSACTION SNAPSHOT takes no parameters: the id is PostgreSQL's own, checked anyway.
-            guard !snapshot.isEmpty, snapshot.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0.isHexDigit }) else {
+            guard !snapshot.isEmpty, snapshot.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isHexDigit) }) else {
                 throw StoredValueError(description: "pg_export_snapshot() returned \"\(snapshot)\"")
             }
             let store = self.store
@@ -372,12 +372,5 @@ private final class UnsafeResults: @unchecked Sendable {
         precondition(!taken, "values taken twice")
         taken = true
         return buffer.indices.map { buffer.moveElement(from: $0)! }
-    }
-}
-
-private extension UInt8 {
-    var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
-            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
     }
 }

@@ -166,7 +166,7 @@ struct ReportCommandTests {
         let outcome = try await telegram.serve { base in
             try await Self.run(
                 // The fake answers from this process's concurrency pool, which other tests can hold for
-                // minutes (see TelegramBotTests.bot): no timeout and second request meanwhile.
+                // minutes (see TelegramBotTests.bot): a long timeout, so that no request is sent twice meanwhile.
                 executable, ["digest", "--project", ReportDataSet.project, "--date", "2026-03-14", "--telegram-timeout", "900"],
                 environment: [
                     "DATABASE_URL": databaseURL, "PIPELINE_DIGEST_TELEGRAM_TOKEN": token,
