@@ -70,7 +70,7 @@ struct ChangeWriter {
         ], connection)
     }
 
-    /// Appends `elements` to an id log (migration 0013) as one row per project: its `project` and,
+    /// Appends `elements` to a log (migrations 0013 and 0014) as one row per project: its `project` and,
     /// per column, the array of the project's elements' values (name, element type, values).
     private func appendToLog<Element>(
         _ table: String, _ elements: [Element], project: (Element) -> String,
@@ -262,44 +262,35 @@ struct ChangeWriter {
             "INSERT INTO \(schema).state_log (snapshot, records, body) VALUES (false, $1, $2)", [records, body])
     }
 
+    /// Appends the batch's money per user and month to `user_monthly_log` (see `writeFunnel`).
     private func writeUserMonthly(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let monthly = Array(changes.userMonthly)
-        guard !monthly.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).user_monthly AS m (project, user_id, month, payments, revenue, refunds)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::numeric[], $6::numeric[])
-            ON CONFLICT (project, user_id, month) DO UPDATE SET
-                payments = m.payments + EXCLUDED.payments, revenue = m.revenue + EXCLUDED.revenue,
-                refunds = m.refunds + EXCLUDED.refunds
-            """, [
-                monthly.map(\.key.user.project), monthly.map(\.key.user.userID), monthly.map(\.key.month.description),
-                monthly.map(\.value.payments), monthly.map(\.value.revenue.description), monthly.map(\.value.refunds.description),
-            ])
+        try appendToLog("user_monthly_log", Array(changes.userMonthly), project: \.key.user.project, columns: [
+            ("user_ids", "text", { $0.map(\.key.user.userID) }), ("months", "date", { $0.map(\.key.month.description) }),
+            ("payments", "bigint", { $0.map(\.value.payments) }),
+            ("revenue", "numeric", { $0.map(\.value.revenue.description) }),
+            ("refunds", "numeric", { $0.map(\.value.refunds.description) }),
+        ], connection)
     }
 
+    /// Appends the batch's funnel deltas to `funnel_log` (migration 0014), one row per project;
+    /// `SummedLog` folds them into `funnel_daily` now and then. Keys are distinct within a batch.
     private func writeFunnel(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let rows = Array(changes.funnel)
-        guard !rows.isEmpty else { return }
-        try connection.execute("""
-            INSERT INTO \(schema).funnel_daily AS f (project, day, network, campaign_id, ad_id, impressions, ad_clicks,
-                spend, visits, registrations, orders, paid_orders, payments, revenue, refunds)
-            SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-                                 $8::numeric[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
-                                 $14::numeric[], $15::numeric[])
-            ON CONFLICT (project, day, network, campaign_id, ad_id) DO UPDATE SET
-                impressions = f.impressions + EXCLUDED.impressions, ad_clicks = f.ad_clicks + EXCLUDED.ad_clicks,
-                spend = f.spend + EXCLUDED.spend, visits = f.visits + EXCLUDED.visits,
-                registrations = f.registrations + EXCLUDED.registrations, orders = f.orders + EXCLUDED.orders,
-                paid_orders = f.paid_orders + EXCLUDED.paid_orders, payments = f.payments + EXCLUDED.payments,
-                revenue = f.revenue + EXCLUDED.revenue, refunds = f.refunds + EXCLUDED.refunds
-            """, [
-                rows.map(\.key.project), rows.map(\.key.day.description), rows.map(\.key.attribution.network),
-                rows.map(\.key.attribution.campaignID), rows.map(\.key.attribution.adID),
-                rows.map(\.value.impressions), rows.map(\.value.adClicks), rows.map(\.value.spend.description),
-                rows.map(\.value.visits), rows.map(\.value.registrations), rows.map(\.value.orders),
-                rows.map(\.value.paidOrders), rows.map(\.value.payments), rows.map(\.value.revenue.description),
-                rows.map(\.value.refunds.description),
-            ])
+        try appendToLog("funnel_log", Array(changes.funnel), project: \.key.project, columns: [
+            ("days", "date", { $0.map(\.key.day.description) }),
+            ("networks", "text", { $0.map(\.key.attribution.network) }),
+            ("campaign_ids", "text", { $0.map(\.key.attribution.campaignID) }),
+            ("ad_ids", "text", { $0.map(\.key.attribution.adID) }),
+            ("impressions", "bigint", { $0.map(\.value.impressions) }),
+            ("ad_clicks", "bigint", { $0.map(\.value.adClicks) }),
+            ("spend", "numeric", { $0.map(\.value.spend.description) }),
+            ("visits", "bigint", { $0.map(\.value.visits) }),
+            ("registrations", "bigint", { $0.map(\.value.registrations) }),
+            ("orders", "bigint", { $0.map(\.value.orders) }),
+            ("paid_orders", "bigint", { $0.map(\.value.paidOrders) }),
+            ("payments", "bigint", { $0.map(\.value.payments) }),
+            ("revenue", "numeric", { $0.map(\.value.revenue.description) }),
+            ("refunds", "numeric", { $0.map(\.value.refunds.description) }),
+        ], connection)
     }
 
     private func writeProjectFigures(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
@@ -321,25 +312,14 @@ struct ChangeWriter {
     }
 
     private func writeMail(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let daily = Array(changes.mailDaily)
-        if !daily.isEmpty {
-            try connection.execute("""
-                INSERT INTO \(schema).mail_daily AS m (project, channel, letter_id, day, sent, delivered, opened, clicked,
-                                                      unsubscribed, bounced, spam)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[],
-                                     $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
-                ON CONFLICT (project, channel, letter_id, day) DO UPDATE SET
-                    sent = m.sent + EXCLUDED.sent, delivered = m.delivered + EXCLUDED.delivered,
-                    opened = m.opened + EXCLUDED.opened, clicked = m.clicked + EXCLUDED.clicked,
-                    unsubscribed = m.unsubscribed + EXCLUDED.unsubscribed, bounced = m.bounced + EXCLUDED.bounced,
-                    spam = m.spam + EXCLUDED.spam
-                """, [
-                    daily.map(\.key.letter.project), daily.map(\.key.letter.channel), daily.map(\.key.letter.letterID),
-                    daily.map(\.key.day.description), daily.map(\.value.sent), daily.map(\.value.delivered),
-                    daily.map(\.value.opened), daily.map(\.value.clicked), daily.map(\.value.unsubscribed),
-                    daily.map(\.value.bounced), daily.map(\.value.spam),
-                ])
-        }
+        try appendToLog("mail_daily_log", Array(changes.mailDaily), project: \.key.letter.project, columns: [
+            ("channels", "text", { $0.map(\.key.letter.channel) }), ("letter_ids", "text", { $0.map(\.key.letter.letterID) }),
+            ("days", "date", { $0.map(\.key.day.description) }), ("sent", "bigint", { $0.map(\.value.sent) }),
+            ("delivered", "bigint", { $0.map(\.value.delivered) }), ("opened", "bigint", { $0.map(\.value.opened) }),
+            ("clicked", "bigint", { $0.map(\.value.clicked) }),
+            ("unsubscribed", "bigint", { $0.map(\.value.unsubscribed) }),
+            ("bounced", "bigint", { $0.map(\.value.bounced) }), ("spam", "bigint", { $0.map(\.value.spam) }),
+        ], connection)
         // Each reader's earliest open and click in this batch; BI takes the earliest over the log.
         let recipients = Array(Set(changes.firstOpens.keys).union(changes.firstClicks.keys))
         try appendToLog("mail_recipients_log", recipients, project: \.letter.project, columns: [
@@ -363,19 +343,11 @@ struct ChangeWriter {
     }
 
     private func writeChat(_ changes: BatchChanges, _ connection: OverlappedStatements) throws {
-        let daily = Array(changes.chatDaily)
-        if !daily.isEmpty {
-            try connection.execute("""
-                INSERT INTO \(schema).chat_daily AS c (project, chat_id, day, messages, joins, leaves)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[])
-                ON CONFLICT (project, chat_id, day) DO UPDATE SET
-                    messages = c.messages + EXCLUDED.messages, joins = c.joins + EXCLUDED.joins,
-                    leaves = c.leaves + EXCLUDED.leaves
-                """, [
-                    daily.map(\.key.project), daily.map(\.key.chatID), daily.map(\.key.day.description),
-                    daily.map(\.value.messages), daily.map(\.value.joins), daily.map(\.value.leaves),
-                ])
-        }
+        try appendToLog("chat_daily_log", Array(changes.chatDaily), project: \.key.project, columns: [
+            ("chat_ids", "text", { $0.map(\.key.chatID) }), ("days", "date", { $0.map(\.key.day.description) }),
+            ("messages", "bigint", { $0.map(\.value.messages) }), ("joins", "bigint", { $0.map(\.value.joins) }),
+            ("leaves", "bigint", { $0.map(\.value.leaves) }),
+        ], connection)
         // A set where BI reads (`chat_daily` counts distinct members).
         try appendToLog("chat_members_log", Array(changes.chatMembers), project: \.chatDay.project, columns: [
             ("chat_ids", "text", { $0.map(\.chatDay.chatID) }), ("days", "date", { $0.map(\.chatDay.day.description) }),

@@ -21,9 +21,14 @@ final class EntityStore {
     /// Ledgers and order status events, as the state log holds them.
     private(set) var workerState = WorkerStateRecords()
     let stateLog: StateLog
-    /// Compacts the id logs after each snapshot, off the batches' path; without one the snapshot's
-    /// transaction compacts them.
+    /// Compacts the id logs after each snapshot and folds the logs of sums then and when due, off the batches'
+    /// path; without one the snapshot's transaction does both.
     var logCompactor: LogCompactor?
+    /// When the logs of sums are folded (`SummedLog`).
+    var foldLimits = SummedLog.FoldLimits()
+    /// Batches and elements appended to the logs of sums since the last fold was requested. A new
+    /// owner does not know what the last one left, so its first batch requests a fold.
+    private var sinceFold: (batches: Int, elements: Int) = (.max / 2, 0)
 
     init(schema: String, stateSnapshotInterval: Int = 200_000) {
         self.schema = schema
@@ -78,6 +83,13 @@ final class EntityStore {
         stateLog.committed(records: changes.workerStateRecordCount)
         payments.merge(changes.payments)
         adStats.merge(changes.adStats) { $1 }
+        let summedElements = changes.funnel.count + changes.mailDaily.count + changes.chatDaily.count
+            + changes.userMonthly.count
+        if summedElements > 0 { sinceFold = (sinceFold.batches + 1, sinceFold.elements + summedElements) }
+        if let logCompactor, sinceFold.batches >= foldLimits.batches || sinceFold.elements >= foldLimits.elements {
+            logCompactor.request(idLogs: false)
+            sinceFold = (0, 0)
+        }
     }
 
     /// Replaces the state log's rows by one snapshot of the whole state when the rows since the
@@ -85,7 +97,8 @@ final class EntityStore {
     func snapshotIfDue(lease: WorkerLease?, _ connection: PostgresConnection) throws {
         guard stateLog.snapshotDue else { return }
         try stateLog.writeSnapshot(workerState, lease: lease, compactingLogs: logCompactor == nil, connection)
-        logCompactor?.request()
+        if let logCompactor { logCompactor.request(idLogs: true) }
+        sinceFold = (0, 0)
     }
 
     private func loadOrders(_ connection: PostgresConnection) throws {

@@ -57,8 +57,8 @@ final class StateLog {
     /// Writes `state` (what every row holds together) as snapshot rows and deletes the rows before
     /// them, in one transaction checked against the lease: an owner that lost it (its memory may lag
     /// the log) cannot replace newer rows. A crash before the commit leaves the rows as they were.
-    /// With `compactingLogs` the id logs (`SetLogs`) are compacted in the same transaction (the
-    /// worker leaves that to its `LogCompactor`).
+    /// With `compactingLogs` the id logs (`SetLogs`) are compacted and the logs of sums (`SummedLog`)
+    /// folded in the same transaction (the worker leaves that to its `LogCompactor`).
     func writeSnapshot(
         _ state: WorkerStateRecords, lease: WorkerLease?, compactingLogs: Bool = true, _ connection: PostgresConnection,
         beforeCommit: (() throws -> Void)? = nil
@@ -81,7 +81,10 @@ final class StateLog {
                 try connection.execute("DELETE FROM \(schema).state_log")
             }
             // The id logs grow with every batch like this log: compacted at the same pace.
-            if compactingLogs { try SetLogs(schema: schema).compact(in: connection) }
+            if compactingLogs {
+                try SetLogs(schema: schema).compact(in: connection)
+                try SummedLog.foldAll(schema: schema, in: connection)
+            }
             try beforeCommit?()
         }
         snapshotRecords = records

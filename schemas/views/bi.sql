@@ -50,14 +50,67 @@ RETURNS TABLE (channel text, letter_id text, user_id text, first_open_at timesta
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 20000
 AS $$ SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7) $$;
 
--- Rows whose figures all went back to zero (a user's figures moved to another attribution)
--- stay in the table for the next delta but are not facts any more: the views leave them out.
+-- Tables of sums as BI reads them: the table plus the batches' deltas not folded into it yet (its
+-- log, migration 0014), summed per key. A filter on a key column reaches the table's index
+-- through the grouping. Helpers: not narrowed, not in bi.
+CREATE VIEW bi_all.mail_daily_sums AS
+SELECT project, channel, letter_id, day, sum(sent)::bigint AS sent, sum(delivered)::bigint AS delivered,
+       sum(opened)::bigint AS opened, sum(clicked)::bigint AS clicked, sum(unsubscribed)::bigint AS unsubscribed,
+       sum(bounced)::bigint AS bounced, sum(spam)::bigint AS spam
+FROM (
+    SELECT project, channel, letter_id, day, sent, delivered, opened, clicked, unsubscribed, bounced, spam
+    FROM pipeline.mail_daily
+    UNION ALL
+    -- In the select list the arrays are stepped in lockstep (the log checks equal lengths).
+    SELECT project, unnest(channels), unnest(letter_ids), unnest(days), unnest(sent), unnest(delivered),
+           unnest(opened), unnest(clicked), unnest(unsubscribed), unnest(bounced), unnest(spam)
+    FROM pipeline.mail_daily_log
+) d
+GROUP BY project, channel, letter_id, day;
+
+CREATE VIEW bi_all.chat_daily_sums AS
+SELECT project, chat_id, day, sum(messages)::bigint AS messages, sum(joins)::bigint AS joins,
+       sum(leaves)::bigint AS leaves
+FROM (
+    SELECT project, chat_id, day, messages, joins, leaves FROM pipeline.chat_daily
+    UNION ALL
+    SELECT project, unnest(chat_ids), unnest(days), unnest(messages), unnest(joins), unnest(leaves)
+    FROM pipeline.chat_daily_log
+) c
+GROUP BY project, chat_id, day;
+
+CREATE VIEW bi_all.user_monthly_sums AS
+SELECT project, user_id, month, sum(payments)::bigint AS payments, sum(revenue) AS revenue, sum(refunds) AS refunds
+FROM (
+    SELECT project, user_id, month, payments, revenue, refunds FROM pipeline.user_monthly
+    UNION ALL
+    SELECT project, unnest(user_ids), unnest(months), unnest(payments), unnest(revenue), unnest(refunds)
+    FROM pipeline.user_monthly_log
+) m
+GROUP BY project, user_id, month;
+
+-- `funnel_daily` likewise (with `funnel_log`). Rows whose figures all went back to zero (a user's figures moved to another attribution)
+-- stay in the table for the next delta but are not facts any more: the view leaves them out.
 CREATE VIEW bi_all.funnel_daily AS
-SELECT project, day, network, campaign_id, ad_id, impressions, ad_clicks, spend, visits,
-       registrations, orders, paid_orders, payments, revenue, refunds
-FROM pipeline.funnel_daily
-WHERE impressions <> 0 OR ad_clicks <> 0 OR spend <> 0 OR visits <> 0 OR registrations <> 0 OR orders <> 0
-   OR paid_orders <> 0 OR payments <> 0 OR revenue <> 0 OR refunds <> 0;
+SELECT project, day, network, campaign_id, ad_id,
+       sum(impressions)::bigint AS impressions, sum(ad_clicks)::bigint AS ad_clicks, sum(spend) AS spend,
+       sum(visits)::bigint AS visits, sum(registrations)::bigint AS registrations, sum(orders)::bigint AS orders,
+       sum(paid_orders)::bigint AS paid_orders, sum(payments)::bigint AS payments, sum(revenue) AS revenue,
+       sum(refunds) AS refunds
+FROM (
+    SELECT project, day, network, campaign_id, ad_id, impressions, ad_clicks, spend, visits, registrations, orders,
+           paid_orders, payments, revenue, refunds
+    FROM pipeline.funnel_daily
+    UNION ALL
+    SELECT project, unnest(days), unnest(networks), unnest(campaign_ids), unnest(ad_ids), unnest(impressions),
+           unnest(ad_clicks), unnest(spend), unnest(visits), unnest(registrations), unnest(orders),
+           unnest(paid_orders), unnest(payments), unnest(revenue), unnest(refunds)
+    FROM pipeline.funnel_log
+) f
+GROUP BY project, day, network, campaign_id, ad_id
+HAVING sum(impressions) <> 0 OR sum(ad_clicks) <> 0 OR sum(spend) <> 0 OR sum(visits) <> 0
+    OR sum(registrations) <> 0 OR sum(orders) <> 0 OR sum(paid_orders) <> 0 OR sum(payments) <> 0
+    OR sum(revenue) <> 0 OR sum(refunds) <> 0;
 
 CREATE VIEW bi_all.traffic_report AS
 SELECT f.*,
@@ -142,7 +195,7 @@ WITH cohort_of AS (
     SELECT u.project, u.cohort_month, m.month,
            count(*) FILTER (WHERE m.payments > 0) AS payers,
            sum(m.payments) AS payments, sum(m.revenue) AS revenue, sum(m.refunds) AS refunds
-    FROM pipeline.user_monthly m
+    FROM bi_all.user_monthly_sums m
     JOIN cohort_of u ON u.project = m.project AND u.user_id = m.user_id
     WHERE u.cohort_month IS NULL OR m.month >= u.cohort_month
     GROUP BY u.project, u.cohort_month, m.month
@@ -219,7 +272,7 @@ WITH firsts AS (
 SELECT d.project, d.channel, d.letter_id, d.day,
        d.sent, d.delivered, d.opened, d.clicked, d.unsubscribed, d.bounced, d.spam,
        coalesce(u.unique_opens, 0)::bigint AS unique_opens, coalesce(u.unique_clicks, 0)::bigint AS unique_clicks
-FROM pipeline.mail_daily d
+FROM bi_all.mail_daily_sums d
 LEFT JOIN uniques u USING (project, channel, letter_id, day);
 
 -- SPEC §4.8's after-click credit: each accepted payment goes to the letter of its user's latest
@@ -252,7 +305,7 @@ WITH totals AS (
            sum(sent)::bigint AS sent, sum(delivered)::bigint AS delivered, sum(opened)::bigint AS opened,
            sum(clicked)::bigint AS clicked, sum(unsubscribed)::bigint AS unsubscribed,
            sum(bounced)::bigint AS bounced, sum(spam)::bigint AS spam
-    FROM pipeline.mail_daily GROUP BY project, channel, letter_id
+    FROM bi_all.mail_daily_sums GROUP BY project, channel, letter_id
 ), uniques AS (
     SELECT project, channel, letter_id,
            count(first_open_at) AS unique_opens, count(first_click_at) AS unique_clicks
@@ -287,13 +340,13 @@ WITH members AS (
 )
 SELECT d.project, d.chat_id, d.day, d.messages, coalesce(m.active_members, 0) AS active_members,
        d.joins, d.leaves
-FROM pipeline.chat_daily d
+FROM bi_all.chat_daily_sums d
 LEFT JOIN members m USING (project, chat_id, day);
 
 CREATE VIEW bi_all.community_conversion AS
 WITH money AS (
     SELECT project, user_id, sum(payments) AS payments, sum(revenue) AS revenue
-    FROM pipeline.user_monthly GROUP BY project, user_id
+    FROM bi_all.user_monthly_sums GROUP BY project, user_id
 )
 SELECT u.project, u.cohort_month, u.chat_active,
        count(*) AS users,
@@ -548,7 +601,7 @@ SELECT NULL, NULL, NULL
 WHERE pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'pipeline'), 'USAGE');
 
 -- The narrowed views, one per view of bi_all but for its helpers (my_grants, order_facts, order_deals,
--- people, letter_readers, mail_credit, user_activity): the ad-level ones keep the rows of the ads a grant
+-- people, letter_readers, mail_credit, user_activity, and the *_sums): the ad-level ones keep the rows of the ads a grant
 -- names (a whole project, or a network, or some of its campaigns), the others only a whole
 -- project's rows. security_barrier: a condition of the caller's own (a function that could leak
 -- what it sees) is applied only to rows the grants already let through.
@@ -581,7 +634,8 @@ BEGIN
     -- A view added to bi_all but to neither list above would be readable by nobody but the owner.
     IF EXISTS (SELECT 1 FROM pg_views a WHERE a.schemaname = 'bi_all'
                AND a.viewname NOT IN ('my_grants', 'order_facts', 'order_deals', 'people', 'letter_readers',
-                                      'mail_credit', 'user_activity')
+                                      'mail_credit', 'user_activity', 'mail_daily_sums', 'chat_daily_sums',
+                                      'user_monthly_sums')
                AND NOT EXISTS (SELECT 1 FROM pg_views b WHERE b.schemaname = 'bi' AND b.viewname = a.viewname)) THEN
         RAISE EXCEPTION 'a view of bi_all has no narrowed view in bi: add it to one of the lists in bi.sql';
     END IF;
