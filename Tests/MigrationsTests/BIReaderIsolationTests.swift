@@ -104,10 +104,10 @@ struct BIReaderIsolationTests {
         let world = try World()
         defer { world.close() }
         let statements = [
-            // bi.funnel_daily is a simple view, so PostgreSQL would pass writes through to the table.
-            "INSERT INTO bi.funnel_daily (project, day, network, campaign_id, ad_id) VALUES ('p', '2026-01-01', 'n', 'c', 'a')",
-            "UPDATE bi.funnel_daily SET visits = visits + 1",
-            "DELETE FROM bi.funnel_daily",
+            // bi.ads is a simple view, so PostgreSQL would pass writes through to the table.
+            "INSERT INTO bi.ads (project, network, campaign_id, ad_id) VALUES ('p', 'n', 'c', 'a')",
+            "UPDATE bi.ads SET ad_name = 'changed'",
+            "DELETE FROM bi.ads",
             "CREATE TABLE bi.intruder (x int)",
             "CREATE VIEW bi.intruder AS SELECT 1 AS x",
             "CREATE FUNCTION bi.intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'",
@@ -120,7 +120,7 @@ struct BIReaderIsolationTests {
         for sql in statements {
             #expect(world.refusal(sql) == "42501", "\(sql)")
         }
-        let rows = try world.admin.execute("SELECT count(*) FROM pipeline.funnel_daily").rows[0][0]
+        let rows = try world.admin.execute("SELECT count(*) FROM pipeline.ad_names").rows[0][0]
         #expect(rows == "0")
     }
 }
