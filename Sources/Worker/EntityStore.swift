@@ -21,7 +21,7 @@ final class EntityStore {
     /// Ledgers and order status events, as the state log holds them.
     private(set) var workerState = WorkerStateRecords()
     let stateLog: StateLog
-    /// Compacts the id logs after each snapshot and folds the logs of sums then and when due, off the batches'
+    /// Compacts the id logs after each snapshot and folds the logs of sums when due, off the batches'
     /// path; without one the snapshot's transaction does both.
     var logCompactor: LogCompactor?
     /// When the logs of sums are folded (`SummedLog`).
@@ -87,7 +87,7 @@ final class EntityStore {
             + changes.userMonthly.count
         if summedElements > 0 { sinceFold = (sinceFold.batches + 1, sinceFold.elements + summedElements) }
         if let logCompactor, sinceFold.batches >= foldLimits.batches || sinceFold.elements >= foldLimits.elements {
-            logCompactor.request(idLogs: false)
+            logCompactor.request(idLogs: false, sums: true)
             sinceFold = (0, 0)
         }
     }
@@ -97,8 +97,9 @@ final class EntityStore {
     func snapshotIfDue(lease: WorkerLease?, _ connection: PostgresConnection) throws {
         guard stateLog.snapshotDue else { return }
         try stateLog.writeSnapshot(workerState, lease: lease, compactingLogs: logCompactor == nil, connection)
-        if let logCompactor { logCompactor.request(idLogs: true) }
-        sinceFold = (0, 0)
+        // The logs of sums wait for their own limits: folding them here too wrote each key twice as
+        // often for no figure (they do not grow with the state).
+        if let logCompactor { logCompactor.request(idLogs: true, sums: false) } else { sinceFold = (0, 0) }
     }
 
     private func loadOrders(_ connection: PostgresConnection) throws {

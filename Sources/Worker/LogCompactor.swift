@@ -29,11 +29,11 @@ final class LogCompactor: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Folds the logs of sums and, with `idLogs`, compacts the id logs: now, or after the running
+    /// Compacts the id logs and folds the logs of sums, as asked: now, or after the running
     /// compaction (requests meanwhile are merged into one).
-    func request(idLogs: Bool) {
+    func request(idLogs: Bool, sums: Bool) {
         let start = pending.withLock { pending in
-            pending.sums = true
+            pending.sums = pending.sums || sums
             pending.idLogs = pending.idLogs || idLogs
             if pending.draining { return false }
             pending.draining = true

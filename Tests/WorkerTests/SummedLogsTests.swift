@@ -84,7 +84,7 @@ struct SummedLogsTests {
             VALUES ('a', '{u1,u2}', '{2026-01-01,2026-02-01}', '{1,1}', '{7,8}', '{0,0}')
             """)
         let compactor = LogCompactor(databaseURL: url, schema: "pipeline", logger: Logger(label: "test"))
-        compactor.request(idLogs: false)
+        compactor.request(idLogs: false, sums: true)
         // Returns once the fold ended: it did not wait for the open transaction.
         compactor.finish()
         let table = "SELECT concat_ws('/', user_id, month, payments, revenue, refunds) FROM %@ ORDER BY 1"
@@ -94,7 +94,7 @@ struct SummedLogsTests {
         _ = try batch.execute("COMMIT")
         let summed = ["u1/2026-01-01/3/127.50/5", "u2/2026-02-01/1/8/0"]
         #expect(try Self.strings(String(format: table, "bi_all.user_monthly_sums"), connection) == summed)
-        compactor.request(idLogs: false)
+        compactor.request(idLogs: false, sums: true)
         compactor.finish()
         #expect(try Self.strings(String(format: table, "pipeline.user_monthly"), connection) == summed)
     }
