@@ -140,13 +140,13 @@ let package = Package(
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "PollersNetworkTests", dependencies: [
-            "Pollers", "Events",
+            "Pollers", "Events", "PipelineTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "BackfillTests", dependencies: [
-            "Backfill", "Events", "Normalizers", "Kafka",
+            "Backfill", "Events", "Normalizers", "Kafka", "PipelineTestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

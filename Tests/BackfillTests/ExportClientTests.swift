@@ -3,6 +3,7 @@ import Synchronization
 import Events
 import Hummingbird
 import HummingbirdTesting
+import PipelineTestSupport
 import Testing
 @testable import Backfill
 
@@ -69,8 +70,11 @@ final class FakeGetCourse: @unchecked Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.test(.live) { client in
-            try await body(URL(string: "http://127.0.0.1:\(client.port!)")!)
+        // Off the cooperative pool, which synchronous tests elsewhere may hold for minutes.
+        return try await withTaskExecutorPreference(OffPoolExecutor.shared) {
+            try await app.test(.live) { client in
+                try await body(URL(string: "http://127.0.0.1:\(client.port!)")!)
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Hummingbird
 import Logging
+import PipelineTestSupport
 import Pollers
 import ServiceLifecycle
 import Synchronization
@@ -80,23 +81,26 @@ final class FakeAPIServer: Sendable {
         // Stopped by a graceful shutdown, not by cancelling its task: cancelling a server with a connection
         // open can deinit NIO's writer unfinished, which traps.
         let serviceGroup = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await serviceGroup.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await serviceGroup.triggerGracefulShutdown()
-                throw FakeServerError.noPort
-            }
-            let url = URL(string: "http://127.0.0.1:\(port)")!
-            baseURL.withLock { $0 = url }
-            do {
-                let result = try await body(url, server)
-                await serviceGroup.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await serviceGroup.triggerGracefulShutdown()
-                throw error
+        // Off the cooperative pool, which synchronous tests elsewhere may hold for minutes.
+        return try await withTaskExecutorPreference(OffPoolExecutor.shared) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await serviceGroup.run() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next(), port > 0 else {
+                    await serviceGroup.triggerGracefulShutdown()
+                    throw FakeServerError.noPort
+                }
+                let url = URL(string: "http://127.0.0.1:\(port)")!
+                baseURL.withLock { $0 = url }
+                do {
+                    let result = try await body(url, server)
+                    await serviceGroup.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                    return result
+                } catch {
+                    await serviceGroup.triggerGracefulShutdown()
+                    throw error
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import HTTPTypes
 import Kafka
 import Logging
 import NIOCore
+import PipelineTestSupport
 import Pollers
 
 /// Quiet by default; set POLLERS_TEST_LOG=debug to see the pollers' lines.
@@ -114,8 +115,11 @@ final class FakeAPI: @unchecked Sendable {
             }
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: pollerTestLogger())
-        return try await app.test(.live) { client in
-            try await body(URL(string: "http://127.0.0.1:\(client.port!)")!)
+        // Off the cooperative pool, which synchronous tests elsewhere may hold for minutes.
+        return try await withTaskExecutorPreference(OffPoolExecutor.shared) {
+            try await app.test(.live) { client in
+                try await body(URL(string: "http://127.0.0.1:\(client.port!)")!)
+            }
         }
     }
 }

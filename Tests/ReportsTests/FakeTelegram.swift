@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PipelineTestSupport
 import ServiceLifecycle
 
 /// A stand-in for the Telegram Bot API on 127.0.0.1: it records every request and answers each with
@@ -81,21 +82,24 @@ final class FakeTelegram: Sendable {
         // Stopped by a graceful shutdown, not by cancelling its task: cancelling a server with a connection
         // open can deinit NIO's writer unfinished, which traps.
         let server = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await server.triggerGracefulShutdown()
-                throw CancellationError()
-            }
-            do {
-                let result = try await body(URL(string: "http://127.0.0.1:\(port)")!)
-                await server.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await server.triggerGracefulShutdown()
-                throw error
+        // Off the cooperative pool, which synchronous tests elsewhere may hold for minutes.
+        return try await withTaskExecutorPreference(OffPoolExecutor.shared) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next(), port > 0 else {
+                    await server.triggerGracefulShutdown()
+                    throw CancellationError()
+                }
+                do {
+                    let result = try await body(URL(string: "http://127.0.0.1:\(port)")!)
+                    await server.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                    return result
+                } catch {
+                    await server.triggerGracefulShutdown()
+                    throw error
+                }
             }
         }
     }
