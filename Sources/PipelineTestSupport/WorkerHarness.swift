@@ -52,6 +52,8 @@ public struct WorkerHarness: Sendable {
         configuration.topics = topics
         configuration.untilCaughtUp = untilCaughtUp
         configuration.maxBatchMessages = batch
+        // Folds of the logs of sums beside every few batches, as a long run has them now and then.
+        configuration.sumsFoldBatches = 3
         return configuration
     }
 

@@ -8,11 +8,11 @@ import Synchronization
 /// the compaction held the applying thread for 1.7 s per million events, a tenth of the run.
 ///
 /// It may run beside the batches' transactions because a log only ever gains rows and every
-/// reader takes it as a set: each log's rewrite is one statement that deletes the rows its snapshot
-/// sees and inserts them again merged (or adds their sums to a table), so a row a
-/// batch appends meanwhile is neither deleted nor waited for, and a reader sees the log before or
-/// after. Nor does it need the lease: what it writes is what it deleted. A failed compaction
-/// changes nothing; the next request tries again.
+/// reader groups it: each log's rewrite is one statement that deletes the rows its snapshot sees
+/// and inserts them again merged (or adds their sums to the log's table), so a row a batch appends
+/// meanwhile is neither deleted nor waited for, and a reader sees the figures of before or after,
+/// which are equal. Nor does it need the lease: what it writes is what it deleted. A failed
+/// compaction changes nothing; the next request tries again.
 final class LogCompactor: @unchecked Sendable {
     // Safe: `connection` is touched only by blocks on `queue` (one at a time); `pending` is locked.
     private let databaseURL: String

@@ -111,6 +111,8 @@ public final class PipelineWorker {
             stateSnapshotInterval: configuration.stateSnapshotInterval)
         let compactor = LogCompactor(databaseURL: configuration.databaseURL, schema: configuration.stateSchema, logger: logger)
         applier.store.logCompactor = compactor
+        applier.store.foldLimits = SummedLog.FoldLimits(
+            batches: configuration.sumsFoldBatches, elements: configuration.sumsFoldElements)
         defer { compactor.finish() }
         let loadStarted = ContinuousClock.now
         try applier.loadState(connection, databaseURL: configuration.databaseURL)

@@ -80,7 +80,8 @@ final class StateLog {
             } else {
                 try connection.execute("DELETE FROM \(schema).state_log")
             }
-            // The id logs grow with every batch like this log: compacted at the same pace.
+            // The other logs grow with every batch like this one: compacted and folded at the same
+            // pace where no compactor does it beside the batches.
             if compactingLogs {
                 try SetLogs(schema: schema).compact(in: connection)
                 try SummedLog.foldAll(schema: schema, in: connection)

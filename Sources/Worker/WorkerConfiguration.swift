@@ -41,6 +41,12 @@ public struct WorkerConfiguration: Sendable {
     /// Records the state log takes after its last snapshot before the next one (at least; also
     /// at least that snapshot's size): small in tests, to exercise snapshots.
     public var stateSnapshotInterval: Int = 200_000
+    /// Batches after which the owner folds the logs of sums into their tables (`SummedLog`), unless
+    /// `sumsFoldElements` came first: few in tests, to fold beside the batches often.
+    public var sumsFoldBatches: Int = 200
+    /// Keys logged to the logs of sums after which the owner folds them, unless `sumsFoldBatches`
+    /// came first.
+    public var sumsFoldElements: Int = 200_000
 
     public init(kafka: KafkaConfiguration, databaseURL: String) {
         self.kafka = kafka

@@ -21,8 +21,11 @@ struct RebuildTests {
         _ = try PipelineWorker(configuration: live, logger: harness.logger).run()
 
         // Damage the live figures, as a bug or a manual edit would.
+        // Tables of sums and their logs (migration 0014) both: what the last fold left in each.
         _ = try harness.result("UPDATE pipeline.funnel_daily SET visits = visits + 100, revenue = revenue + 1")
+        _ = try harness.result("UPDATE pipeline.funnel_log SET visits = ARRAY(SELECT v + 100 FROM unnest(visits) v)")
         _ = try harness.result("DELETE FROM pipeline.user_monthly")
+        _ = try harness.result("DELETE FROM pipeline.user_monthly_log")
 
         try harness.produce(Array(data.deliveries[half...]))
 
