@@ -43,10 +43,10 @@ public struct WorkerConfiguration: Sendable {
     public var stateSnapshotInterval: Int = 200_000
     /// Batches after which the owner folds the logs of sums into their tables (`SummedLog`), unless
     /// `sumsFoldElements` came first: few in tests, to fold beside the batches often.
-    public var sumsFoldBatches: Int = 200
+    public var sumsFoldBatches: Int = SummedLog.FoldLimits().batches
     /// Keys logged to the logs of sums after which the owner folds them, unless `sumsFoldBatches`
     /// came first.
-    public var sumsFoldElements: Int = 200_000
+    public var sumsFoldElements: Int = SummedLog.FoldLimits().elements
 
     public init(kafka: KafkaConfiguration, databaseURL: String) {
         self.kafka = kafka
