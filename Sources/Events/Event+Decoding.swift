@@ -1,6 +1,21 @@
 extension Event {
-    static let envelopeFields = ["id", "type", "project", "source", "occurred_at", "data"]
-    static let utmFields = ["source", "medium", "campaign", "content", "term"]
+    /// The members each object of an event may have, in the order SPEC §2 lists them (the fast
+    /// path, `EventScanner`, reads by the same lists).
+    enum FieldLists {
+        static let envelope = ["id", "type", "project", "source", "occurred_at", "data"]
+        static let utm = ["source", "medium", "campaign", "content", "term"]
+        static let click = ["visitor_id", "url", "utm", "click_ids"]
+        static let registration = ["user_id", "visitor_id", "funnel", "utm", "email_sha256"]
+        static let order = ["order_id", "user_id", "status", "amount", "currency", "product", "offer",
+                            "manager_id", "manager_name", "tags", "utm", "created_at"]
+        static let payment = ["payment_id", "order_id", "user_id", "amount", "currency", "status"]
+        static let mail = ["letter_id", "channel", "user_id", "event"]
+        static let chat = ["chat_id", "message_id", "user_id", "kind"]
+        static let adStats = ["network", "account_id", "campaign_id", "ad_id", "day", "impressions", "clicks", "cost",
+                              "currency", "campaign_name", "ad_group_id", "ad_group_name", "ad_name"]
+        static let identity = ["user_id", "alias"]
+        static let learning = ["user_id", "course_id", "lesson_id", "kind"]
+    }
 
     /// The longest `id` accepted, in Unicode code points (as JSON Schema's `maxLength` counts).
     public static let maximumIDLength = 200
@@ -13,6 +28,19 @@ extension Event {
     /// `source`, `occurred_at`, `data`), then the data fields in the order SPEC §2 lists them.
     /// - Throws: `EventDecodingError` naming the field by its JSON path (`$` for the document itself).
     public static func decode(json: [UInt8]) throws(EventDecodingError) -> Event {
+        if let event = EventScanner.event(in: json) { return event }
+        return try decodeThroughTree(json: json)
+    }
+
+    /// The fast path alone: the event, or nil where `decode(json:)` goes the full way (for tests
+    /// comparing the two).
+    package static func decodeFastPathOnly(json: [UInt8]) -> Event? {
+        EventScanner.event(in: json)
+    }
+
+    /// The full way: parses the JSON into a tree, then reads and checks each field in a fixed
+    /// order, giving every refused document its one error.
+    package static func decodeThroughTree(json: [UInt8]) throws(EventDecodingError) -> Event {
         let root: JSONValue
         do {
             root = try JSONParser.parse(json)
@@ -20,7 +48,7 @@ extension Event {
             throw EventDecodingError(field: "$", problem: "invalid JSON: \(error.message) at byte \(error.offset)")
         }
         let envelope = try ObjectReader(root, path: "$")
-        try envelope.checkMembers(allowed: envelopeFields)
+        try envelope.checkMembers(allowed: FieldLists.envelope)
 
         let id = try envelope.string("id")
         let idLength = id.unicodeScalars.count
@@ -49,7 +77,7 @@ extension Event {
     private static func decodeData(of type: EventType, from data: ObjectReader) throws(EventDecodingError) -> EventData {
         switch type {
         case .click:
-            try data.checkMembers(allowed: ["visitor_id", "url", "utm", "click_ids"])
+            try data.checkMembers(allowed: FieldLists.click)
             return .click(Click(
                 visitorID: try data.string("visitor_id"),
                 url: try data.string("url"),
@@ -57,7 +85,7 @@ extension Event {
                 clickIDs: try decodeClickIDs(data.optional("click_ids"), path: data.fieldPath("click_ids"))
             ))
         case .registration:
-            try data.checkMembers(allowed: ["user_id", "visitor_id", "funnel", "utm", "email_sha256"])
+            try data.checkMembers(allowed: FieldLists.registration)
             return .registration(Registration(
                 userID: try data.string("user_id"),
                 visitorID: try data.optionalString("visitor_id"),
@@ -66,8 +94,7 @@ extension Event {
                 emailSHA256: try data.optionalString("email_sha256")
             ))
         case .order:
-            try data.checkMembers(allowed: ["order_id", "user_id", "status", "amount", "currency", "product", "offer",
-                                            "manager_id", "manager_name", "tags", "utm", "created_at"])
+            try data.checkMembers(allowed: FieldLists.order)
             return .order(Order(
                 orderID: try data.string("order_id"),
                 userID: try data.string("user_id"),
@@ -83,7 +110,7 @@ extension Event {
                 createdAt: try data.timestamp("created_at").0
             ))
         case .payment:
-            try data.checkMembers(allowed: ["payment_id", "order_id", "user_id", "amount", "currency", "status"])
+            try data.checkMembers(allowed: FieldLists.payment)
             return .payment(Payment(
                 paymentID: try data.string("payment_id"),
                 orderID: try data.string("order_id"),
@@ -93,7 +120,7 @@ extension Event {
                 status: try data.enumeration("status", as: PaymentStatus.self)
             ))
         case .mail:
-            try data.checkMembers(allowed: ["letter_id", "channel", "user_id", "event"])
+            try data.checkMembers(allowed: FieldLists.mail)
             return .mail(Mail(
                 letterID: try data.string("letter_id"),
                 channel: try data.nonEmptyString("channel"),
@@ -101,7 +128,7 @@ extension Event {
                 event: try data.enumeration("event", as: MailEvent.self)
             ))
         case .chat:
-            try data.checkMembers(allowed: ["chat_id", "message_id", "user_id", "kind"])
+            try data.checkMembers(allowed: FieldLists.chat)
             return .chat(Chat(
                 chatID: try data.string("chat_id"),
                 messageID: try data.string("message_id"),
@@ -109,8 +136,7 @@ extension Event {
                 kind: try data.enumeration("kind", as: ChatKind.self)
             ))
         case .adStats:
-            try data.checkMembers(allowed: ["network", "account_id", "campaign_id", "ad_id", "day", "impressions", "clicks", "cost",
-                                            "currency", "campaign_name", "ad_group_id", "ad_group_name", "ad_name"])
+            try data.checkMembers(allowed: FieldLists.adStats)
             return .adStats(AdStats(
                 network: try data.string("network"),
                 accountID: try data.string("account_id"),
@@ -127,7 +153,7 @@ extension Event {
                 adName: try data.optionalString("ad_name")
             ))
         case .identity:
-            try data.checkMembers(allowed: ["user_id", "alias"])
+            try data.checkMembers(allowed: FieldLists.identity)
             let userID = try data.string("user_id")
             let alias = try data.nonEmptyString("alias")
             // SPEC §4.15: an alias equal to its user links nothing and is invalid. JSON Schema cannot
@@ -137,7 +163,7 @@ extension Event {
             }
             return .identity(Identity(userID: userID, alias: alias))
         case .learning:
-            try data.checkMembers(allowed: ["user_id", "course_id", "lesson_id", "kind"])
+            try data.checkMembers(allowed: FieldLists.learning)
             return .learning(Learning(
                 userID: try data.string("user_id"),
                 courseID: try data.string("course_id"),
@@ -149,7 +175,7 @@ extension Event {
 
     private static func decodeUTM(_ value: JSONValue, path: String) throws(EventDecodingError) -> UTM {
         let utm = try ObjectReader(value, path: path)
-        try utm.checkMembers(allowed: utmFields)
+        try utm.checkMembers(allowed: FieldLists.utm)
         return UTM(
             source: try utm.optionalString("source"),
             medium: try utm.optionalString("medium"),
