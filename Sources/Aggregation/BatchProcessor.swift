@@ -22,7 +22,7 @@ public struct BatchProcessor: Sendable {
     public static let missingRatePrefix = "fx rate missing:"
 
     public func process(_ events: [Event], state: BatchState) -> BatchChanges {
-        var run = Run(processor: self, state: state)
+        var run = Run(processor: self, state: state, counts: EventTypeCounts(events))
         for (index, event) in events.enumerated() {
             if let reason = run.absorb(event) { run.changes.rejected[index] = reason }
         }
@@ -42,14 +42,31 @@ public struct BatchProcessor: Sendable {
         var ledgerDeltas: [UserDayKey: LedgerMeasures] = [:]
         var changes = BatchChanges()
 
-        init(processor: BatchProcessor, state: BatchState) {
+        init(processor: BatchProcessor, state: BatchState, counts: EventTypeCounts) {
             self.processor = processor
             stored = state
+            // Copied on their first change, at the stored tables' capacity: `EntityStore.batchState`
+            // sizes those for every key the batch names, new ones included.
             users = state.users
             orders = state.orders
             orderEvents = state.orderEvents
             payments = state.payments
             adStats = state.adStats
+            // Upper bounds of the keys that are mostly distinct within a batch; the tables keyed
+            // by day, chat or letter stay small and grow as they go.
+            ledgerDeltas.reserveCapacity(counts.registrations + 2 * (counts.orders + counts.payments))
+            changes.usersSeen.reserveCapacity(counts.userEvents)
+            changes.contacts.reserveCapacity(counts.mails + counts.chats)
+            changes.chatActiveContacts.reserveCapacity(counts.chats)
+            changes.orders.reserveCapacity(counts.orders)
+            changes.newOrderEvents.reserveCapacity(counts.orders)
+            changes.payments.reserveCapacity(counts.payments)
+            changes.adStats.reserveCapacity(counts.adStats)
+            changes.adNames.reserveCapacity(counts.adStats)
+            changes.registrations.reserveCapacity(counts.registrations)
+            changes.aliasLinks.reserveCapacity(counts.identities)
+            changes.learningFirsts.reserveCapacity(counts.learning)
+            changes.activityMonths.reserveCapacity(counts.mails + counts.chats + counts.learning)
         }
 
         /// Folds one event into the states; returns why it cannot be applied, if so.
@@ -195,6 +212,7 @@ public struct BatchProcessor: Sendable {
             finishPayments()
             finishAdStats()
             finishUsers()
+            changes.userDaily.reserveCapacity(ledgerDeltas.count)
             for (key, delta) in ledgerDeltas where !delta.isZero {
                 changes.userDaily[key, default: LedgerMeasures()] += delta
                 let money = delta.money

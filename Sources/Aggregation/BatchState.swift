@@ -17,6 +17,32 @@ public struct BatchState: Sendable {
     public init() {}
 }
 
+/// How many events of each type a batch has, to size the batch's tables up front: a table grown
+/// from empty re-hashes every key at each doubling, and its large steps each took fresh pages.
+public struct EventTypeCounts: Sendable, Equatable {
+    public var clicks = 0, registrations = 0, orders = 0, payments = 0, mails = 0, chats = 0
+    public var adStats = 0, identities = 0, learning = 0
+
+    public init(_ events: [Event]) {
+        for event in events {
+            switch event.data {
+            case .click: clicks += 1
+            case .registration: registrations += 1
+            case .order: orders += 1
+            case .payment: payments += 1
+            case .mail: mails += 1
+            case .chat: chats += 1
+            case .adStats: adStats += 1
+            case .identity: identities += 1
+            case .learning: learning += 1
+            }
+        }
+    }
+
+    /// Events naming a user whose figures they change (registrations, orders and payments).
+    public var userEvents: Int { registrations + orders + payments }
+}
+
 /// The keys whose stored state a batch of events needs.
 public struct BatchRequirements: Sendable, Equatable {
     public var orders: Set<EntityKey> = []
@@ -28,8 +54,16 @@ public struct BatchRequirements: Sendable, Equatable {
     public var eventUsers: Set<UserKey> = []
     /// The earliest registration of each user registering in the batch.
     public var earliestRegistrations: [UserKey: EventStamp] = [:]
+    /// The batch's events by type.
+    public let counts: EventTypeCounts
 
     public init(_ events: [Event]) {
+        counts = EventTypeCounts(events)
+        orders.reserveCapacity(counts.orders)
+        payments.reserveCapacity(counts.payments)
+        adStats.reserveCapacity(counts.adStats)
+        eventUsers.reserveCapacity(counts.userEvents)
+        earliestRegistrations.reserveCapacity(counts.registrations)
         for event in events {
             let project = event.project
             switch event.data {
@@ -58,6 +92,7 @@ public struct BatchRequirements: Sendable, Equatable {
     /// contributions may move to another user.
     public func users(with state: BatchState) -> Set<UserKey> {
         var users = eventUsers
+        users.reserveCapacity(eventUsers.count + state.orders.count + 2 * state.payments.count)
         for (key, order) in state.orders { users.insert(UserKey(project: key.project, userID: order.userID)) }
         for (key, payment) in state.payments {
             if let accepted = payment.firstAccepted { users.insert(UserKey(project: key.project, userID: accepted.userID)) }

@@ -18,9 +18,15 @@ public struct WorkerStateRecords: Sendable, Equatable {
     /// Adds ledger deltas (dropping days that come back to zero) and appends order events.
     public mutating func add(userDaily: [UserDayKey: LedgerMeasures], orderEvents newEvents: [EntityKey: [OrderStatusEvent]]) {
         for (key, delta) in userDaily {
-            var days = ledgers.removeValue(forKey: key.user) ?? LedgerDays()
-            days.add(delta, on: key.day)
-            if !days.isEmpty { ledgers[key.user] = days }
+            // One lookup for a user with a ledger, changed in place through its index.
+            if let index = ledgers.index(forKey: key.user) {
+                ledgers.values[index].add(delta, on: key.day)
+                if ledgers.values[index].isEmpty { ledgers.remove(at: index) }
+            } else {
+                var days = LedgerDays()
+                days.add(delta, on: key.day)
+                if !days.isEmpty { ledgers[key.user] = days }
+            }
         }
         for (key, events) in newEvents { Self.append(events, exactlyTo: &orderEvents[key, default: []]) }
     }

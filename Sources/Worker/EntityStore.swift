@@ -61,13 +61,21 @@ final class EntityStore {
     /// of the users whose first registration it may move.
     func batchState(for requirements: BatchRequirements) -> BatchState {
         var state = BatchState()
+        // Room for every key the batch names, stored or new: the processor's copies of these
+        // tables then take the batch's new keys without growing.
+        state.orders.reserveCapacity(requirements.orders.count)
+        state.orderEvents.reserveCapacity(requirements.orders.count)
+        state.payments.reserveCapacity(requirements.payments.count)
+        state.adStats.reserveCapacity(requirements.adStats.count)
         for key in requirements.orders {
             if let order = orders[key] { state.orders[key] = order }
             if let events = workerState.orderEvents[key] { state.orderEvents[key] = events }
         }
         for key in requirements.payments { if let payment = payments[key] { state.payments[key] = payment } }
         for key in requirements.adStats { if let stats = adStats[key] { state.adStats[key] = stats } }
-        for user in requirements.users(with: state) { if let stored = users[user] { state.users[user] = stored } }
+        let batchUsers = requirements.users(with: state)
+        state.users.reserveCapacity(batchUsers.count)
+        for user in batchUsers { if let stored = users[user] { state.users[user] = stored } }
         for user in requirements.ledgerUsers(with: state) {
             if let ledger = workerState.ledgers[user] { state.ledgers[user] = ledger.byDay }
         }
