@@ -47,8 +47,10 @@ struct EventScanner {
         }
         skipWhitespace()
         guard index == bytes.count, let id, let project, let source, let occurred, let data else { throw GiveUp() }
-        let length = id.unicodeScalars.count
-        guard length > 0, length <= Event.maximumIDLength else { throw GiveUp() }
+        // A text of at most 200 bytes has at most 200 code points: counted only for longer ones.
+        guard !id.isEmpty, id.utf8.count <= Event.maximumIDLength || id.unicodeScalars.count <= Event.maximumIDLength else {
+            throw GiveUp()
+        }
         return Event(id: id, project: project, source: source, occurredAt: occurred.0, occurredAtText: occurred.1, data: data)
     }
 

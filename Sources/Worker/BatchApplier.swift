@@ -239,14 +239,18 @@ struct BatchApplier {
     static func decodeAll(_ messages: [KafkaMessage]) -> [DecodedMessage] {
         let chunks = messages.count < 512 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
         guard chunks > 1 else { return messages.map(DecodedMessage.init) }
-        let results = UnsafeResults(count: messages.count)
         let size = (messages.count + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            for index in chunk * size..<min(messages.count, (chunk + 1) * size) {
-                results.set(index, DecodedMessage(messages[index]))
+        // Decoded straight into the array's own buffer: slots of optionals moved into a second
+        // array took two large blocks (fresh pages each) and two passes per batch.
+        return Array(unsafeUninitializedCapacity: messages.count) { buffer, initializedCount in
+            let slots = UninitializedSlots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in chunk * size..<min(messages.count, (chunk + 1) * size) {
+                    slots.initialize(index, to: DecodedMessage(messages[index]))
+                }
             }
+            initializedCount = messages.count
         }
-        return results.takeValues()
     }
 
     /// Dead-letters one message and moves its partition's offset past it, inside the caller's
@@ -351,26 +355,13 @@ struct OffsetGap: Error {
     var seekTo: [KafkaTopicPartition: Int64]
 }
 
-/// Slots that parallel decoders fill, each index by exactly one of them.
-private final class UnsafeResults: @unchecked Sendable {
-    // Safe: every index is written by one iteration of `concurrentPerform` and read only after it
-    // returned; a raw buffer, because concurrent writes through an array property would be
-    // (rightly) reported as overlapping accesses.
-    private let buffer: UnsafeMutableBufferPointer<DecodedMessage?>
-    private var taken = false
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-    deinit {
-        if !taken { buffer.deinitialize() }
-        buffer.deallocate()
-    }
-    func set(_ index: Int, _ value: DecodedMessage) { buffer[index] = value }
-    /// Moves the values out, once (copying them retained and released every message's buffers).
-    func takeValues() -> [DecodedMessage] {
-        precondition(!taken, "values taken twice")
-        taken = true
-        return buffer.indices.map { buffer.moveElement(from: $0)! }
-    }
+/// The uninitialized elements of an array under construction, which parallel decoders
+/// initialize, each index by exactly one of them.
+private struct UninitializedSlots: @unchecked Sendable {
+    // Safe: every index is initialized by one iteration of `concurrentPerform`, and the array
+    // counts its elements initialized only after that returned. Decoding cannot throw (a failure
+    // is a `Result`), so no slot is left uninitialized.
+    let base: UnsafeMutablePointer<DecodedMessage>
+
+    func initialize(_ index: Int, to value: DecodedMessage) { (base + index).initialize(to: value) }
 }
