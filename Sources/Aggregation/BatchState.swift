@@ -54,11 +54,9 @@ public struct BatchRequirements: Sendable, Equatable {
     public var eventUsers: Set<UserKey> = []
     /// The earliest registration of each user registering in the batch.
     public var earliestRegistrations: [UserKey: EventStamp] = [:]
-    /// The batch's events by type.
-    public let counts: EventTypeCounts
 
     public init(_ events: [Event]) {
-        counts = EventTypeCounts(events)
+        let counts = EventTypeCounts(events)
         orders.reserveCapacity(counts.orders)
         payments.reserveCapacity(counts.payments)
         adStats.reserveCapacity(counts.adStats)

@@ -26,6 +26,10 @@ extension Event {
     /// Checks run in a fixed order, so each document has one well-defined error: the JSON syntax, then
     /// repeated and unknown members, then the envelope fields in order (`id`, `type`, `project`,
     /// `source`, `occurred_at`, `data`), then the data fields in the order SPEC §2 lists them.
+    ///
+    /// The usual shapes are read straight from the bytes (`EventScanner`), which accepts only what
+    /// this full way accepts, as an equal event; everything else, and every error, comes from the
+    /// full way.
     /// - Throws: `EventDecodingError` naming the field by its JSON path (`$` for the document itself).
     public static func decode(json: [UInt8]) throws(EventDecodingError) -> Event {
         if let event = EventScanner.event(in: json) { return event }

@@ -7,7 +7,7 @@ import Foundation
 /// It gives up on escapes in strings and names, numbers other than plain unsigned integers,
 /// unknown, repeated or out-of-order members (`data` before `type`), and every value the full
 /// decoder refuses. So whenever it returns an event, the full decoder returns an equal one
-/// (`EventScannerTests` and the envelope fuzz test compare the two on every input). Building the
+/// (`FastPathFuzzTests` compares the two on every mutation of the valid samples). Building the
 /// tree, hashing each name and looking members up by name was most of the worker's decoding time.
 struct EventScanner {
     /// Why the fast path stopped: the document is not one it reads; the full decoder decides.
