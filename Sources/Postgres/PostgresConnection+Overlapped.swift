@@ -35,12 +35,11 @@ public final class OverlappedStatements {
 
     /// Encodes and sends a statement after reading the previous one's answer (throwing its error, if any).
     public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws {
-        let texts = try PostgresConnection.encode(parameters)
+        let bound = try BoundParameters(parameters)
         try receivePending()
         try connection.withRecovery { handle in
-            let values = CStrings(texts)
-            let sent = values.withPointers { pointers in
-                PQsendQueryParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
+            let sent = bound.withPointers { types, values, lengths, formats in
+                PQsendQueryParams(handle, sql, Int32(bound.count), types, values, lengths, formats, 0)
             }
             guard sent == 1 else { throw self.connection.failure(handle, nil) }
         }

@@ -75,19 +75,19 @@ public final class PostgresConnection: @unchecked Sendable {
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
     }
 
-    /// Runs one statement with bound text-format parameters ($1, $2, ...) and reads the whole result.
+    /// Runs one statement with bound parameters ($1, $2, ...; text format, arrays of strings in
+    /// binary: `BoundParameters`) and reads the whole result.
     ///
     /// Throws `PostgresError`: `.query` with the server's SQLSTATE, `.connection` (retriable) when the
     /// connection broke, `.usage` for a value containing a NUL byte.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
-        let texts = try Self.encode(parameters)
-        let values = CStrings(texts)
+        let bound = try BoundParameters(parameters)
         let started = statementObserver == nil ? nil : ContinuousClock.now
         defer { if let started, let statementObserver { statementObserver(sql, started.duration(to: .now)) } }
         return try withRecovery { connection in
-            let result = values.withPointers { pointers in
-                PQexecParams(connection, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
+            let result = bound.withPointers { types, values, lengths, formats in
+                PQexecParams(connection, sql, Int32(bound.count), types, values, lengths, formats, 0)
             }
             return try self.read(result, connection)
         }
@@ -308,11 +308,6 @@ public final class PostgresConnection: @unchecked Sendable {
 
     static func lastError(_ connection: OpaquePointer) -> String {
         String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// The parameters in text format, each checked for NUL.
-    static func encode(_ parameters: [any PostgresEncodable]) throws -> [String?] {
-        try parameters.map { try checkedText($0.postgresText) }
     }
 
     /// PostgreSQL text cannot hold NUL, and a C string would silently cut the value there.

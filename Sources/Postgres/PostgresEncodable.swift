@@ -1,6 +1,7 @@
 import Foundation
 
 /// A Swift value that can be sent as a bound text-format parameter; `nil` text means SQL NULL.
+/// Arrays of strings are bound in binary instead (`BoundParameters`).
 public protocol PostgresEncodable: Sendable {
     /// The value in PostgreSQL's text input format, or nil for NULL.
     var postgresText: String? { get }

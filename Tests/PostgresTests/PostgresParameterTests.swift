@@ -174,6 +174,44 @@ import Testing
         let connection = try connectToFreshDatabase("nul")
         let error = #expect(throws: PostgresError.self) { try connection.execute("SELECT $1::text", ["a\u{0}b"]) }
         #expect(error?.code == .usage)
+        // Arrays of strings are bound in binary; the same refusal, for plain and optional elements.
+        let inArray = #expect(throws: PostgresError.self) { try connection.execute("SELECT $1::text[]", [["ok", "a\u{0}b"]]) }
+        #expect(inArray?.code == .usage)
+        let inOptionals: [String?] = [nil, "a\u{0}b"]
+        #expect(throws: PostgresError.self) { try connection.execute("SELECT $1::text[]", [inOptionals]) }
         #expect(try connection.execute("SELECT 1").rows[0][0] == "1")
+    }
+
+    /// Arrays of strings go in binary as `text[]`; a cast to another array type reads each element
+    /// as that type's text, exactly as the text format did.
+    @Test func binaryStringArraysCastToEveryElementType() throws {
+        let connection = try connectToFreshDatabase("binary_arrays")
+        let row = try connection.execute("""
+            SELECT ($1::date[])[2], ($2::timestamptz[])[1] = '2026-01-15T06:03:42.5Z'::timestamptz, ($3::numeric[])[1] + 1,
+                   ($4::bigint[])[2] * 2, ($5::jsonb[])[1] ->> 'a', cardinality($6::text[]), ($7::date[])[2] IS NULL,
+                   array_length($7::date[], 1)
+            """, [
+                ["2026-01-15", "2026-02-28"], ["2026-01-15T09:03:42.5+03:00"], ["1490.00"], ["1", "-4611686018427387904"],
+                [#"{"a": "b"}"#], [String](), ["2026-03-01", nil] as [String?],
+            ]).rows[0]
+        #expect(row[0] == "2026-02-28")
+        #expect(row[1] == "t")
+        #expect(row[2] == "1491.00")
+        #expect(row[3] == "-9223372036854775808")
+        #expect(row[4] == "b")
+        #expect(row[5] == "0")
+        #expect(row[6] == "t")
+        #expect(row[7] == "2")
+        // Through the overlapped path too, into a table.
+        try connection.execute("CREATE TABLE days (day date, label text)")
+        try connection.transaction {
+            try connection.overlapping { statements in
+                try statements.execute("INSERT INTO days SELECT * FROM unnest($1::date[], $2::text[])",
+                                       [["2026-01-01", "2026-01-02"], ["new year", "ünï 🎉 \"quoted\""]])
+            }
+        }
+        let days = try connection.execute("SELECT day::text, label FROM days ORDER BY day").rows
+        #expect(days.map { $0[0] } == ["2026-01-01", "2026-01-02"])
+        #expect(days.map { $0[1] } == ["new year", "ünï 🎉 \"quoted\""])
     }
 }
