@@ -371,24 +371,15 @@ struct EventScanner {
 
     private mutating func currency() throws(GiveUp) -> String {
         let (range, _) = try stringBytes()
-        guard range.count == 3, bytes[range].allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
-            throw GiveUp()
-        }
+        guard ObjectReader.isCurrencyCode(bytes[range]) else { throw GiveUp() }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
-    /// A decimal string: digits, no leading zero, at most 20 integer and 18 fraction digits.
+    /// A decimal string by the full decoder's rule (`ObjectReader.amountShape`).
     private mutating func amount(mustBePositive: Bool) throws(GiveUp) -> DecimalNumber {
         let (range, _) = try stringBytes()
-        let digits = bytes[range]
-        let point = digits.firstIndex(of: UInt8(ascii: "."))
-        let integerPart = digits[..<(point ?? range.upperBound)]
-        let fractionPart = point.map { digits[($0 + 1)...] } ?? digits[range.upperBound...]
-        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        guard (1...20).contains(integerPart.count), integerPart.allSatisfy(isDigit),
-              integerPart.count == 1 || integerPart.first != UInt8(ascii: "0"),
-              point == nil || (1...18).contains(fractionPart.count) && fractionPart.allSatisfy(isDigit),
-              let number = DecimalNumber(String(decoding: UnsafeBufferPointer(rebasing: digits), as: UTF8.self)),
+        let digits = UnsafeBufferPointer(rebasing: bytes[range])
+        guard ObjectReader.amountShape(digits) == .valid, let number = DecimalNumber(String(decoding: digits, as: UTF8.self)),
               !mustBePositive || !number.isZero
         else { throw GiveUp() }
         return number

@@ -101,10 +101,15 @@ struct ObjectReader {
 
     func currency(_ key: String) throws(EventDecodingError) -> String {
         let text = try string(key)
-        guard text.utf8.count == 3, text.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+        guard Self.isCurrencyCode(text.utf8) else {
             throw EventDecodingError(field: fieldPath(key), problem: "must be a 3-letter ISO 4217 code")
         }
         return text
+    }
+
+    /// Three uppercase ASCII letters (the decoder's fast path checks by the same rule).
+    static func isCurrencyCode(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.count == 3 && bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }
 
     /// Reads a decimal string as the schemas define it: no sign, no exponent, no leading zeros,
@@ -117,32 +122,50 @@ struct ObjectReader {
         guard case .string(let text) = value else {
             throw EventDecodingError(field: path, problem: "\(example), got \(value.typeName)")
         }
-        let bytes = Array(text.utf8)
-        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        let point = bytes.firstIndex(of: UInt8(ascii: "."))
-        let integerPart = bytes[..<(point ?? bytes.count)]
-        let fractionPart = point.map { bytes[($0 + 1)...] } ?? []
-        if bytes.first == UInt8(ascii: "-"), DecimalNumber(text) != nil {
+        if text.utf8.first == UInt8(ascii: "-"), DecimalNumber(text) != nil {
             throw EventDecodingError(field: path, problem: "must not be negative, got \(Self.quoted(text))")
         }
-        guard !integerPart.isEmpty, integerPart.allSatisfy(isDigit),
-              point == nil || (!fractionPart.isEmpty && fractionPart.allSatisfy(isDigit)),
-              integerPart.count == 1 || integerPart.first != UInt8(ascii: "0")
-        else {
+        switch Self.amountShape(text.utf8) {
+        case .malformed:
             throw EventDecodingError(field: path, problem: "\(example), got \(Self.quoted(text))")
-        }
-        if integerPart.count > 20 {
+        case .tooManyIntegerDigits:
             throw EventDecodingError(field: path, problem: "must have at most 20 integer digits")
-        }
-        if fractionPart.count > 18 {
+        case .tooManyFractionDigits:
             throw EventDecodingError(field: path, problem: "must have at most 18 fraction digits")
+        case .valid:
+            break
         }
-        // Safe: the checks above leave at most 38 plain digits.
+        // Safe: a valid shape is at most 38 plain digits.
         let number = DecimalNumber(text)!
         if mustBePositive, number.isZero {
             throw EventDecodingError(field: path, problem: "must be greater than 0")
         }
         return number
+    }
+
+    /// How a decimal string fits the schemas' amounts, checked in this order.
+    enum AmountShape: Equatable {
+        case valid
+        /// Not plain digits with at most one point, a digit on each side of it and no leading zero.
+        case malformed
+        case tooManyIntegerDigits
+        case tooManyFractionDigits
+    }
+
+    /// The shape of an amount's text: at most 20 integer and 18 fraction digits (the decoder's
+    /// fast path checks by the same rule).
+    static func amountShape(_ bytes: some Collection<UInt8>) -> AmountShape {
+        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        let point = bytes.firstIndex(of: UInt8(ascii: "."))
+        let integerPart = bytes[..<(point ?? bytes.endIndex)]
+        let fractionPart = point.map { bytes[bytes.index(after: $0)...] } ?? bytes[bytes.endIndex...]
+        guard !integerPart.isEmpty, integerPart.allSatisfy(isDigit),
+              point == nil || (!fractionPart.isEmpty && fractionPart.allSatisfy(isDigit)),
+              integerPart.count == 1 || integerPart.first != UInt8(ascii: "0")
+        else { return .malformed }
+        if integerPart.count > 20 { return .tooManyIntegerDigits }
+        if fractionPart.count > 18 { return .tooManyFractionDigits }
+        return .valid
     }
 
     /// Reads a JSON integer in `0...AdStats.maximumCount`. Like JSON Schema's `integer`, a number
